@@ -1,1 +1,106 @@
-console.log('assistants-deploy');
+/**
+ * The program: declares every command and flag (cheap), loads a command's module only when it
+ * runs (keeps `--help` fast), and is the one place that turns errors into exit codes.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ManifestError, UserError, formatProblem } from '../errors.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Options every command receives: its own merged with the global ones. */
+export type CommandOptions = Record<string, unknown>;
+type CommandModule = { run(args: string[], opts: CommandOptions): Promise<number> };
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+function lazy(name: string) {
+  return async function action(this: Command, ...received: unknown[]): Promise<void> {
+    const cmd = received[received.length - 1] as Command;
+    const args = cmd.args;
+    const opts = cmd.optsWithGlobals() as CommandOptions;
+    const mod = (await import(`./commands/${name}.js`)) as CommandModule;
+    process.exitCode = await mod.run(args, opts);
+  };
+}
+
+function manifestOption(): Option {
+  return new Option('-f, --file <path>', 'manifest file, or a directory of *.yaml/*.yml files merged').default(
+    'assistants.yaml',
+  );
+}
+
+export function buildProgram(): Command {
+  const program = new Command('assistants-deploy')
+    .description("Config-as-code for OpenAI's Assistants platform: validate, plan, apply and codegen from a YAML manifest")
+    .version(pkg.version, '-V, --version', 'print the version')
+    .option('--env <name>', 'apply the named environment overlay from the manifest')
+    .option('--var <key=value>', 'set a ${var:KEY} value (repeatable)', collect)
+    .option('--no-color', 'never colour output (also: NO_COLOR, CI, no TTY)')
+    .option('-q, --quiet', 'print only results and errors')
+    .option('-v, --verbose', 'log each API request (method, route, status, time; the key is never shown)')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ outputError: (str, write) => write(str) });
+
+  program
+    .command('validate')
+    .description('check the manifest offline: parse, schema, references, limits, file globs; no network')
+    .addOption(manifestOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .action(lazy('validate'));
+
+  program
+    .command('emulator')
+    .description('run the local OpenAI-compatible API server (Assistants, Files, Vector stores, Responses)')
+    .option('--port <n>', 'port to listen on (0: any free port)', '8787')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data <dir>', 'persist the account in this folder (default: in memory)')
+    .option('--faults <spec>', 'inject faults, for example "seed=1,429=0.1,500=0.05,latency=50~20"')
+    .option('--rate-limits [scale]', 'enforce the published rate limits; scale > 1 runs a minute faster')
+    .option('--no-assistants-api', 'answer the assistants, threads and runs endpoints with 404, like OpenAI today')
+    .option('--indexing-delay <ms>', 'how long a vector store file stays in_progress', '200')
+    .action(lazy('emulator'));
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return handleError(error, argv.includes('--verbose') || argv.includes('-v'));
+  }
+}
+
+function handleError(error: unknown, verbose: boolean): number {
+  if (error instanceof CommanderError) {
+    // help and version exit 0; usage errors were already printed by commander
+    return error.exitCode === 0 ? 0 : 1;
+  }
+  if (error instanceof UserError) {
+    process.stderr.write(`${renderUserError(error)}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`internal error: ${message}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else process.stderr.write('This is a bug in assistants-deploy; rerun with --verbose for details and please report it.\n');
+  return 1;
+}
+
+function renderUserError(error: UserError): string {
+  const lines: string[] = [];
+  if (error instanceof ManifestError) {
+    for (const p of error.problems) lines.push(formatProblem(p));
+    if (error.problems.length > 1) lines.push(`${error.problems.length} problems found.`);
+  } else {
+    lines.push(`error: ${error.message}`);
+  }
+  if (error.hint) lines.push(`hint: ${error.hint}`);
+  return lines.join('\n');
+}
