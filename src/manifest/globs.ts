@@ -1,0 +1,102 @@
+/**
+ * Expands a manifest's file list: paths and glob patterns relative to the manifest, `!` patterns
+ * excluding, matches sorted and measured. A pattern that escapes the root or matches nothing is an
+ * error at the pattern's line.
+ */
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import fg from 'fast-glob';
+import type { Problem, SourceLoc } from '../errors.js';
+import type { LocalFile } from './desired.js';
+import { escapesLexically, escapesReally, toPosixRelative } from './paths.js';
+import type { Root } from './paths.js';
+
+export interface PatternAt {
+  pattern: string;
+  path: string;
+  loc?: SourceLoc;
+}
+
+export interface Expansion {
+  files: LocalFile[];
+  /** For each file path, the pattern that first matched it (for messages about that file). */
+  matchedBy: Map<string, PatternAt>;
+  problems: Problem[];
+}
+
+export async function expandGlobs(root: Root, baseDir: string, patterns: PatternAt[]): Promise<Expansion> {
+  const problems: Problem[] = [];
+  const inside: PatternAt[] = [];
+  for (const p of patterns) {
+    const bare = p.pattern.startsWith('!') ? p.pattern.slice(1) : p.pattern;
+    if (!root.allowOutside && escapesLexically(root, baseDir, bare)) {
+      problems.push({
+        path: p.path,
+        loc: p.loc,
+        message: `"${p.pattern}" points outside the manifest folder (${root.dir}); move the files inside it, or pass --allow-outside-root`,
+      });
+    } else {
+      inside.push(p);
+    }
+  }
+  const positives = inside.filter((p) => !p.pattern.startsWith('!'));
+  const ignore = inside.filter((p) => p.pattern.startsWith('!')).map((p) => p.pattern.slice(1));
+
+  const byPath = new Map<string, LocalFile>();
+  const matchedBy = new Map<string, PatternAt>();
+  const outside: { file: string; p: PatternAt }[] = [];
+  for (const p of positives) {
+    const options = { cwd: baseDir, onlyFiles: true, stats: true as const, followSymbolicLinks: true, dot: false, unique: true };
+    const entries: fg.Entry[] = await fg(p.pattern, { ...options, ignore });
+    if (entries.length === 0) {
+      problems.push({ path: p.path, loc: p.loc, message: await emptyMessage(p.pattern, baseDir, ignore.length > 0, options) });
+      continue;
+    }
+    for (const entry of entries) {
+      const abs = path.resolve(baseDir, entry.path);
+      const rel = toPosixRelative(root, abs);
+      if (byPath.has(rel)) continue;
+      const st = entry.stats!;
+      byPath.set(rel, { path: rel, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+      matchedBy.set(rel, p);
+    }
+  }
+  if (!root.allowOutside) {
+    await Promise.all(
+      [...byPath.values()].map(async (f) => {
+        if (await escapesReally(root, f.abs)) outside.push({ file: f.path, p: matchedBy.get(f.path)! });
+      }),
+    );
+    for (const { file, p } of outside.sort((a, b) => (a.file < b.file ? -1 : 1))) {
+      byPath.delete(file);
+      problems.push({
+        path: p.path,
+        loc: p.loc,
+        message: `"${file}" (matched by "${p.pattern}") is a symlink to a file outside the manifest folder; copy the file in, or pass --allow-outside-root`,
+      });
+    }
+  }
+  const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, matchedBy, problems };
+}
+
+async function emptyMessage(
+  pattern: string,
+  baseDir: string,
+  hasIgnores: boolean,
+  options: fg.Options,
+): Promise<string> {
+  if (!fg.isDynamicPattern(pattern)) {
+    try {
+      if (statSync(path.resolve(baseDir, pattern)).isDirectory()) {
+        return `"${pattern}" is a folder; name its files with a pattern such as "${pattern.replace(/\/$/, '')}/**/*.md"`;
+      }
+    } catch {
+      return `file not found: "${pattern}" (paths are relative to the manifest's folder, ${baseDir})`;
+    }
+  }
+  if (hasIgnores && (await fg(pattern, options)).length > 0) {
+    return `every file "${pattern}" matches is excluded by a "!" pattern; remove the pattern or narrow the exclusion`;
+  }
+  return `"${pattern}" matches no files (hidden files and folders need a pattern that names them, e.g. ".well-known/**")`;
+}

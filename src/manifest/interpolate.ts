@@ -1,0 +1,74 @@
+/**
+ * `${env:NAME}` and `${var:NAME}` in string values. `$${` writes a literal `${`.
+ * An unset name is a located error; nothing is guessed.
+ */
+import type { Problem } from '../errors.js';
+import { displayPath, locate, toPointer } from './locations.js';
+import type { LocMap, Path } from './locations.js';
+import { isObject } from './merge.js';
+
+export interface InterpolationContext {
+  env: Record<string, string | undefined>;
+  vars: Record<string, string>;
+}
+
+const PATTERN = /\$(\$)?\{([^}]*)\}/g;
+const REF = /^(env|var):([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Collects var defaults from the manifest's `vars` section; CLI values win. */
+export function collectVars(doc: unknown, cli: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (isObject(doc) && isObject(doc.vars)) {
+    for (const [k, v] of Object.entries(doc.vars)) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    }
+  }
+  return { ...out, ...cli };
+}
+
+export function interpolate(value: unknown, locs: LocMap, ctx: InterpolationContext): { value: unknown; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const visit = (v: unknown, path: Path): unknown => {
+    if (typeof v === 'string') return v.includes('${') ? substitute(v, path) : v;
+    if (Array.isArray(v)) return v.map((item, i) => visit(item, [...path, i]));
+    if (isObject(v)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, child] of Object.entries(v)) {
+        // environments are interpolated after they are merged, so their values are not read twice
+        if (path.length === 0 && k === 'environments') out[k] = child;
+        else out[k] = visit(child, [...path, k]);
+      }
+      return out;
+    }
+    return v;
+  };
+  const substitute = (text: string, path: Path): string =>
+    text.replace(PATTERN, (whole: string, escaped: string | undefined, body: string) => {
+      if (escaped) return whole.slice(1);
+      const m = REF.exec(body.trim());
+      const loc = locate(locs, toPointer(path));
+      if (!m) {
+        problems.push({
+          path: displayPath(path),
+          loc,
+          message: `cannot read "\${${body}}": write \${env:NAME} or \${var:NAME} (or $\${ for a literal \${)`,
+        });
+        return whole;
+      }
+      const [, kind, name] = m as unknown as [string, 'env' | 'var', string];
+      const found = kind === 'env' ? ctx.env[name] : ctx.vars[name];
+      if (found === undefined) {
+        problems.push({
+          path: displayPath(path),
+          loc,
+          message:
+            kind === 'env'
+              ? `environment variable ${name} is not set: export it, or use \${var:${name}} with a default under vars`
+              : `variable ${name} is not set: pass --var ${name}=VALUE or give it a default under vars`,
+        });
+        return whole;
+      }
+      return found;
+    });
+  return { value: visit(value, []), problems };
+}

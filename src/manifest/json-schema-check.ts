@@ -1,0 +1,163 @@
+/**
+ * Checks a JSON Schema the manifest hands to the API (function parameters, response_format
+ * schemas): that it is valid JSON Schema and, with `strict: true`, that it meets the rules of the
+ * API's strict mode (Structured Outputs).
+ */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Problem } from '../errors.js';
+import { displayPath, fromPointer, locate, toPointer } from './locations.js';
+import type { LocMap, Path } from './locations.js';
+import { isObject } from './merge.js';
+
+/** Where a JSON value lives: its own location map and the pointer of its root within it. */
+export interface JsonAt {
+  locs: LocMap;
+  pointer: string;
+  /** Display path of the value's root, e.g. `assistants.a.tools[0].function.parameters`. */
+  path: Path;
+}
+
+/** Limits of strict mode (OpenAI Structured Outputs, "Supported schemas", read 2026-11). */
+export const STRICT_LIMITS = {
+  maxDepth: 10,
+  maxProperties: 5000,
+  maxEnumValues: 1000,
+  maxStringLength: 120_000,
+} as const;
+
+const STRICT_UNSUPPORTED = ['allOf', 'not', 'oneOf', 'dependentRequired', 'dependentSchemas', 'if', 'then', 'else'];
+
+let metaAjv: Ajv2020 | undefined;
+function ajv(): Ajv2020 {
+  metaAjv ??= new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+  return metaAjv;
+}
+
+export function checkJsonSchema(schema: unknown, at: JsonAt, strict: boolean): Problem[] {
+  const problems: Problem[] = [];
+  const where = (rel: Path, preferKey = false) => ({
+    path: displayPath([...at.path, ...rel]),
+    loc: locate(at.locs, at.pointer + toPointer(rel), preferKey),
+  });
+  if (!isObject(schema)) {
+    return [{ ...where([]), message: 'must be a JSON Schema object, for example { type: object, properties: {...} }' }];
+  }
+  const a = ajv();
+  if (!a.validateSchema(schema)) {
+    const seen = new Set<string>();
+    for (const e of a.errors ?? []) {
+      if (seen.has(e.instancePath)) continue;
+      seen.add(e.instancePath);
+      const rel = fromPointer(e.instancePath);
+      const message =
+        rel[rel.length - 1] === 'type'
+          ? `invalid JSON Schema: unknown type ${JSON.stringify(e.data ?? valueAt(schema, rel))}; use string, number, integer, boolean, object, array or null`
+          : `invalid JSON Schema: ${e.message ?? e.keyword}`;
+      problems.push({ ...where(rel), message });
+    }
+    return problems;
+  }
+  try {
+    a.compile(schema);
+    a.removeSchema(schema);
+  } catch (error) {
+    problems.push({ ...where([]), message: `invalid JSON Schema: ${(error as Error).message}` });
+    return problems;
+  }
+  if (strict) problems.push(...checkStrict(schema, where));
+  return problems;
+}
+
+function valueAt(root: unknown, rel: Path): unknown {
+  let v: unknown = root;
+  for (const seg of rel) v = isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[seg as string] : undefined;
+  return v;
+}
+
+type Where = (rel: Path, preferKey?: boolean) => Pick<Problem, 'path' | 'loc'>;
+
+function checkStrict(root: Record<string, unknown>, where: Where): Problem[] {
+  const problems: Problem[] = [];
+  const hint = 'strict: true';
+  if (root.type !== 'object') {
+    problems.push({ ...where([]), message: `with ${hint} the root schema must have type: object` });
+  }
+  if ('anyOf' in root) {
+    problems.push({ ...where(['anyOf'], true), message: `with ${hint} the root schema must not be anyOf` });
+  }
+  let properties = 0;
+  let enumValues = 0;
+  let stringLength = 0;
+  const visit = (node: unknown, rel: Path, depth: number) => {
+    if (!isObject(node)) return;
+    for (const keyword of STRICT_UNSUPPORTED) {
+      if (keyword in node) {
+        const alt = keyword === 'oneOf' ? ' (use anyOf)' : '';
+        problems.push({ ...where([...rel, keyword], true), message: `"${keyword}" is not supported with ${hint}${alt}` });
+      }
+    }
+    const types = Array.isArray(node.type) ? node.type : [node.type];
+    const isObj = types.includes('object') || isObject(node.properties);
+    let nextDepth = depth;
+    if (isObj) {
+      nextDepth = depth + 1;
+      if (nextDepth > STRICT_LIMITS.maxDepth) {
+        problems.push({ ...where(rel), message: `objects nest more than ${STRICT_LIMITS.maxDepth} levels deep, the limit with ${hint}` });
+      }
+      if (node.additionalProperties !== false) {
+        problems.push({
+          ...where(rel),
+          message: `with ${hint} every object needs additionalProperties: false`,
+        });
+      }
+      const props = isObject(node.properties) ? Object.keys(node.properties) : [];
+      properties += props.length;
+      for (const p of props) stringLength += p.length;
+      const required = Array.isArray(node.required) ? node.required.map(String) : [];
+      const missing = props.filter((p) => !required.includes(p));
+      if (missing.length > 0) {
+        problems.push({
+          ...where(rel),
+          message: `with ${hint} every property must be required; add ${missing.map((m) => `"${m}"`).join(', ')} to required (make a field optional with type: [string, "null"])`,
+        });
+      }
+    }
+    if (Array.isArray(node.enum)) {
+      enumValues += node.enum.length;
+      for (const v of node.enum) if (typeof v === 'string') stringLength += v.length;
+    }
+    if (typeof node.const === 'string') stringLength += node.const.length;
+    if (isObject(node.properties)) {
+      for (const [k, v] of Object.entries(node.properties)) visit(v, [...rel, 'properties', k], nextDepth);
+    }
+    if (isObject(node.items)) visit(node.items, [...rel, 'items'], nextDepth);
+    if (isObject(node.additionalProperties)) visit(node.additionalProperties, [...rel, 'additionalProperties'], nextDepth);
+    for (const key of ['anyOf', 'oneOf', 'allOf']) {
+      const list = node[key];
+      if (Array.isArray(list)) list.forEach((item, i) => visit(item, [...rel, key, i], nextDepth));
+    }
+    for (const key of ['$defs', 'definitions']) {
+      const defs = node[key];
+      if (isObject(defs)) {
+        for (const [k, v] of Object.entries(defs)) {
+          stringLength += k.length;
+          visit(v, [...rel, key, k], depth);
+        }
+      }
+    }
+  };
+  visit(root, [], 0);
+  if (properties > STRICT_LIMITS.maxProperties) {
+    problems.push({ ...where([]), message: `has ${properties} object properties; ${hint} allows ${STRICT_LIMITS.maxProperties}` });
+  }
+  if (enumValues > STRICT_LIMITS.maxEnumValues) {
+    problems.push({ ...where([]), message: `has ${enumValues} enum values; ${hint} allows ${STRICT_LIMITS.maxEnumValues}` });
+  }
+  if (stringLength > STRICT_LIMITS.maxStringLength) {
+    problems.push({
+      ...where([]),
+      message: `names, enum and const strings total ${stringLength} characters; ${hint} allows ${STRICT_LIMITS.maxStringLength}`,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,198 @@
+/**
+ * Checks a merged manifest against schemas/manifest.schema.json (the single source of truth for
+ * the format) and turns ajv's errors into located messages people can act on.
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { Problem } from '../errors.js';
+import { displayPath, fromPointer, locate } from './locations.js';
+import type { LocMap } from './locations.js';
+import { closest } from './suggest.js';
+
+export const SCHEMA_URL = new URL('../../schemas/manifest.schema.json', import.meta.url);
+
+let compiled: ValidateFunction | undefined;
+
+export function manifestSchema(): Record<string, unknown> {
+  return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+}
+
+function validator(): ValidateFunction {
+  if (!compiled) {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true, verbose: true });
+    ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
+    compiled = ajv.compile(manifestSchema());
+  }
+  return compiled;
+}
+
+export function validateSchema(value: unknown, locs: LocMap): Problem[] {
+  const validate = validator();
+  if (validate(value)) return [];
+  return translate(validate.errors ?? [], locs);
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a map',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  null: 'null',
+};
+
+const COMPARISONS: Record<string, string> = { '<=': 'at most', '>=': 'at least', '<': 'less than', '>': 'more than' };
+
+function describeTypes(t: unknown): string {
+  const list = Array.isArray(t) ? t : [t];
+  return list.map((x) => TYPE_WORDS[String(x)] ?? String(x)).join(' or ');
+}
+
+/** Drops the branches of anyOf/oneOf that the value's type rules out, keeping the one that applies. */
+function pruneAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  let remaining = [...errors];
+  const alternatives = errors
+    .filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')
+    .sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  for (const alt of alternatives) {
+    const prefix = `${alt.schemaPath}/`;
+    const branches = new Map<string, ErrorObject[]>();
+    for (const e of remaining) {
+      if (!e.schemaPath.startsWith(prefix)) continue;
+      const branch = e.schemaPath.slice(prefix.length).split('/')[0]!;
+      branches.set(branch, [...(branches.get(branch) ?? []), e]);
+    }
+    const fits = [...branches.entries()].filter(
+      ([, errs]) => !errs.some((e) => e.instancePath === alt.instancePath && ['type', 'const', 'enum'].includes(e.keyword)),
+    );
+    const inBranches = new Set([...branches.values()].flat());
+    if (fits.length === 1) {
+      const keep = new Set(fits[0]![1]);
+      remaining = remaining.filter((e) => e !== alt && (!inBranches.has(e) || keep.has(e)));
+    } else {
+      remaining = remaining.filter((e) => !inBranches.has(e));
+    }
+  }
+  return remaining;
+}
+
+function translate(errors: ErrorObject[], locs: LocMap): Problem[] {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const e of pruneAlternatives(errors)) {
+    const problem = describe(e, locs);
+    if (!problem) continue;
+    const id = `${problem.path}|${problem.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    problems.push(problem);
+  }
+  return problems;
+}
+
+function describe(e: ErrorObject, locs: LocMap): Problem | undefined {
+  const segments = fromPointer(e.instancePath);
+  const path = displayPath(segments);
+  const loc = locate(locs, e.instancePath);
+  const params = e.params as Record<string, unknown>;
+  const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'required':
+      return { path, loc, message: `missing required field "${String(params.missingProperty)}"` };
+    case 'additionalProperties': {
+      const field = String(params.additionalProperty);
+      const allowed = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
+      const guess = closest(field, allowed);
+      const childPointer = `${e.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      return {
+        path: displayPath([...segments, field]),
+        loc: locate(locs, childPointer, true) ?? loc,
+        message: `unknown field "${field}"${guess ? ` (did you mean "${guess}"?)` : ''}; allowed here: ${allowed.join(', ')}`,
+      };
+    }
+    case 'type':
+      return { path, loc, message: `must be ${describeTypes(params.type)}, not ${typeName(e.data)}` };
+    case 'const':
+      return { path, loc, message: `must be ${JSON.stringify(params.allowedValue)}, not ${typeName(e.data)}` };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+      const guess = typeof e.data === 'string' ? closest(e.data, (params.allowedValues as unknown[]).map(String)) : undefined;
+      return {
+        path,
+        loc,
+        message: `must be one of ${allowed.join(', ')}, not ${typeName(e.data)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      };
+    }
+    case 'maxLength':
+      return {
+        path,
+        loc,
+        message: `is ${String((e.data as string).length)} characters long; the limit is ${String(params.limit)}`,
+      };
+    case 'minLength':
+      return { path, loc, message: Number(params.limit) === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
+    case 'maximum':
+    case 'minimum':
+    case 'exclusiveMaximum':
+    case 'exclusiveMinimum':
+      return { path, loc, message: `must be ${COMPARISONS[String(params.comparison)] ?? String(params.comparison)} ${String(params.limit)}, not ${String(e.data)}` };
+    case 'maxItems':
+      return {
+        path,
+        loc,
+        message: `has ${String((e.data as unknown[]).length)} items; the limit is ${String(params.limit)}`,
+      };
+    case 'maxProperties':
+      return {
+        path,
+        loc,
+        message: `has ${String(Object.keys(e.data as object).length)} keys; the limit is ${String(params.limit)}`,
+      };
+    case 'pattern': {
+      const hint = parent['x-hint'];
+      const what = typeof hint === 'string' ? hint : `it must match ${String(params.pattern)}`;
+      return { path, loc, message: `${JSON.stringify(e.data)} is not allowed: ${what}` };
+    }
+    case 'propertyNames': {
+      const name = String(params.propertyName);
+      const childPointer = `${e.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      return {
+        path: displayPath([...segments, name]),
+        loc: locate(locs, childPointer, true) ?? loc,
+        message: `invalid key "${name}"`,
+      };
+    }
+    case 'discriminator': {
+      const tag = String(params.tag);
+      const branches = (parent.oneOf as Record<string, unknown>[] | undefined) ?? [];
+      const options = branches
+        .map((b) => ((b.properties as Record<string, { const?: unknown }> | undefined)?.[tag]?.const as string | undefined) ?? '')
+        .filter(Boolean);
+      const value = (e.data as Record<string, unknown> | null)?.[tag];
+      if (value === undefined) return { path, loc, message: `missing required field "${tag}" (one of ${options.join(', ')})` };
+      const guess = typeof value === 'string' ? closest(value, options) : undefined;
+      return {
+        path: displayPath([...segments, tag]),
+        loc: locate(locs, `${e.instancePath}/${tag}`) ?? loc,
+        message: `unknown ${tag} ${JSON.stringify(value)}: must be one of ${options.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+      };
+    }
+    case 'anyOf':
+    case 'oneOf': {
+      const hint = typeof parent['x-hint'] === 'string' ? parent['x-hint'] : 'it matches none of the allowed forms';
+      return { path, loc, message: `${typeName(e.data)} is not allowed: ${hint}` };
+    }
+    default:
+      return { path, loc, message: e.message ?? `fails ${e.keyword}` };
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The manifest as written (after merging files, overlays and interpolation, and after it passed
+ * schemas/manifest.schema.json). Mirrors the schema; references are keys and files are paths.
+ */
+
+export interface FileRef {
+  file: string;
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export interface ChunkingStrategy {
+  type: 'auto' | 'static';
+  static?: { max_chunk_size_tokens: number; chunk_overlap_tokens: number };
+}
+
+export interface ExpiresAfter {
+  anchor: 'last_active_at';
+  days: number;
+}
+
+export type AttributeValue = string | number | boolean;
+
+export interface VectorStoreSpec {
+  name?: string;
+  description?: string;
+  files?: string[];
+  attributes?: Record<string, AttributeValue>;
+  chunking_strategy?: ChunkingStrategy;
+  expires_after?: ExpiresAfter;
+  metadata?: Record<string, string>;
+  protect?: boolean;
+}
+
+export interface FileSetSpec {
+  files: string[];
+  protect?: boolean;
+}
+
+export interface RankingOptions {
+  ranker?: 'auto' | 'default_2024_08_21';
+  score_threshold: number;
+}
+
+export type ToolSpec =
+  | { type: 'code_interpreter' }
+  | { type: 'file_search'; file_search?: { max_num_results?: number; ranking_options?: RankingOptions } }
+  | {
+      type: 'function';
+      function: { name: string; description?: string; parameters?: JsonObject | FileRef; strict?: boolean };
+    };
+
+export type ResponseFormatSpec =
+  | 'auto'
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | {
+      type: 'json_schema';
+      json_schema: { name: string; description?: string; schema?: JsonObject | FileRef; strict?: boolean };
+    };
+
+export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
+
+export interface AssistantSpec {
+  model: string;
+  name?: string;
+  description?: string;
+  instructions?: string | FileRef;
+  reasoning_effort?: ReasoningEffort;
+  tools?: ToolSpec[];
+  tool_resources?: {
+    file_search?: { vector_stores?: string[] };
+    code_interpreter?: { file_sets?: string[] };
+  };
+  metadata?: Record<string, string>;
+  temperature?: number;
+  top_p?: number;
+  response_format?: ResponseFormatSpec;
+  protect?: boolean;
+}
+
+export interface ManifestDoc {
+  $schema?: string;
+  version: 1;
+  deployment: string;
+  vars?: Record<string, string | number | boolean>;
+  vector_stores?: Record<string, VectorStoreSpec>;
+  file_sets?: Record<string, FileSetSpec>;
+  assistants?: Record<string, AssistantSpec>;
+  environments?: Record<string, Record<string, unknown>>;
+}
+
+export function isFileRef(v: unknown): v is FileRef {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.keys(v).length === 1 &&
+    typeof (v as Record<string, unknown>).file === 'string'
+  );
+}
