@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** Random base62 suffix, as the API's ids look (`asst_abc123...`, `file-XYZ...`). */
+export function randomSuffix(length = 24): string {
+  const bytes = randomBytes(length * 2);
+  let out = '';
+  for (let i = 0; i < bytes.length && out.length < length; i++) {
+    const b = bytes[i]!;
+    if (b < 248) out += ALPHABET[b % 62];
+  }
+  while (out.length < length) out += ALPHABET[Math.floor(Math.random() * 62)];
+  return out;
+}
+
+export const PREFIX = {
+  assistant: 'asst_',
+  file: 'file-',
+  vectorStore: 'vs_',
+  batch: 'vsfb_',
+  thread: 'thread_',
+  message: 'msg_',
+  run: 'run_',
+  step: 'step_',
+  call: 'call_',
+} as const;
+
+export function newId(prefix: string, length = 24): string {
+  return prefix + randomSuffix(length);
+}

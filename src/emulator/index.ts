@@ -1,0 +1,94 @@
+/**
+ * A local emulator of the OpenAI Assistants, Files and Vector stores API (see README.md beside this file).
+ *
+ *   const emu = await startEmulator({ indexingDelayMs: 50 });
+ *   const client = new OpenAI({ apiKey: 'test', baseURL: emu.url });
+ *   ...
+ *   await emu.close();
+ */
+import { Account } from './state.js';
+import { DiskPersistence, MemoryPersistence } from './persistence.js';
+import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.js';
+import { RateLimiter } from './rate-limits.js';
+import { buildServer, type RequestLogEntry } from './server.js';
+
+export { parseFaultSpec, type FaultSpec } from './faults.js';
+export type { RequestLogEntry } from './server.js';
+
+export interface EmulatorOptions {
+  /** Default 0: any free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Persist the account in this folder; default in memory. */
+  dataDir?: string;
+  /** Fault spec (the --faults grammar) or a parsed one. */
+  faults?: string | FaultSpec;
+  /** Enforce the published rate limits; `timeScale` > 1 compresses the minute. */
+  rateLimits?: boolean | { timeScale?: number };
+  /** Default true; false answers the assistants, threads and runs routes with 404 like OpenAI today. */
+  assistantsApi?: boolean;
+  /** How long a vector store file stays in_progress (default 50 ms). */
+  indexingDelayMs?: number;
+  /** If set, only this bearer key is accepted (401 invalid_api_key otherwise). */
+  apiKey?: string;
+  quiet?: boolean;
+}
+
+export interface Emulator {
+  /** Base URL for the SDK, e.g. http://127.0.0.1:PORT/v1 */
+  url: string;
+  port: number;
+  /** Every request, in order. */
+  log: RequestLogEntry[];
+  clearLog(): void;
+  setFaults(spec: string | FaultSpec | undefined): void;
+  close(): Promise<void>;
+}
+
+function toSpec(spec: string | FaultSpec | undefined): FaultSpec | undefined {
+  if (spec === undefined) return undefined;
+  return typeof spec === 'string' ? parseFaultSpec(spec) : spec;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const persistence = options.dataDir ? new DiskPersistence(options.dataDir) : new MemoryPersistence();
+  const indexingDelayMs = options.indexingDelayMs ?? 50;
+  const runDelayMs = Math.min(indexingDelayMs, 10);
+  const account = new Account(persistence, { indexingDelayMs, runDelayMs });
+  account.load();
+  const faults = new FaultInjector(toSpec(options.faults));
+  const rl = options.rateLimits;
+  const limiter = rl ? new RateLimiter(typeof rl === 'object' ? (rl.timeScale ?? 1) : 1) : undefined;
+  const log: RequestLogEntry[] = [];
+  const app = buildServer({
+    account,
+    faults,
+    limiter,
+    log,
+    apiKey: options.apiKey,
+    options: { indexingDelayMs, runDelayMs, assistantsApi: options.assistantsApi !== false, quiet: options.quiet ?? false },
+  });
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ port: options.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  let closed = false;
+  return {
+    url: `http://${urlHost}:${port}/v1`,
+    port,
+    log,
+    clearLog: () => {
+      log.length = 0;
+    },
+    setFaults: (spec) => faults.set(toSpec(spec)),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await app.close();
+      await persistence.sync();
+      persistence.close();
+    },
+  };
+}

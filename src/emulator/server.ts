@@ -1,0 +1,232 @@
+/**
+ * The HTTP server: fastify with @fastify/multipart, the API's auth, error shapes and unknown-URL
+ * answers, fault injection, the request log, and the route modules (one per resource; a Responses API
+ * module can be added the same way).
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import multipart from '@fastify/multipart';
+import { randomBytes } from 'node:crypto';
+import { ApiError, BAD_JSON_MESSAGE, NO_KEY_MESSAGE, badKey, fileNotFound, invalid, invalidUrl, notFound } from './errors.js';
+import type { Ctx, Handler, Router } from './context.js';
+import { registerAssistants } from './routes/assistants.js';
+import { registerFiles } from './routes/files.js';
+import { registerVectorStores } from './routes/vector-stores.js';
+import { registerThreads } from './routes/threads.js';
+import { registerRuns } from './routes/runs.js';
+
+export interface RequestLogEntry {
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  ms: number;
+  fault?: string;
+  at: number;
+}
+
+export interface ServerDeps extends Ctx {
+  apiKey: string | undefined;
+  log: RequestLogEntry[];
+}
+
+interface RouteInfo {
+  method: string;
+  template: string;
+  re: RegExp;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    emu?: { start: number; fault?: string; logged?: boolean };
+  }
+}
+
+const LOG_PREFIX = '/__emulator';
+
+function templateToRegExp(template: string): RegExp {
+  const esc = template.replace(/[.+?^$()[\]\\|]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+');
+  return new RegExp(`^${esc}/?$`);
+}
+
+function pathOf(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : url.slice(0, q);
+}
+
+/** Which kind of object an id names, for read-after-write lag answers. */
+function lagError(path: string): ApiError {
+  const ids = path.split('/').filter((p) => /^(asst_|file-|vs_|vsfb_|thread_|msg_|run_|step_)/.test(p));
+  const id = ids[ids.length - 1] ?? '';
+  if (id.startsWith('file-')) return fileNotFound(id);
+  const kinds: [string, string][] = [
+    ['asst_', 'assistant'],
+    ['vsfb_', 'file batch'],
+    ['vs_', 'vector store'],
+    ['thread_', 'thread'],
+    ['msg_', 'message'],
+    ['run_', 'run'],
+    ['step_', 'run step'],
+  ];
+  const kind = kinds.find(([p]) => id.startsWith(p))?.[1] ?? 'object';
+  return notFound(kind, id);
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024 * 1024,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
+  });
+  const routes: RouteInfo[] = [];
+
+  // Bodies: JSON whatever the content type says (as the API does), multipart for uploads.
+  app.removeAllContentTypeParsers();
+  const parseJson = (_req: FastifyRequest, raw: Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    const text = raw.toString('utf8');
+    if (text.trim() === '') return done(null, {});
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(invalid(BAD_JSON_MESSAGE));
+    }
+  };
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJson);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, parseJson);
+  void app.register(multipart, { attachFieldsToBody: false, limits: { fileSize: 512 * 1024 * 1024 } });
+
+  const record = (req: FastifyRequest, status: number) => {
+    const emu = req.emu;
+    if (!emu || emu.logged) return;
+    emu.logged = true;
+    const url = req.routeOptions?.url;
+    const entry: RequestLogEntry = {
+      method: req.method,
+      route: url ? url.replace(/:([A-Za-z0-9_]+)/g, '{$1}') : 'unmatched',
+      path: pathOf(req.url),
+      status,
+      ms: Math.round((performance.now() - emu.start) * 100) / 100,
+      at: Date.now(),
+    };
+    if (emu.fault) entry.fault = emu.fault;
+    deps.log.push(entry);
+  };
+
+  app.addHook('onRequest', async (req, reply) => {
+    const path = pathOf(req.url);
+    if (path.startsWith(LOG_PREFIX)) return;
+    req.emu = { start: performance.now() };
+    reply.raw.on('finish', () => record(req, reply.raw.statusCode));
+    reply.raw.on('close', () => record(req, reply.raw.headersSent ? reply.raw.statusCode : 0));
+    reply.header('x-request-id', `req_${randomBytes(16).toString('hex')}`);
+    reply.header('openai-version', '2020-10-01');
+    // Auth first: the API checks the key before it looks at the URL.
+    const auth = req.headers.authorization;
+    const m = typeof auth === 'string' ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
+    if (!m || !m[1]!.trim()) throw new ApiError(401, NO_KEY_MESSAGE, 'invalid_request_error', null, null);
+    if (deps.apiKey !== undefined && m[1]!.trim() !== deps.apiKey) throw badKey(m[1]!.trim());
+    // Faults.
+    const d = deps.faults.decide(path);
+    if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
+    if (d.fault) {
+      req.emu.fault = d.fault;
+      switch (d.fault) {
+        case 'drop':
+          record(req, 0);
+          req.raw.socket?.destroy();
+          reply.hijack();
+          return;
+        case '429': {
+          const sec = deps.faults.current.retryAfterSec;
+          throw new ApiError(429, 'Rate limit reached for requests. Please try again later.', 'requests', null, 'rate_limit_exceeded', {
+            'retry-after': String(Math.max(1, Math.ceil(sec))),
+            'retry-after-ms': String(Math.round(sec * 1000)),
+          });
+        }
+        case '429-bare':
+          throw new ApiError(429, 'Rate limit reached for requests. Please try again later.', 'requests', null, 'rate_limit_exceeded');
+        case '500':
+          throw new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
+        case '503':
+          throw new ApiError(503, 'The server is overloaded or not ready yet.', 'server_error', null, null);
+      }
+    }
+    if (req.method === 'GET' && deps.faults.lagging(path)) {
+      req.emu.fault = 'lag';
+      throw lagError(path);
+    }
+  });
+
+  // Derived state (indexing finished, runs due) is brought up to date before each request.
+  app.addHook('preHandler', async () => {
+    deps.account.settleRuns();
+  });
+
+  // Nothing is acknowledged before it is durable.
+  app.addHook('onSend', async (req, _reply, payload) => {
+    await deps.account.persistence.sync();
+    deps.account.maybeCompact();
+    return payload;
+  });
+
+  app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    let err: ApiError;
+    if (error instanceof ApiError) err = error;
+    else {
+      const e = error as { statusCode?: number; code?: string; message?: string };
+      if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') err = new ApiError(413, 'Request body too large.', 'invalid_request_error', null, null);
+      else if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+        err = invalid(e.message ?? 'Invalid request.', null, null);
+      } else {
+        if (!deps.options.quiet) process.stderr.write(`emulator: internal error on ${req.method} ${req.url}: ${(error as Error)?.stack ?? String(error)}\n`);
+        err = new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
+      }
+    }
+    for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
+    void reply.code(err.status).type('application/json').send(err.body());
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = pathOf(req.url);
+    const known = routes.some((r) => r.re.test(path));
+    if (known) {
+      void reply
+        .code(405)
+        .type('application/json')
+        .send(new ApiError(405, `Invalid method for URL (${req.method} ${path})`, 'invalid_request_error', null, null).body());
+      return;
+    }
+    void reply.code(404).type('application/json').send(invalidUrl(req.method, path).body());
+  });
+
+  // The log, for servers in another process.
+  app.get(`${LOG_PREFIX}/log`, async () => deps.log);
+  app.post(`${LOG_PREFIX}/log/clear`, async () => {
+    deps.log.length = 0;
+    return { cleared: true };
+  });
+
+  const router: Router = {
+    app,
+    route(method, template, handler: Handler) {
+      routes.push({ method, template, re: templateToRegExp(template) });
+      app.route({
+        method,
+        url: template.replace(/\{([^}]+)\}/g, ':$1'),
+        handler: async (req, reply) => {
+          const out = await handler(req, reply);
+          return out;
+        },
+      });
+    },
+  };
+
+  registerFiles(router, deps);
+  registerVectorStores(router, deps);
+  if (deps.options.assistantsApi) {
+    registerAssistants(router, deps);
+    registerThreads(router, deps);
+    registerRuns(router, deps);
+  }
+  return app;
+}

@@ -1,0 +1,31 @@
+/** Server-sent events as the API streams them: `event: NAME` / `data: JSON`, ending with `done` / `[DONE]`. */
+import type { FastifyReply } from 'fastify';
+import type { Ctx } from './context.js';
+
+export interface EventBuffer {
+  events: [string, unknown][];
+  emit(event: string, data: unknown): void;
+}
+
+export function eventBuffer(): EventBuffer {
+  const events: [string, unknown][] = [];
+  return { events, emit: (event, data) => events.push([event, data]) };
+}
+
+/** Write the buffered events once every write they describe is durable. */
+export async function sendEvents(ctx: Ctx, reply: FastifyReply, buf: EventBuffer): Promise<void> {
+  await ctx.account.persistence.sync();
+  reply.hijack();
+  const raw = reply.raw;
+  const headers: Record<string, string> = {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  };
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
+  raw.writeHead(200, headers);
+  let out = '';
+  for (const [event, data] of buf.events) out += `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  out += 'event: done\ndata: [DONE]\n\n';
+  raw.end(out);
+}

@@ -1,0 +1,283 @@
+/**
+ * Request validation: the JSON-Schema part comes from the official description (spec/schemas.generated.ts),
+ * turned into the API's own error messages and codes; the limits the description states only in prose
+ * (LIMITS.md, "desc") are checked by the helpers below.
+ */
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { schemas } from './spec/schemas.generated.js';
+import { ApiError, invalid, missingParam } from './errors.js';
+
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, verbose: true });
+ajv.addSchema({ $id: 'spec', components: { schemas } });
+const compiled = new Map<string, ValidateFunction>();
+
+function validator(name: string): ValidateFunction {
+  let v = compiled.get(name);
+  if (!v) {
+    v = ajv.getSchema(`spec#/components/schemas/${name}`);
+    if (!v) throw new Error(`no schema ${name}`);
+    compiled.set(name, v);
+  }
+  return v;
+}
+
+/** `/tools/0/function/name` -> `tools[0].function.name` (the API's `param` style). */
+export function paramName(prefix: string, instancePath: string): string {
+  let out = prefix;
+  for (const part of instancePath.split('/').slice(1)) {
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (/^\d+$/.test(key)) out += `[${key}]`;
+    else out += out ? `.${key}` : key;
+  }
+  return out;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'an integer' : 'a decimal';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'boolean') return 'a boolean';
+  if (typeof value === 'object') return 'an object';
+  return typeof value;
+}
+
+function expectedName(type: string): string {
+  switch (type) {
+    case 'number':
+      return 'a decimal';
+    case 'integer':
+      return 'an integer';
+    case 'string':
+      return 'a string';
+    case 'boolean':
+      return 'a boolean';
+    case 'object':
+      return 'an object';
+    case 'array':
+      return 'an array';
+    default:
+      return type;
+  }
+}
+
+function listValues(values: unknown[]): string {
+  const q = values.map((v) => `'${String(v)}'`);
+  if (q.length <= 1) return q.join('');
+  if (q.length === 2) return `${q[0]} and ${q[1]}`;
+  return `${q.slice(0, -1).join(', ')}, and ${q[q.length - 1]}`;
+}
+
+function depth(e: ErrorObject): number {
+  return e.instancePath.split('/').length + (e.keyword === 'required' || e.keyword === 'additionalProperties' ? 1 : 0);
+}
+
+/** Turn ajv's errors into the one error the API would report. */
+export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
+  const skip = new Set(['oneOf', 'anyOf', 'if', 'allOf', 'not', 'false schema']);
+  let list = errors.filter((e) => !skip.has(e.keyword));
+  // `anyOf: [X, {type: null}]`: the null branch's complaint is noise when X also complained.
+  const nonNull = list.filter((e) => !(e.keyword === 'type' && (e.params as { type?: string }).type === 'null'));
+  if (nonNull.length) list = nonNull;
+  if (list.length === 0) {
+    const e = errors[0];
+    const param = e ? paramName(prefix, e.instancePath) : prefix || null;
+    return invalid(`Invalid value for '${param}'.`, param, 'invalid_value');
+  }
+  // An enum complaint about a value of another type than the enum's comes from a branch the caller did not mean.
+  list = list.filter((e) => {
+    if (e.keyword !== 'enum') return true;
+    const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues ?? [];
+    return allowed.some((a) => typeof a === typeof e.data && (a === null) === (e.data === null));
+  });
+  const under = (e: ErrorObject, p: string) => e.instancePath === p || e.instancePath.startsWith(`${p}/`);
+  // A type error at P is noise when another branch of the right type complained at or under P.
+  list = list.filter((e) => !(e.keyword === 'type' && list.some((o) => o.keyword !== 'type' && under(o, e.instancePath))));
+  // A tag mismatch (`.../type` enum) is noise when the branch with the right tag complained about something else.
+  const isTag = (e: ErrorObject) => (e.keyword === 'enum' || e.keyword === 'const') && e.instancePath.endsWith('/type');
+  const tagErrs = list.filter(isTag);
+  if (tagErrs.length) {
+    const others = list.filter((e) => !isTag(e));
+    const kept = list.filter((e) => {
+      if (!isTag(e)) return true;
+      const parent = e.instancePath.slice(0, -'/type'.length);
+      return !others.some((o) => under(o, parent));
+    });
+    if (kept.length) list = kept;
+  }
+  // Unknown parameters and missing required ones first (the API reports those before value errors), shallowest first.
+  const first = (kw: string) => list.filter((e) => e.keyword === kw).sort((a, b) => depth(a) - depth(b))[0];
+  const extra = first('additionalProperties');
+  if (extra) {
+    const name = (extra.params as { additionalProperty: string }).additionalProperty;
+    const param = paramName(prefix, `${extra.instancePath}/${name}`);
+    return invalid(`Unknown parameter: '${param}'.`, param, 'unknown_parameter');
+  }
+  const sorted = [...list].sort((a, b) => depth(a) - depth(b));
+  const typeErrs = sorted.filter((e) => e.keyword === 'type');
+  const chosen = sorted[0]!;
+  const param = paramName(prefix, chosen.instancePath);
+  const data = chosen.data;
+  const p = chosen.params as Record<string, unknown>;
+  switch (chosen.keyword) {
+    case 'required': {
+      const name = paramName(prefix, `${chosen.instancePath}/${String(p.missingProperty)}`);
+      return missingParam(name);
+    }
+    case 'type': {
+      const types = [
+        ...new Set(typeErrs.filter((t) => t.instancePath === chosen.instancePath).map((t) => String((t.params as { type: string }).type))),
+      ].filter((t) => t !== 'null');
+      const expected = types.length > 1 ? `one of ${types.map(expectedName).join(' or ')}` : expectedName(types[0] ?? 'value');
+      return invalid(`Invalid type for '${param}': expected ${expected}, but got ${typeName(data)} instead.`, param, 'invalid_type');
+    }
+    case 'enum':
+    case 'const': {
+      const allowed = [
+        ...new Set(
+          sorted
+            .filter((x) => x.instancePath === chosen.instancePath && (x.keyword === 'enum' || x.keyword === 'const'))
+            .flatMap((x) => (x.keyword === 'enum' ? ((x.params as { allowedValues: unknown[] }).allowedValues ?? []) : [(x.params as { allowedValue: unknown }).allowedValue])),
+        ),
+      ];
+      return invalid(`Invalid value: '${String(data)}'. Supported values are: ${listValues(allowed)}.`, param, 'invalid_value');
+    }
+    case 'maxLength':
+      return invalid(
+        `Invalid '${param}': string too long. Expected a string with maximum length ${String(p.limit)}, but got a string with length ${String((data as string).length)} instead.`,
+        param,
+        'string_above_max_length',
+      );
+    case 'minLength':
+      return invalid(
+        `Invalid '${param}': string too short. Expected a string with minimum length ${String(p.limit)}, but got a string with length ${String((data as string).length)} instead.`,
+        param,
+        'string_below_min_length',
+      );
+    case 'maxItems':
+      return invalid(
+        `Invalid '${param}': array too long. Expected an array with maximum length ${String(p.limit)}, but got an array with length ${String((data as unknown[]).length)} instead.`,
+        param,
+        'array_above_max_length',
+      );
+    case 'minItems':
+      return invalid(
+        (data as unknown[]).length === 0
+          ? `Invalid '${param}': empty array. Expected an array with minimum length ${String(p.limit)}, but got an empty array instead.`
+          : `Invalid '${param}': array too short. Expected an array with minimum length ${String(p.limit)}, but got an array with length ${String((data as unknown[]).length)} instead.`,
+        param,
+        (data as unknown[]).length === 0 ? 'empty_array' : 'array_below_min_length',
+      );
+    case 'maxProperties':
+      return invalid(
+        `Invalid '${param}': too many properties. Expected an object with at most ${String(p.limit)} properties, but got an object with ${String(Object.keys(data as object).length)} properties instead.`,
+        param,
+        'object_above_max_properties',
+      );
+    case 'propertyNames':
+    case 'maximum':
+    case 'minimum':
+    case 'exclusiveMaximum':
+    case 'exclusiveMinimum': {
+      if (chosen.keyword === 'propertyNames') {
+        return invalid(`Invalid '${param}': a key is longer than the maximum length.`, param, 'invalid_value');
+      }
+      const kind = (chosen.parentSchema as { type?: string } | undefined)?.type === 'integer' ? 'integer' : 'decimal';
+      const above = chosen.keyword === 'maximum' || chosen.keyword === 'exclusiveMaximum';
+      return invalid(
+        `Invalid '${param}': ${kind} ${above ? 'above maximum' : 'below minimum'} value. Expected a value ${String(p.comparison)} ${String(p.limit)}, but got ${String(data)} instead.`,
+        param,
+        `${kind}_${above ? 'above_max' : 'below_min'}_value`,
+      );
+    }
+    default:
+      return invalid(`Invalid value for '${param}'.`, param, 'invalid_value');
+  }
+}
+
+/** Validate a request body against a component schema; throw the API's 400 on the first problem. */
+export function validateBody(schemaName: string, body: unknown): void {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw invalid(`Invalid type for body: expected an object, but got ${typeName(body)} instead.`, null, 'invalid_type');
+  }
+  const v = validator(schemaName);
+  if (!v(body)) throw toApiError(v.errors ?? []);
+}
+
+/** `Metadata`: at most 16 keys, keys ≤ 64 chars, values strings ≤ 512 chars (LIMITS.md, desc). */
+export function checkMetadata(value: unknown, param = 'metadata'): void {
+  if (value === undefined || value === null) return;
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw invalid(`Invalid type for '${param}': expected an object, but got ${typeName(value)} instead.`, param, 'invalid_type');
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length > 16) {
+    throw invalid(
+      `Invalid '${param}': too many properties. Expected an object with at most 16 properties, but got an object with ${entries.length} properties instead.`,
+      param,
+      'object_above_max_properties',
+    );
+  }
+  for (const [k, v] of entries) {
+    if (k.length > 64) {
+      throw invalid(
+        `Invalid '${param}': string too long. Expected a string with maximum length 64, but got a string with length ${k.length} instead.`,
+        param,
+        'string_above_max_length',
+      );
+    }
+    if (typeof v !== 'string') {
+      throw invalid(`Invalid type for '${param}.${k}': expected a string, but got ${typeName(v)} instead.`, `${param}.${k}`, 'invalid_type');
+    }
+    if (v.length > 512) {
+      throw invalid(
+        `Invalid '${param}.${k}': string too long. Expected a string with maximum length 512, but got a string with length ${v.length} instead.`,
+        `${param}.${k}`,
+        'string_above_max_length',
+      );
+    }
+  }
+}
+
+const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** Tool checks the description states in prose: function names. */
+export function checkTools(tools: unknown, param = 'tools'): void {
+  if (!Array.isArray(tools)) return;
+  tools.forEach((t, i) => {
+    const tool = t as { type?: string; function?: { name?: unknown } };
+    if (tool.type === 'function' && typeof tool.function?.name === 'string' && !FUNCTION_NAME.test(tool.function.name)) {
+      const p = `${param}[${i}].function.name`;
+      throw invalid(
+        `Invalid '${p}': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.`,
+        p,
+        'invalid_value',
+      );
+    }
+  });
+}
+
+/** Static chunking: overlap ≤ half the chunk size (desc), and not negative. */
+export function checkChunking(cs: unknown, param = 'chunking_strategy'): void {
+  const c = cs as { type?: string; static?: { max_chunk_size_tokens?: number; chunk_overlap_tokens?: number } } | undefined;
+  if (!c || c.type !== 'static' || !c.static) return;
+  const { max_chunk_size_tokens: max, chunk_overlap_tokens: overlap } = c.static;
+  if (typeof max === 'number' && typeof overlap === 'number') {
+    if (overlap < 0) {
+      throw invalid(
+        `Invalid '${param}.static.chunk_overlap_tokens': integer below minimum value. Expected a value >= 0, but got ${overlap} instead.`,
+        `${param}.static.chunk_overlap_tokens`,
+        'integer_below_min_value',
+      );
+    }
+    if (overlap > max / 2) {
+      throw invalid(
+        `Invalid '${param}.static.chunk_overlap_tokens': chunk_overlap_tokens must be less than or equal to half of max_chunk_size_tokens.`,
+        `${param}.static.chunk_overlap_tokens`,
+        'invalid_value',
+      );
+    }
+  }
+}
+
+export { typeName };
