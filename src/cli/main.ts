@@ -62,6 +62,7 @@ export function buildProgram(): Command {
     .option('--rate-limits [scale]', 'enforce the published rate limits; scale > 1 runs a minute faster')
     .option('--no-assistants-api', 'answer the assistants, threads and runs endpoints with 404, like OpenAI today')
     .option('--indexing-delay <ms>', 'how long a vector store file stays in_progress', '200')
+    .option('--api-key <key>', 'accept only this bearer key (default: any non-empty key)')
     .action(lazy('emulator'));
 
   return program;

@@ -2,6 +2,7 @@
  * /v1/vector_stores: stores, their files, file batches, search and file content.
  * Files attach `in_progress` and complete `indexingDelayMs` later; file_counts and usage_bytes follow.
  */
+import type { FastifyReply } from 'fastify';
 import { ApiError, invalid, notFound } from '../errors.js';
 import { listQuery, param, statusFilter, validBody } from '../http.js';
 import { PREFIX, newId } from '../ids.js';
@@ -196,6 +197,8 @@ export function searchStore(
 
 export function registerVectorStores(r: Router, ctx: Ctx): void {
   const a = ctx.account;
+  // Pollers (the SDK's createAndPoll / uploadAndPoll) follow this header, as with the API.
+  const pollAfter = (reply: FastifyReply) => reply.header('openai-poll-after-ms', String(Math.min(1000, Math.max(5, Math.ceil(ctx.options.indexingDelayMs / 2)))));
 
   r.route('POST', '/v1/vector_stores', (req) => {
     const b = validBody(req, 'CreateVectorStoreRequest');
@@ -242,7 +245,8 @@ export function registerVectorStores(r: Router, ctx: Ctx): void {
   });
 
   // ---- files in a store
-  r.route('POST', '/v1/vector_stores/{vector_store_id}/files', (req) => {
+  r.route('POST', '/v1/vector_stores/{vector_store_id}/files', (req, reply) => {
+    pollAfter(reply);
     const vs = getVs(ctx, param(req, 'vector_store_id'));
     const b = validBody(req, 'CreateVectorStoreFileRequest');
     checkChunking(b.chunking_strategy);
@@ -268,9 +272,10 @@ export function registerVectorStores(r: Router, ctx: Ctx): void {
     );
   });
 
-  r.route('GET', '/v1/vector_stores/{vector_store_id}/files/{file_id}', (req) =>
-    vsfView(getVsf(ctx, param(req, 'vector_store_id'), param(req, 'file_id'))),
-  );
+  r.route('GET', '/v1/vector_stores/{vector_store_id}/files/{file_id}', (req, reply) => {
+    pollAfter(reply);
+    return vsfView(getVsf(ctx, param(req, 'vector_store_id'), param(req, 'file_id')));
+  });
 
   r.route('POST', '/v1/vector_stores/{vector_store_id}/files/{file_id}', (req) => {
     const rec = getVsf(ctx, param(req, 'vector_store_id'), param(req, 'file_id'));
@@ -294,7 +299,8 @@ export function registerVectorStores(r: Router, ctx: Ctx): void {
   });
 
   // ---- file batches
-  r.route('POST', '/v1/vector_stores/{vector_store_id}/file_batches', (req) => {
+  r.route('POST', '/v1/vector_stores/{vector_store_id}/file_batches', (req, reply) => {
+    pollAfter(reply);
     const vs = getVs(ctx, param(req, 'vector_store_id'));
     const b = validBody(req, 'CreateVectorStoreFileBatchRequest');
     if (b.file_ids !== undefined && b.files !== undefined) {
@@ -331,9 +337,10 @@ export function registerVectorStores(r: Router, ctx: Ctx): void {
     return rec;
   };
 
-  r.route('GET', '/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}', (req) =>
-    batchView(ctx, getBatch(param(req, 'vector_store_id'), param(req, 'batch_id'))),
-  );
+  r.route('GET', '/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}', (req, reply) => {
+    pollAfter(reply);
+    return batchView(ctx, getBatch(param(req, 'vector_store_id'), param(req, 'batch_id')));
+  });
 
   r.route('POST', '/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel', (req) => {
     const rec = getBatch(param(req, 'vector_store_id'), param(req, 'batch_id'));

@@ -1,0 +1,73 @@
+// Loads openapi.assistants.yaml for validation: OpenAPI 3.0 `nullable: true` marks read as "or null"
+// (ajv/dist/2020 refuses them), and, with `deviations: true`, the documented differences between the
+// description and the real API applied (each one is explained, with its source, in docs/API-DEVIATIONS.md).
+// Shared by test/support/openapi.ts and scripts/schemathesis.sh.
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export function specPath(name = 'openapi.assistants.yaml') {
+  const candidates = [
+    process.env.OPENAI_API_SPEC_DIR && path.join(process.env.OPENAI_API_SPEC_DIR, name),
+    path.resolve(root, '../shared/openai-api', name),
+    path.resolve(root, 'shared/openai-api', name),
+  ].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`cannot find ${name}; looked in ${candidates.join(', ')} (set OPENAI_API_SPEC_DIR)`);
+  return found;
+}
+
+const isNullMark = (x) => x && typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 1 && x.nullable === true;
+
+/** Rewrite `nullable: true` (with or without a type, as a sibling of $ref, or as an allOf member) as anyOf [schema, null]. */
+export function fixNullable(s) {
+  if (Array.isArray(s)) return s.map(fixNullable);
+  if (!s || typeof s !== 'object') return s;
+  if (Array.isArray(s.allOf) && s.allOf.some(isNullMark)) {
+    const { allOf, ...rest } = s;
+    const kept = allOf.filter((x) => !isNullMark(x)).map(fixNullable);
+    const inner = kept.length === 1 ? kept[0] : { allOf: kept };
+    const outer = fixNullable(rest);
+    return { anyOf: [Object.keys(outer).length ? { ...outer, allOf: [inner] } : inner, { type: 'null' }] };
+  }
+  const r = {};
+  for (const [k, v] of Object.entries(s)) {
+    if (k === 'properties' && v && typeof v === 'object') {
+      r.properties = Object.fromEntries(Object.entries(v).map(([pk, pv]) => [pk, fixNullable(pv)]));
+    } else r[k] = fixNullable(v);
+  }
+  if (r.nullable === true) {
+    delete r.nullable;
+    return { anyOf: [r, { type: 'null' }] };
+  }
+  delete r.nullable;
+  return r;
+}
+
+/** The documented deviations (docs/API-DEVIATIONS.md), applied to the parsed description in place. */
+export function applyDeviations(doc) {
+  const s = doc.components.schemas;
+  // D1: an empty list answers first_id / last_id null.
+  for (const name of Object.keys(s)) {
+    if (!/^List.*Response$/.test(name)) continue;
+    for (const k of ['first_id', 'last_id']) {
+      if (s[name].properties?.[k]) s[name].properties[k] = { anyOf: [s[name].properties[k], { type: 'null' }] };
+    }
+  }
+  // D2: files uploaded with purpose `evals` come back with purpose `evals`.
+  const purpose = s.OpenAIFile.properties.purpose;
+  if (!purpose.enum.includes('evals')) purpose.enum = [...purpose.enum, 'evals'];
+  // D3: GET /files/{file_id}/content answers the raw bytes as application/octet-stream.
+  const dl = doc.paths['/files/{file_id}/content'].get.responses['200'];
+  dl.content = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
+  return doc;
+}
+
+export function loadAssistantsSpec({ deviations = true } = {}) {
+  const doc = parse(readFileSync(specPath(), 'utf8'));
+  const fixed = fixNullable(doc);
+  return deviations ? applyDeviations(fixed) : fixed;
+}

@@ -1,0 +1,54 @@
+/**
+ * `assistants-deploy emulator`: run the local OpenAI-compatible API server until SIGINT/SIGTERM.
+ * Prints `emulator listening on http://HOST:PORT/v1` (stdout) once it accepts connections.
+ */
+import { UserError } from '../../errors.js';
+import { parseFaultSpec, startEmulator, type EmulatorOptions } from '../../emulator/index.js';
+
+function intOption(name: string, value: unknown, min: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UserError(`--${name} must be an integer >= ${min}, got "${String(value)}"`);
+  return n;
+}
+
+export async function run(_args: string[], opts: Record<string, unknown>): Promise<number> {
+  const options: EmulatorOptions = {
+    port: intOption('port', opts.port ?? 8787, 0),
+    host: typeof opts.host === 'string' ? opts.host : '127.0.0.1',
+    assistantsApi: opts.assistantsApi !== false,
+    indexingDelayMs: intOption('indexing-delay', opts.indexingDelay ?? 200, 0),
+    quiet: Boolean(opts.quiet),
+  };
+  if (typeof opts.data === 'string') options.dataDir = opts.data;
+  if (typeof opts.apiKey === 'string') options.apiKey = opts.apiKey;
+  if (typeof opts.faults === 'string') {
+    try {
+      options.faults = parseFaultSpec(opts.faults);
+    } catch (e) {
+      throw new UserError((e as Error).message, 'see src/emulator/README.md for the --faults grammar');
+    }
+  }
+  if (opts.rateLimits !== undefined && opts.rateLimits !== false) {
+    const scale = opts.rateLimits === true ? 1 : Number(opts.rateLimits);
+    if (!Number.isFinite(scale) || scale <= 0) throw new UserError(`--rate-limits scale must be a number > 0, got "${String(opts.rateLimits)}"`);
+    options.rateLimits = { timeScale: scale };
+  }
+  const emu = await startEmulator(options);
+  process.stdout.write(`emulator listening on ${emu.url}\n`);
+  if (!options.quiet) {
+    const notes = [
+      options.dataDir ? `data in ${options.dataDir}` : 'in memory',
+      options.assistantsApi === false ? 'Assistants API not served' : undefined,
+      options.faults ? 'faults on' : undefined,
+      options.rateLimits ? 'rate limits on' : undefined,
+    ].filter(Boolean);
+    process.stderr.write(`(${notes.join(', ')}; Ctrl-C to stop)\n`);
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await emu.close();
+  return 0;
+}
