@@ -3,7 +3,7 @@
  * schemas): that it is valid JSON Schema and, with `strict: true`, that it meets the rules of the
  * API's strict mode (Structured Outputs).
  */
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { Problem } from '../errors.js';
 import { displayPath, fromPointer, locate, toPointer } from './locations.js';
 import type { LocMap, Path } from './locations.js';
@@ -28,12 +28,16 @@ export const STRICT_LIMITS = {
 const STRICT_UNSUPPORTED = ['allOf', 'not', 'oneOf', 'dependentRequired', 'dependentSchemas', 'if', 'then', 'else'];
 
 let metaAjv: Ajv2020 | undefined;
-function ajv(): Ajv2020 {
-  metaAjv ??= new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
+/** Loaded on first use: most manifests' validation never needs it, and it is slow to load. */
+async function ajv(): Promise<Ajv2020> {
+  if (!metaAjv) {
+    const { Ajv2020: Ctor } = await import('ajv/dist/2020.js');
+    metaAjv = new Ctor({ strict: false, allErrors: true, validateFormats: false });
+  }
   return metaAjv;
 }
 
-export function checkJsonSchema(schema: unknown, at: JsonAt, strict: boolean): Problem[] {
+export async function checkJsonSchema(schema: unknown, at: JsonAt, strict: boolean): Promise<Problem[]> {
   const problems: Problem[] = [];
   const where = (rel: Path, preferKey = false) => ({
     path: displayPath([...at.path, ...rel]),
@@ -42,7 +46,7 @@ export function checkJsonSchema(schema: unknown, at: JsonAt, strict: boolean): P
   if (!isObject(schema)) {
     return [{ ...where([]), message: 'must be a JSON Schema object, for example { type: object, properties: {...} }' }];
   }
-  const a = ajv();
+  const a = await ajv();
   if (!a.validateSchema(schema)) {
     const seen = new Set<string>();
     for (const e of a.errors ?? []) {
@@ -80,7 +84,7 @@ function checkStrict(root: Record<string, unknown>, where: Where): Problem[] {
   const problems: Problem[] = [];
   const hint = 'strict: true';
   if (root.type !== 'object') {
-    problems.push({ ...where([]), message: `with ${hint} the root schema must have type: object` });
+    problems.push({ ...where('type' in root ? ['type'] : []), message: `with ${hint} the root schema must have type: object` });
   }
   if ('anyOf' in root) {
     problems.push({ ...where(['anyOf'], true), message: `with ${hint} the root schema must not be anyOf` });

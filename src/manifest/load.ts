@@ -132,7 +132,7 @@ async function loadEnvironment(
 ): Promise<{ desired?: Desired; warnings: Warning[]; problems: Problem[] }> {
   const final = finalDocument(merged, options, env);
   if (final.problems.length > 0) return { warnings: [], problems: sortProblems(final.problems) };
-  const schemaProblems = validateSchema(final.value, final.locs);
+  const schemaProblems = await validateSchema(final.value, final.locs);
   if (schemaProblems.length > 0) return { warnings: [], problems: sortProblems(schemaProblems) };
   const root = makeRoot(sources.rootDir, options.allowOutsideRoot ?? false);
   const resolved = await resolveDesired(final.value as unknown as ManifestDoc, {

@@ -30,6 +30,8 @@ export function mergeFiles(docs: SourceDoc[]): { doc: SourceDoc; problems: Probl
   const problems: Problem[] = [];
   for (const doc of docs) {
     if (!isObject(doc.value)) continue; // reported by schema validation of that file
+    const rootLoc = doc.locs.get('');
+    if (rootLoc && !locs.has('')) locs.set('', rootLoc);
     for (const [key, v] of Object.entries(doc.value)) {
       const pointer = toPointer([key]);
       if (!(key in value)) {

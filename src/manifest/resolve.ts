@@ -245,7 +245,7 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
       if (fn.parameters !== undefined) {
         const json = await readJson([...tp, 'function', 'parameters'], fn.parameters);
         if (json) {
-          problems.push(...checkJsonSchema(json.value, json.at, fn.strict === true));
+          problems.push(...(await checkJsonSchema(json.value, json.at, fn.strict === true)));
           out.function.parameters = json.value;
         }
       } else if (fn.strict === true) {
@@ -266,7 +266,7 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
         if (js.schema !== undefined) {
           const json = await readJson([...base, 'response_format', 'json_schema', 'schema'], js.schema);
           if (json) {
-            problems.push(...checkJsonSchema(json.value, json.at, js.strict === true));
+            problems.push(...(await checkJsonSchema(json.value, json.at, js.strict === true)));
             outJs.schema = json.value;
           }
         } else if (js.strict === true) {

@@ -3,8 +3,7 @@
  * the format) and turns ajv's errors into located messages people can act on.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { Problem } from '../errors.js';
 import { displayPath, fromPointer, locate } from './locations.js';
 import type { LocMap } from './locations.js';
@@ -12,23 +11,40 @@ import { closest } from './suggest.js';
 
 export const SCHEMA_URL = new URL('../../schemas/manifest.schema.json', import.meta.url);
 
-let compiled: ValidateFunction | undefined;
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+let compiled: Validator | undefined;
 
 export function manifestSchema(): Record<string, unknown> {
   return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
 }
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true, verbose: true });
+/** Ajv options shared by the build-time compiler (scripts/build-validators.js) and the fallback here. */
+export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: true, discriminator: true, verbose: true } as const;
+
+/**
+ * The validator: precompiled by `npm run build` into dist/manifest/manifest-validator.js (fast
+ * start), or compiled now when running from source.
+ */
+async function validator(): Promise<Validator> {
+  if (compiled) return compiled;
+  const precompiledPath = './manifest-validator.js';
+  try {
+    compiled = ((await import(precompiledPath)) as { validate: Validator }).validate;
+  } catch {
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const ajv = new Ajv2020({ ...AJV_OPTIONS });
     ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
     compiled = ajv.compile(manifestSchema());
   }
   return compiled;
 }
 
-export function validateSchema(value: unknown, locs: LocMap): Problem[] {
-  const validate = validator();
+export async function validateSchema(value: unknown, locs: LocMap): Promise<Problem[]> {
+  const validate = await validator();
   if (validate(value)) return [];
   return translate(validate.errors ?? [], locs);
 }
@@ -108,7 +124,7 @@ function describe(e: ErrorObject, locs: LocMap): Problem | undefined {
   const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
   switch (e.keyword) {
     case 'required':
-      return { path, loc, message: `missing required field "${String(params.missingProperty)}"` };
+      return { path, loc: locate(locs, e.instancePath, true), message: `missing required field "${String(params.missingProperty)}"` };
     case 'additionalProperties': {
       const field = String(params.additionalProperty);
       const allowed = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
