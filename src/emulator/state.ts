@@ -308,7 +308,8 @@ export class Account {
   maybeCompact(): void {
     let live = 0;
     for (const c of COLLS) live += this.cols[c].size;
-    if (this.persistence.journalLines < Math.max(20_000, live * 2)) return;
+    const min = Number(process.env.ASSISTANTS_DEPLOY_EMULATOR_COMPACT_LINES) || 20_000;
+    if (this.persistence.journalLines < Math.max(min, live * 2)) return;
     this.persistence.compact(() => this.allRecords());
   }
 

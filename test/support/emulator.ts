@@ -8,7 +8,7 @@ export interface TestApi {
   client: OpenAI;
   spec: SpecValidator;
   /** Raw HTTP against the emulator (path relative to /v1), body validated too. */
-  raw(method: string, path: string, init?: { body?: BodyInit; headers?: Record<string, string>; json?: unknown }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  raw(method: string, path: string, init?: { body?: RequestInit["body"]; headers?: Record<string, string>; json?: unknown }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
   close(): Promise<void>;
 }
 
