@@ -1,12 +1,15 @@
 /** Request helpers shared by the route modules: bodies, path params, list queries. */
 import type { FastifyRequest } from 'fastify';
-import { invalid } from './errors.js';
+import { BAD_JSON_MESSAGE, invalid } from './errors.js';
 import type { PageQuery } from './ordered-index.js';
 import { typeName, validateBody } from './validation.js';
 
-export function body(req: FastifyRequest): Record<string, unknown> {
+export function body(req: FastifyRequest, required = false): Record<string, unknown> {
   const b = req.body;
-  if (b === undefined || b === null || b === '') return {};
+  if (b === undefined || b === '') {
+    if (required) throw invalid(BAD_JSON_MESSAGE);
+    return {};
+  }
   if (typeof b !== 'object' || Array.isArray(b)) {
     throw invalid(`Invalid type for body: expected an object, but got ${typeName(b)} instead.`, null, 'invalid_type');
   }
@@ -14,8 +17,8 @@ export function body(req: FastifyRequest): Record<string, unknown> {
 }
 
 /** The body, validated against the named request schema of the description. */
-export function validBody(req: FastifyRequest, schema: string): Record<string, unknown> {
-  const b = body(req);
+export function validBody(req: FastifyRequest, schema: string, required = true): Record<string, unknown> {
+  const b = body(req, required);
   validateBody(schema, b);
   return b;
 }

@@ -169,7 +169,23 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     return payload;
   });
 
+  const unmatched = (req: FastifyRequest, reply: FastifyReply) => {
+    const path = pathOf(req.url);
+    const allowed = routes.filter((r) => r.re.test(path)).map((r) => r.method);
+    if (allowed.length) {
+      void reply
+        .code(405)
+        .header('allow', [...new Set(allowed)].join(', '))
+        .type('application/json')
+        .send(new ApiError(405, `Invalid method for URL (${req.method} ${path})`, 'invalid_request_error', null, null).body());
+      return;
+    }
+    void reply.code(404).type('application/json').send(invalidUrl(req.method, path).body());
+  };
+
   app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    // Errors before routing (a body on an unknown method or URL): answer as for the URL.
+    if (!(error instanceof ApiError) && !req.routeOptions?.url && !pathOf(req.url).startsWith(LOG_PREFIX)) return unmatched(req, reply);
     let err: ApiError;
     if (error instanceof ApiError) err = error;
     else {
@@ -186,18 +202,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     void reply.code(err.status).type('application/json').send(err.body());
   });
 
-  app.setNotFoundHandler((req, reply) => {
-    const path = pathOf(req.url);
-    const known = routes.some((r) => r.re.test(path));
-    if (known) {
-      void reply
-        .code(405)
-        .type('application/json')
-        .send(new ApiError(405, `Invalid method for URL (${req.method} ${path})`, 'invalid_request_error', null, null).body());
-      return;
-    }
-    void reply.code(404).type('application/json').send(invalidUrl(req.method, path).body());
-  });
+  app.setNotFoundHandler((req, reply) => unmatched(req, reply));
 
   // The log, for servers in another process.
   app.get(`${LOG_PREFIX}/log`, async () => deps.log);

@@ -78,8 +78,25 @@ export function registerFiles(r: Router, ctx: Ctx): void {
       throw invalid(`'${purpose}' is not one of [${UPLOAD_PURPOSES.map((p) => `'${p}'`).join(', ')}] - 'purpose'`, 'purpose', 'invalid_value');
     }
     let expiresAt: number | undefined;
-    const anchor = up.fields['expires_after[anchor]'];
-    const seconds = up.fields['expires_after[seconds]'];
+    let anchor = up.fields['expires_after[anchor]'];
+    let seconds = up.fields['expires_after[seconds]'];
+    if (up.fields.expires_after !== undefined) {
+      // Also accepted as one JSON-encoded field.
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(up.fields.expires_after);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw invalid(`Invalid type for 'expires_after': expected an object, but got a string instead.`, 'expires_after', 'invalid_type');
+      }
+      const e = parsed as { anchor?: unknown; seconds?: unknown };
+      if (e.anchor !== undefined) anchor = String(e.anchor);
+      if (e.seconds !== undefined) seconds = String(e.seconds);
+      if (anchor === undefined) throw missingParam('expires_after.anchor');
+      if (seconds === undefined) throw missingParam('expires_after.seconds');
+    }
     if (anchor !== undefined || seconds !== undefined) {
       if (anchor === undefined) throw missingParam('expires_after.anchor');
       if (seconds === undefined) throw missingParam('expires_after.seconds');

@@ -9,7 +9,7 @@ import { checkMetadata, checkTools } from '../validation.js';
 import { RunEngine } from '../run-engine.js';
 import { eventBuffer, sendEvents, type EventBuffer } from '../sse.js';
 import type { Ctx, Router } from '../context.js';
-import { createMessage, createThread, getThread } from './threads.js';
+import { checkMessages, createMessage, createThread, getThread } from './threads.js';
 
 function stepView(rec: Rec, include: string[]): Record<string, unknown> {
   const v = publicView(rec);
@@ -116,12 +116,14 @@ export function registerRuns(r: Router, ctx: Ctx): void {
     const thread = getThread(ctx, param(req, 'thread_id'));
     includeParam(req);
     const b = validBody(req, 'CreateRunRequest');
+    checkMessages(b.additional_messages as unknown[] | undefined, 'additional_messages');
     const run = newRun(thread, b);
     return start(req, reply, run, b.stream === true);
   });
 
   r.route('POST', '/v1/threads/runs', async (req, reply) => {
     const b = validBody(req, 'CreateThreadAndRunRequest');
+    checkMessages(((b.thread as { messages?: unknown[] } | undefined)?.messages), 'thread.messages');
     if (!a.get('assistant', String(b.assistant_id))) throw notFound('assistant', String(b.assistant_id), 'assistant_id');
     checkMetadata(b.metadata);
     checkTools(b.tools);

@@ -1,5 +1,5 @@
 /** /v1/threads and /v1/threads/{thread_id}/messages. */
-import { notFound } from '../errors.js';
+import { invalid, notFound } from '../errors.js';
 import { listQuery, param, queryString, validBody } from '../http.js';
 import { PREFIX, newId } from '../ids.js';
 import { publicView, type Account, type Rec } from '../state.js';
@@ -72,6 +72,26 @@ export function createThread(ctx: Ctx, b: Record<string, unknown>, param = ''): 
   return rec;
 }
 
+/** `image_url.url` must be a URL (`format: uri` in the description). */
+export function checkMessages(messages: unknown[] | undefined, param: string): void {
+  (messages ?? []).forEach((m, i) => {
+    const content = (m as { content?: unknown }).content;
+    if (!Array.isArray(content)) return;
+    content.forEach((part, j) => {
+      const p = part as { type?: string; image_url?: { url?: unknown } };
+      if (p.type !== 'image_url') return;
+      const where = `${param ? `${param}[${i}].` : ''}content[${j}].image_url.url`;
+      let ok = false;
+      try {
+        ok = typeof p.image_url?.url === 'string' && Boolean(new URL(p.image_url.url).protocol);
+      } catch {
+        ok = false;
+      }
+      if (!ok) throw invalid(`Invalid '${where}': Expected a valid URL, but got a value that is not a URL.`, where, 'invalid_value');
+    });
+  });
+}
+
 export function getThread(ctx: Ctx, id: string): Rec {
   const rec = ctx.account.get('thread', id);
   if (!rec) throw notFound('thread', id);
@@ -82,7 +102,8 @@ export function registerThreads(r: Router, ctx: Ctx): void {
   const a = ctx.account;
 
   r.route('POST', '/v1/threads', (req) => {
-    const b = validBody(req, 'CreateThreadRequest');
+    const b = validBody(req, 'CreateThreadRequest', false);
+    checkMessages(b.messages as unknown[] | undefined, 'messages');
     return publicView(createThread(ctx, b));
   });
 
@@ -122,6 +143,7 @@ export function registerThreads(r: Router, ctx: Ctx): void {
     const thread = getThread(ctx, param(req, 'thread_id'));
     const b = validBody(req, 'CreateMessageRequest');
     checkMetadata(b.metadata);
+    checkMessages([b], '');
     const rec = createMessage(a, thread.id, b);
     ctx.faults.noteCreated(rec.id);
     return publicView(rec);
