@@ -4,11 +4,12 @@
  * error at the pattern's line.
  */
 import { statSync } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import type { Problem, SourceLoc } from '../errors.js';
 import type { LocalFile } from './desired.js';
-import { escapesLexically, escapesReally, toPosixRelative } from './paths.js';
+import { escapesLexically, isInside, toPosixRelative } from './paths.js';
 import type { Root } from './paths.js';
 
 export interface PatternAt {
@@ -44,9 +45,9 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
 
   const byPath = new Map<string, LocalFile>();
   const matchedBy = new Map<string, PatternAt>();
-  const outside: { file: string; p: PatternAt }[] = [];
+  const symlinked = new Set<string>();
   for (const p of positives) {
-    const options = { cwd: baseDir, onlyFiles: true, stats: true as const, followSymbolicLinks: true, dot: false, unique: true };
+    const options = { cwd: baseDir, onlyFiles: true, objectMode: true as const, followSymbolicLinks: true, dot: false, unique: true };
     const entries: fg.Entry[] = await fg(p.pattern, { ...options, ignore });
     if (entries.length === 0) {
       problems.push({ path: p.path, loc: p.loc, message: await emptyMessage(p.pattern, baseDir, ignore.length > 0, options) });
@@ -56,15 +57,28 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
       const abs = path.resolve(baseDir, entry.path);
       const rel = toPosixRelative(root, abs);
       if (byPath.has(rel)) continue;
-      const st = entry.stats!;
-      byPath.set(rel, { path: rel, abs, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino });
+      byPath.set(rel, { path: rel, abs, size: 0, mtimeMs: 0, ino: 0 });
       matchedBy.set(rel, p);
+      if (entry.dirent.isSymbolicLink()) symlinked.add(rel);
     }
   }
+  const all = [...byPath.values()];
+  await measure(all);
   if (!root.allowOutside) {
+    // a file is outside when it is a symlink pointing out, or sits in a folder that resolves outside
+    const dirs = new Map<string, Promise<string>>();
+    const realDir = (dir: string) => {
+      let found = dirs.get(dir);
+      if (!found) dirs.set(dir, (found = realpath(dir).catch(() => dir)));
+      return found;
+    };
+    const outside: { file: string; p: PatternAt }[] = [];
     await Promise.all(
-      [...byPath.values()].map(async (f) => {
-        if (await escapesReally(root, f.abs)) outside.push({ file: f.path, p: matchedBy.get(f.path)! });
+      all.map(async (f) => {
+        const real = symlinked.has(f.path)
+          ? await realpath(f.abs).catch(() => f.abs)
+          : path.join(await realDir(path.dirname(f.abs)), path.basename(f.abs));
+        if (!isInside(root.real, real)) outside.push({ file: f.path, p: matchedBy.get(f.path)! });
       }),
     );
     for (const { file, p } of outside.sort((a, b) => (a.file < b.file ? -1 : 1))) {
@@ -78,6 +92,21 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
   }
   const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, matchedBy, problems };
+}
+
+/** Fills size, mtime and inode, a bounded number of stat calls at a time. */
+async function measure(files: LocalFile[], concurrency = 64): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const f = files[next++]!;
+      const st = await stat(f.abs);
+      f.size = st.size;
+      f.mtimeMs = st.mtimeMs;
+      f.ino = st.ino;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
 }
 
 async function emptyMessage(

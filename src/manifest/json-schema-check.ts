@@ -27,13 +27,10 @@ export const STRICT_LIMITS = {
 
 const STRICT_UNSUPPORTED = ['allOf', 'not', 'oneOf', 'dependentRequired', 'dependentSchemas', 'if', 'then', 'else'];
 
-let metaAjv: Ajv2020 | undefined;
-/** Loaded on first use: most manifests' validation never needs it, and it is slow to load. */
-async function ajv(): Promise<Ajv2020> {
-  if (!metaAjv) {
-    const { Ajv2020: Ctor } = await import('ajv/dist/2020.js');
-    metaAjv = new Ctor({ strict: false, allErrors: true, validateFormats: false });
-  }
+let metaAjv: Promise<Ajv2020> | undefined;
+/** Loaded once, on first use: most manifests never need it, and it is slow to load. */
+function ajv(): Promise<Ajv2020> {
+  metaAjv ??= import('ajv/dist/2020.js').then(({ Ajv2020: Ctor }) => new Ctor({ strict: false, allErrors: true, validateFormats: false }));
   return metaAjv;
 }
 
@@ -61,15 +58,44 @@ export async function checkJsonSchema(schema: unknown, at: JsonAt, strict: boole
     }
     return problems;
   }
-  try {
-    a.compile(schema);
-    a.removeSchema(schema);
-  } catch (error) {
-    problems.push({ ...where([]), message: `invalid JSON Schema: ${(error as Error).message}` });
-    return problems;
-  }
+  problems.push(...checkRefs(schema, where));
+  if (problems.length > 0) return problems;
   if (strict) problems.push(...checkStrict(schema, where));
   return problems;
+}
+
+/** Every `$ref` must point inside the schema itself (`#`, `#/$defs/x`): the API resolves nothing else. */
+function checkRefs(root: Record<string, unknown>, where: Where): Problem[] {
+  const problems: Problem[] = [];
+  const visit = (node: unknown, rel: Path) => {
+    if (Array.isArray(node)) node.forEach((item, i) => visit(item, [...rel, i]));
+    if (!isObject(node)) return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === '$ref' && typeof v === 'string') {
+        if (!v.startsWith('#')) {
+          problems.push({ ...where([...rel, k]), message: `"$ref": ${JSON.stringify(v)} points outside the schema; only local references such as "#/$defs/name" work` });
+        } else if (resolvePointer(root, v.slice(1)) === undefined) {
+          problems.push({ ...where([...rel, k]), message: `"$ref": ${JSON.stringify(v)} does not resolve to anything in this schema` });
+        }
+      } else if (k !== 'enum' && k !== 'const' && k !== 'default' && k !== 'examples') {
+        visit(v, [...rel, k]);
+      }
+    }
+  };
+  visit(root, []);
+  return problems;
+}
+
+function resolvePointer(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  if (!pointer.startsWith('/')) return undefined;
+  let v: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    v = isObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[seg] : undefined;
+    if (v === undefined) return undefined;
+  }
+  return v;
 }
 
 function valueAt(root: unknown, rel: Path): unknown {
