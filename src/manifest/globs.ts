@@ -4,7 +4,7 @@
  * error at the pattern's line.
  */
 import { statSync } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { lstat, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import type { Problem, SourceLoc } from '../errors.js';
@@ -47,23 +47,22 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
   const matchedBy = new Map<string, PatternAt>();
   const symlinked = new Set<string>();
   for (const p of positives) {
-    const options = { cwd: baseDir, onlyFiles: true, objectMode: true as const, followSymbolicLinks: true, dot: false, unique: true };
-    const entries: fg.Entry[] = await fg(p.pattern, { ...options, ignore });
+    const options = { cwd: baseDir, onlyFiles: true, followSymbolicLinks: true, dot: false, unique: true };
+    const entries: string[] = await fg(p.pattern, { ...options, ignore });
     if (entries.length === 0) {
       problems.push({ path: p.path, loc: p.loc, message: await emptyMessage(p.pattern, baseDir, ignore.length > 0, options) });
       continue;
     }
     for (const entry of entries) {
-      const abs = path.resolve(baseDir, entry.path);
+      const abs = path.resolve(baseDir, entry);
       const rel = toPosixRelative(root, abs);
       if (byPath.has(rel)) continue;
       byPath.set(rel, { path: rel, abs, size: 0, mtimeMs: 0, ino: 0 });
       matchedBy.set(rel, p);
-      if (entry.dirent.isSymbolicLink()) symlinked.add(rel);
     }
   }
   const all = [...byPath.values()];
-  await measure(all);
+  await measure(all, symlinked);
   if (!root.allowOutside) {
     // a file is outside when it is a symlink pointing out, or sits in a folder that resolves outside
     const dirs = new Map<string, Promise<string>>();
@@ -94,13 +93,17 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
   return { files, matchedBy, problems };
 }
 
-/** Fills size, mtime and inode, a bounded number of stat calls at a time. */
-async function measure(files: LocalFile[], concurrency = 64): Promise<void> {
+/** Fills size, mtime and inode (of the target, for symlinks, which it notes), a few calls at a time. */
+async function measure(files: LocalFile[], symlinked: Set<string>, concurrency = 64): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < files.length) {
       const f = files[next++]!;
-      const st = await stat(f.abs);
+      let st = await lstat(f.abs);
+      if (st.isSymbolicLink()) {
+        symlinked.add(f.path);
+        st = await stat(f.abs);
+      }
       f.size = st.size;
       f.mtimeMs = st.mtimeMs;
       f.ino = st.ino;
