@@ -41,6 +41,12 @@ export function buildProgram(): Command {
     .option('--no-color', 'never colour output (also: NO_COLOR, CI, no TTY)')
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'log each API request (method, route, status, time; the key is never shown)')
+    .addOption(
+      new Option('--target <target>', 'the account: local (embedded emulator) or env (OPENAI_API_KEY / OPENAI_BASE_URL); default: env when set, else local').choices([
+        'local',
+        'env',
+      ]),
+    )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
 
@@ -51,6 +57,16 @@ export function buildProgram(): Command {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
     .action(lazy('validate'));
+
+  program
+    .command('plan')
+    .description('read the live account, diff it against the manifest, and show exactly what would change')
+    .addOption(manifestOption())
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--out <file>', 'save the plan (JSON) for `apply FILE`')
+    .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
+    .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .action(lazy('plan'));
 
   program
     .command('emulator')

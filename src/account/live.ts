@@ -1,0 +1,82 @@
+/**
+ * Live: what the account holds, as read by src/account/read.ts. Plain data (the API's fields,
+ * trimmed to what planning needs), so plans can be computed and tested without a network.
+ */
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface LiveAssistant {
+  id: string;
+  created_at: number;
+  name: string | null;
+  description: string | null;
+  model: string;
+  instructions: string | null;
+  tools: Json[];
+  tool_resources: {
+    code_interpreter?: { file_ids?: string[] };
+    file_search?: { vector_store_ids?: string[] };
+  } | null;
+  metadata: Record<string, string>;
+  temperature: number | null;
+  top_p: number | null;
+  response_format: Json;
+  /** undefined when the target does not return it. */
+  reasoning_effort?: string | null;
+}
+
+export interface LiveVectorStoreFile {
+  /** The file's id (a vector store file shares the id of its File). */
+  id: string;
+  status: 'in_progress' | 'completed' | 'cancelled' | 'failed';
+  attributes: Record<string, string | number | boolean> | null;
+  chunking_strategy: Json;
+  usage_bytes: number;
+  created_at: number;
+}
+
+export interface LiveVectorStore {
+  id: string;
+  created_at: number;
+  name: string;
+  /** undefined when the target does not return it. */
+  description?: string | null;
+  expires_after: { anchor: string; days: number } | null;
+  metadata: Record<string, string>;
+  usage_bytes: number;
+  status: string;
+  last_active_at: number | null;
+  file_counts: { in_progress: number; completed: number; failed: number; cancelled: number; total: number };
+  /** Read for the deployment's own stores only. */
+  files?: LiveVectorStoreFile[];
+}
+
+export interface LiveFile {
+  id: string;
+  filename: string;
+  bytes: number;
+  created_at: number;
+  purpose: string;
+}
+
+/** How many list pages each read took, to compare with the minimum. */
+export interface ReadStats {
+  requests: number;
+  pages: { assistants: number; vector_stores: number; files: number; vector_store_files: number };
+  /** The least number of list requests that could have read the same data. */
+  minimumPages: number;
+}
+
+export interface Live {
+  /** false when the target answers the assistants endpoints with 404 (OpenAI since 2026-08-26). */
+  assistantsApi: boolean;
+  /** Assistants tagged with this deployment. */
+  assistants: LiveAssistant[];
+  /** Vector stores tagged with this deployment, with their files. */
+  vectorStores: LiveVectorStore[];
+  /** Files whose names mark them as this deployment's uploads. */
+  files: LiveFile[];
+  /** Resources tagged with other deployments, by kind: key -> deployment (for messages). */
+  others: { assistants: number; vectorStores: number };
+  stats: ReadStats;
+}

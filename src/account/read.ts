@@ -1,0 +1,162 @@
+/**
+ * Reads the live state of one deployment with list requests only: assistants, vector stores and
+ * uploaded files in parallel, then the files of each of the deployment's vector stores, a few
+ * stores at a time. No per-resource reads.
+ */
+import type OpenAI from 'openai';
+import { APIError } from 'openai';
+import { TAG_DEPLOYMENT } from '../ownership.js';
+import { parseUploadName } from './files-naming.js';
+import type { Json, Live, LiveAssistant, LiveFile, LiveVectorStore, LiveVectorStoreFile } from './live.js';
+
+/** Largest page each list endpoint serves (LIMITS.md). */
+export const PAGE = { list: 100, files: 10_000 } as const;
+
+export interface ReadOptions {
+  deployment: string;
+  /** Vector store file lists read at once. */
+  concurrency?: number;
+}
+
+interface Paged<T> {
+  data: T[];
+  hasNextPage(): boolean;
+  getNextPage(): Promise<Paged<T>>;
+}
+
+/** Every item of a cursor-paginated list, and how many pages it took. */
+export async function readAll<T>(first: Promise<Paged<T>>): Promise<{ items: T[]; pages: number }> {
+  let page = await first;
+  const items = [...page.data];
+  let pages = 1;
+  while (page.hasNextPage()) {
+    page = await page.getNextPage();
+    items.push(...page.data);
+    pages++;
+  }
+  return { items, pages };
+}
+
+export function pagesFor(count: number, pageSize: number): number {
+  return Math.max(1, Math.ceil(count / pageSize));
+}
+
+export function isNotFound(error: unknown): boolean {
+  return error instanceof APIError && error.status === 404;
+}
+
+function toLiveAssistant(a: OpenAI.Beta.Assistant): LiveAssistant {
+  const raw = a as unknown as Record<string, unknown>;
+  return {
+    id: a.id,
+    created_at: a.created_at,
+    name: a.name ?? null,
+    description: a.description ?? null,
+    model: a.model,
+    instructions: a.instructions ?? null,
+    tools: (a.tools ?? []) as unknown as Json[],
+    tool_resources: (a.tool_resources ?? null) as LiveAssistant['tool_resources'],
+    metadata: (a.metadata ?? {}) as Record<string, string>,
+    temperature: a.temperature ?? null,
+    top_p: a.top_p ?? null,
+    response_format: (a.response_format ?? null) as Json,
+    ...('reasoning_effort' in raw ? { reasoning_effort: (raw.reasoning_effort as string | null) ?? null } : {}),
+  };
+}
+
+function toLiveVectorStore(v: OpenAI.VectorStores.VectorStore): LiveVectorStore {
+  const raw = v as unknown as Record<string, unknown>;
+  return {
+    id: v.id,
+    created_at: v.created_at,
+    name: v.name ?? '',
+    ...('description' in raw ? { description: (raw.description as string | null) ?? null } : {}),
+    expires_after: v.expires_after ? { anchor: v.expires_after.anchor, days: v.expires_after.days } : null,
+    metadata: (v.metadata ?? {}) as Record<string, string>,
+    usage_bytes: v.usage_bytes,
+    status: v.status,
+    last_active_at: v.last_active_at ?? null,
+    file_counts: v.file_counts,
+  };
+}
+
+function toLiveVectorStoreFile(f: OpenAI.VectorStores.VectorStoreFile): LiveVectorStoreFile {
+  return {
+    id: f.id,
+    status: f.status,
+    attributes: (f.attributes ?? null) as LiveVectorStoreFile['attributes'],
+    chunking_strategy: (f.chunking_strategy ?? null) as unknown as Json,
+    usage_bytes: f.usage_bytes,
+    created_at: f.created_at,
+  };
+}
+
+/** Runs tasks with at most `limit` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+export async function readLive(client: OpenAI, options: ReadOptions): Promise<Live> {
+  const { deployment } = options;
+  const ours = (metadata: unknown) => (metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment;
+  const tagged = (metadata: unknown) => typeof (metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === 'string';
+
+  const assistantsRead = readAll(client.beta.assistants.list({ limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
+    .then((r) => ({ ...r, served: true }))
+    .catch((error: unknown) => {
+      if (isNotFound(error)) return { items: [] as OpenAI.Beta.Assistant[], pages: 1, served: false };
+      throw error;
+    });
+  const filesRead = readAll(
+    client.files.list({ purpose: 'assistants', limit: PAGE.files }) as unknown as Promise<Paged<OpenAI.FileObject>>,
+  );
+  const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
+
+  const stores = await storesRead;
+  const owned = stores.items.filter((v) => ours(v.metadata)).map(toLiveVectorStore);
+  let storeFilePages = 0;
+  await mapLimit(owned, options.concurrency ?? 8, async (store) => {
+    const r = await readAll(
+      client.vectorStores.files.list(store.id, { limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
+    );
+    store.files = r.items.map(toLiveVectorStoreFile);
+    storeFilePages += r.pages;
+  });
+  const [assistants, files] = await Promise.all([assistantsRead, filesRead]);
+
+  const liveFiles: LiveFile[] = files.items
+    .filter((f) => parseUploadName(f.filename)?.deployment === deployment)
+    .map((f) => ({ id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose }));
+
+  const minimumPages =
+    (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1) +
+    pagesFor(stores.items.length, PAGE.list) +
+    pagesFor(files.items.length, PAGE.files) +
+    owned.reduce((n, s) => n + pagesFor(s.files?.length ?? 0, PAGE.list), 0);
+  const requests = assistants.pages + stores.pages + files.pages + storeFilePages;
+
+  return {
+    assistantsApi: assistants.served,
+    assistants: assistants.items.filter((a) => ours(a.metadata)).map(toLiveAssistant),
+    vectorStores: owned,
+    files: liveFiles,
+    others: {
+      assistants: assistants.items.filter((a) => tagged(a.metadata) && !ours(a.metadata)).length,
+      vectorStores: stores.items.filter((v) => tagged(v.metadata) && !ours(v.metadata)).length,
+    },
+    stats: {
+      requests,
+      pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages },
+      minimumPages,
+    },
+  };
+}

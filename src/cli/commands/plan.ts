@@ -1,0 +1,38 @@
+/**
+ * `plan`: read the live account, diff it against the manifest, show exactly what would change.
+ * Exit 0 (with --detailed-exitcode: 0 no changes, 2 changes pending), 1 on any error.
+ */
+import { writeFile } from 'node:fs/promises';
+import { renderMarkdown } from '../../plan/render-markdown.js';
+import { renderText } from '../../plan/render-text.js';
+import { hasChanges } from '../../plan/types.js';
+import type { Plan } from '../../plan/types.js';
+import { createIo } from '../io.js';
+import type { Io } from '../io.js';
+import type { CommandOptions } from '../main.js';
+import { connect, loadDesired, makePlan, readAccount } from '../session.js';
+
+export function renderPlan(plan: Plan, format: string, io: Io): string {
+  if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
+  if (format === 'markdown') return renderMarkdown(plan);
+  return renderText(plan, { color: io.color });
+}
+
+export async function run(_args: string[], opts: CommandOptions): Promise<number> {
+  const io = createIo(opts);
+  const desired = await loadDesired(opts, io);
+  const target = await connect(opts, io);
+  try {
+    const live = await readAccount(target, desired.deployment);
+    const plan = makePlan(desired, live, target);
+    const format = typeof opts.format === 'string' ? opts.format : 'text';
+    io.out(renderPlan(plan, format, io));
+    if (typeof opts.out === 'string') {
+      await writeFile(opts.out, `${JSON.stringify(plan, null, 2)}\n`);
+      io.info(`Saved the plan to ${opts.out}; apply exactly this plan with: assistants-deploy apply ${opts.out}`);
+    }
+    return opts.detailedExitcode === true && hasChanges(plan) ? 2 : 0;
+  } finally {
+    await target.close();
+  }
+}

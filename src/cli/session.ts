@@ -1,0 +1,68 @@
+/**
+ * The steps commands share: load the manifest, hash its files, open the target, read the live
+ * state, and compute the plan; and how their notes reach the terminal.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describeApiError } from '../account/errors.js';
+import type { Live } from '../account/live.js';
+import { readLive } from '../account/read.js';
+import { openTarget } from '../account/target.js';
+import type { Target, TargetChoice } from '../account/target.js';
+import { formatProblem } from '../errors.js';
+import type { Desired, Warning } from '../manifest/desired.js';
+import { hashDesired } from '../manifest/hash.js';
+import { loadManifest } from '../manifest/load.js';
+import { diff } from '../plan/diff.js';
+import type { Plan } from '../plan/types.js';
+import type { Io } from './io.js';
+import type { CommandOptions } from './main.js';
+import { loadOptions } from './options.js';
+
+export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export function printWarnings(io: Io, warnings: Warning[]): void {
+  for (const w of warnings) io.err(formatProblem({ ...w, message: `warning: ${w.message}` }));
+}
+
+export async function loadDesired(opts: CommandOptions, io: Io): Promise<Desired> {
+  const { desired, warnings } = await loadManifest(loadOptions(opts));
+  printWarnings(io, warnings);
+  await hashDesired(desired, { cacheRoot: process.cwd() });
+  return desired;
+}
+
+export async function connect(opts: CommandOptions, io: Io, extra: Partial<Parameters<typeof openTarget>[0]> = {}): Promise<Target> {
+  const choice = (typeof opts.target === 'string' ? opts.target : 'auto') as TargetChoice;
+  const target = await openTarget({
+    choice,
+    env: process.env,
+    cwd: process.cwd(),
+    onRequest: io.verbose ? (r) => io.debug(`api: ${r.method} ${r.route} -> ${r.status} (${r.ms.toFixed(0)} ms)`) : undefined,
+    ...extra,
+  });
+  if (target.implicitLocal) {
+    io.info(`Using the local target (${target.description}): no OPENAI_API_KEY or OPENAI_BASE_URL is set.`);
+  } else {
+    io.debug(`target: ${target.description}`);
+  }
+  return target;
+}
+
+export async function readAccount(target: Target, deployment: string): Promise<Live> {
+  try {
+    return await readLive(target.client, { deployment });
+  } catch (error) {
+    throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;
+  }
+}
+
+export function makePlan(desired: Desired, live: Live, target: Target): Plan {
+  const root = path.relative(process.cwd(), desired.root).split(path.sep).join('/') || '.';
+  return diff(desired, live, {
+    toolVersion: VERSION,
+    createdAt: new Date().toISOString(),
+    target: { base_url: target.baseUrl, local: target.local },
+    manifestRoot: root,
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * Content hashes (SHA-256) of the files a manifest names: streamed, several at once, each file
+ * once per run, and remembered across runs in a cache keyed by path, size, mtime and inode
+ * (`.assistants-deploy/hash-cache.json`, safe to delete; an entry is never trusted when any of
+ * the four differ).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Desired, LocalFile } from './desired.js';
+
+export const HASH_CACHE = path.join('.assistants-deploy', 'hash-cache.json');
+const CACHE_VERSION = 1;
+
+interface CacheEntry {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  sha256: string;
+}
+
+export interface HashStats {
+  files: number;
+  hashed: number;
+  cached: number;
+  bytesHashed: number;
+}
+
+export function sha256OfFile(file: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(file, { highWaterMark: 1 << 20 })
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolve(hash.digest('hex')));
+  });
+}
+
+async function readCache(file: string): Promise<Map<string, CacheEntry>> {
+  try {
+    const data = JSON.parse(await readFile(file, 'utf8')) as { version: number; entries: Record<string, CacheEntry> };
+    if (data.version !== CACHE_VERSION || typeof data.entries !== 'object') return new Map();
+    return new Map(Object.entries(data.entries));
+  } catch {
+    return new Map();
+  }
+}
+
+async function writeCache(file: string, entries: Map<string, CacheEntry>): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify({ version: CACHE_VERSION, entries: Object.fromEntries(entries) }));
+    await rename(tmp, file);
+  } catch {
+    // the cache is an optimisation: a read-only folder only costs a re-hash next time
+  }
+}
+
+export interface HashOptions {
+  /** Folder holding `.assistants-deploy/`; no cache when undefined. */
+  cacheRoot?: string;
+  concurrency?: number;
+}
+
+/** Fills `sha256` on every file of the Desired state (each distinct path hashed once). */
+export async function hashDesired(desired: Desired, options: HashOptions = {}): Promise<HashStats> {
+  const all: LocalFile[] = [...desired.vectorStores.flatMap((v) => v.files), ...desired.fileSets.flatMap((f) => f.files)];
+  return hashFiles(all, options);
+}
+
+export async function hashFiles(files: LocalFile[], options: HashOptions = {}): Promise<HashStats> {
+  const cacheFile = options.cacheRoot ? path.join(options.cacheRoot, HASH_CACHE) : undefined;
+  const cache = cacheFile ? await readCache(cacheFile) : new Map<string, CacheEntry>();
+  const byAbs = new Map<string, LocalFile[]>();
+  for (const f of files) byAbs.set(f.abs, [...(byAbs.get(f.abs) ?? []), f]);
+  const stats: HashStats = { files: byAbs.size, hashed: 0, cached: 0, bytesHashed: 0 };
+  const todo: [string, LocalFile[]][] = [];
+  for (const [abs, list] of byAbs) {
+    const f = list[0]!;
+    const hit = cache.get(abs);
+    if (hit && hit.size === f.size && hit.mtimeMs === f.mtimeMs && hit.ino === f.ino) {
+      for (const x of list) x.sha256 = hit.sha256;
+      stats.cached++;
+    } else {
+      todo.push([abs, list]);
+    }
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < todo.length) {
+      const [abs, list] = todo[next++]!;
+      const sha = await sha256OfFile(abs);
+      const f = list[0]!;
+      for (const x of list) x.sha256 = sha;
+      cache.set(abs, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, sha256: sha });
+      stats.hashed++;
+      stats.bytesHashed += f.size;
+    }
+  };
+  const concurrency = options.concurrency ?? Math.max(4, availableParallelism() * 4);
+  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  if (cacheFile && todo.length > 0) await writeCache(cacheFile, cache);
+  return stats;
+}

@@ -1,0 +1,408 @@
+/**
+ * diff(Desired, Live) -> Plan. A pure function: the same inputs give the same plan.
+ * Resources are matched by their ownership tags, fields compared in canonical form (normalize.ts),
+ * and each difference labelled by its cause using the fingerprint the last apply recorded.
+ */
+import { parseUploadName, uploadName } from '../account/files-naming.js';
+import type { Live, LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
+import type { Desired, DesiredAssistant, DesiredVectorStore, LocalFile } from '../manifest/desired.js';
+import { TAG_RESOURCE } from '../ownership.js';
+import { canonical, equal, sha256, shortHash } from './canonical.js';
+import { diffPaths } from './field-diff.js';
+import { allNew, diffStoreFiles, wantedFiles } from './files-diff.js';
+import {
+  ASSISTANT_FIELDS,
+  desiredAssistantSpec,
+  desiredVectorStoreSpec,
+  liveAssistantSpec,
+  liveVectorStoreSpec,
+  VECTOR_STORE_CREATE_ONLY,
+  VECTOR_STORE_FIELDS,
+} from './normalize.js';
+import type { AssistantSpec, RefResolver, VectorStoreSpec } from './normalize.js';
+import { decodeResourceTag } from './tags.js';
+import type { ResourceTag } from './tags.js';
+import { PLAN_FORMAT_VERSION } from './types.js';
+import type {
+  AssistantBody,
+  Cause,
+  FieldChange,
+  FileDeletion,
+  Plan,
+  PlanSummary,
+  Ref,
+  ResourceChange,
+  Upload,
+  VectorStoreBody,
+  VectorStoreFiles,
+} from './types.js';
+
+export interface DiffOptions {
+  toolVersion: string;
+  createdAt: string;
+  target: { base_url: string; local: boolean };
+  /** Manifest root relative to the working folder, as recorded in the plan. */
+  manifestRoot: string;
+}
+
+export const placeholder = (address: string) => `(known after apply: ${address})`;
+
+interface Matched<L> {
+  live: L;
+  tag: ResourceTag;
+}
+
+/** Groups owned resources by key; the oldest of several with one key is kept, the rest are duplicates. */
+function matchByKey<L extends { id: string; created_at: number; metadata: Record<string, string> }>(
+  items: L[],
+  fields: readonly string[],
+): { byKey: Map<string, Matched<L>>; duplicates: Matched<L>[]; untagged: L[] } {
+  const byKey = new Map<string, Matched<L>>();
+  const duplicates: Matched<L>[] = [];
+  const untagged: L[] = [];
+  const sorted = [...items].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
+  for (const live of sorted) {
+    const tag = decodeResourceTag(live.metadata[TAG_RESOURCE], fields);
+    if (!tag) untagged.push(live);
+    else if (byKey.has(tag.key)) duplicates.push({ live, tag });
+    else byKey.set(tag.key, { live, tag });
+  }
+  return { byKey, duplicates, untagged };
+}
+
+/** Why a field differs, from the hash the last apply recorded for it. */
+function causeOf(tag: ResourceTag, field: string, desiredValue: unknown, liveValue: unknown): Cause {
+  const recorded = tag.recorded.get(field);
+  if (recorded === undefined) return 'unknown';
+  const liveMoved = shortHash(liveValue) !== recorded;
+  const manifestMoved = shortHash(desiredValue) !== recorded;
+  if (liveMoved && manifestMoved) return 'manifest_and_drift';
+  if (liveMoved) return 'drift';
+  return 'manifest';
+}
+
+function fieldChanges<S extends object>(
+  desired: S,
+  live: S,
+  fields: readonly (keyof S & string)[],
+  tag: ResourceTag,
+  createOnly: ReadonlySet<string> = new Set(),
+): FieldChange[] {
+  const out: FieldChange[] = [];
+  for (const field of fields) {
+    const d = desired[field];
+    const l = live[field];
+    if (l === undefined) {
+      // the target does not return this field: only the recorded fingerprint can tell a change
+      const recorded = tag.recorded.get(field);
+      if (recorded === undefined || recorded === shortHash(d)) continue;
+      out.push({ field, path: field, before: '(not readable; changed since the last apply)', after: d ?? null, cause: 'manifest', ...(createOnly.has(field) ? { forces_replacement: true } : {}) });
+      continue;
+    }
+    if (equal(d, l)) continue;
+    const cause = causeOf(tag, field, d, l);
+    for (const p of diffPaths(l ?? null, d ?? null, field)) {
+      out.push({ field, path: p.path, before: p.before, after: p.after, cause, ...(createOnly.has(field) ? { forces_replacement: true } : {}) });
+    }
+  }
+  return out;
+}
+
+function vectorStoreBody(spec: VectorStoreSpec): VectorStoreBody {
+  return { name: spec.name, description: spec.description, expires_after: spec.expires_after, metadata: spec.metadata };
+}
+
+function assistantBody(a: DesiredAssistant, spec: AssistantSpec, refs: { vs: (k: string) => string | Ref; files: (k: string) => (string | Ref)[] }): AssistantBody {
+  const tool_resources: AssistantBody['tool_resources'] = {};
+  if (a.vectorStores.length > 0) tool_resources.file_search = { vector_store_ids: a.vectorStores.map(refs.vs) };
+  const fileIds = a.fileSets.flatMap(refs.files);
+  const unique = fileIds.filter((id, i) => fileIds.findIndex((x) => canonical(x) === canonical(id)) === i);
+  if (unique.length > 0) tool_resources.code_interpreter = { file_ids: unique };
+  return {
+    name: spec.name ?? a.key,
+    description: spec.description,
+    model: spec.model,
+    instructions: spec.instructions,
+    tools: a.tools,
+    tool_resources,
+    metadata: spec.metadata,
+    temperature: spec.temperature,
+    top_p: spec.top_p,
+    response_format: a.response_format ?? 'auto',
+    reasoning_effort: spec.reasoning_effort,
+  };
+}
+
+export function liveFingerprint(live: Live): string {
+  const stores = [...live.vectorStores]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((v) => ({
+      id: v.id,
+      spec: liveVectorStoreSpec(v),
+      tag: v.metadata[TAG_RESOURCE] ?? null,
+      files: [...(v.files ?? [])]
+        .sort((a, b) => (a.id < b.id ? -1 : 1))
+        .map((f) => ({ id: f.id, attributes: f.attributes, chunking: f.chunking_strategy, failed: f.status === 'failed' || f.status === 'cancelled' })),
+    }));
+  const assistants = [...live.assistants]
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((a) => ({ id: a.id, spec: liveAssistantSpec(a), tag: a.metadata[TAG_RESOURCE] ?? null }));
+  const files = [...live.files].sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => [f.id, f.filename]);
+  return sha256(canonical({ assistants_api: live.assistantsApi, stores, assistants, files }));
+}
+
+export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
+  const changes: ResourceChange[] = [];
+  const deletions: ResourceChange[] = [];
+  const warnings: string[] = [];
+
+  // --- content: which local files are already uploaded (by hash in the file name) ---
+  const liveBySha16 = new Map<string, LiveFile[]>();
+  for (const f of live.files) {
+    const n = parseUploadName(f.filename);
+    if (!n) continue;
+    liveBySha16.set(n.sha16, [...(liveBySha16.get(n.sha16) ?? []), f]);
+  }
+  const attachedIds = new Set<string>();
+  for (const v of live.vectorStores) for (const f of v.files ?? []) attachedIds.add(f.id);
+  for (const a of live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) attachedIds.add(id);
+  const existingFor = (f: LocalFile): LiveFile | undefined => {
+    const candidates = (liveBySha16.get(f.sha256!.slice(0, 16)) ?? []).filter((c) => c.bytes === f.size);
+    return candidates.find((c) => attachedIds.has(c.id)) ?? candidates[0];
+  };
+  const uploads = new Map<string, Upload>();
+  const existing_files: Record<string, string> = {};
+  const fileRef = (f: LocalFile): string | Ref => {
+    const sha = f.sha256!;
+    const found = existingFor(f);
+    if (found) {
+      existing_files[sha] = found.id;
+      return found.id;
+    }
+    if (!uploads.has(sha)) uploads.set(sha, { sha256: sha, path: f.path, size: f.size, filename: uploadName(desired.deployment, sha, f.path) });
+    return { $ref: `file:${sha}` };
+  };
+
+  // --- vector stores ---
+  const stores = matchByKey(live.vectorStores, VECTOR_STORE_FIELDS);
+  const storeIds = new Map<string, string | Ref>();
+  const keptFileIds = new Set<string>();
+  for (const d of desired.vectorStores) {
+    const address = `vector_store.${d.key}`;
+    const { wanted, duplicates } = wantedFiles(d);
+    for (const dup of duplicates) warnings.push(`${address}: ${dup.path} has the same content as ${dup.same_as}; the store holds it once`);
+    const spec = desiredVectorStoreSpec(d);
+    const matched = stores.byKey.get(d.key);
+    for (const w of wanted) {
+      const r = fileRef(w.file);
+      if (typeof r === 'string') keptFileIds.add(r);
+    }
+    if (!matched) {
+      storeIds.set(d.key, { $ref: address });
+      changes.push(storeChange(d, null, ['create'], 'create_because_missing', [], spec, allNew(wanted, duplicates)));
+      continue;
+    }
+    const liveSpec = liveVectorStoreSpec(matched.live);
+    const fields = fieldChanges(spec, liveSpec as VectorStoreSpec, VECTOR_STORE_FIELDS, matched.tag, VECTOR_STORE_CREATE_ONLY);
+    const replace = fields.some((f) => f.forces_replacement);
+    if (replace) {
+      storeIds.set(d.key, { $ref: address });
+      changes.push(storeChange(d, matched.live.id, ['create', 'delete'], 'replace_because_cannot_update', fields, spec, allNew(wanted, duplicates)));
+      continue;
+    }
+    storeIds.set(d.key, matched.live.id);
+    const files = diffStoreFiles(wanted, matched.live.files ?? [], duplicates);
+    for (const f of matched.live.files ?? []) {
+      if (!files.detach.some((x) => x.file_id === f.id)) keptFileIds.add(f.id);
+    }
+    const filesChanged = files.attach.length + files.detach.length + files.update_attributes.length > 0;
+    if (fields.length === 0 && !filesChanged) continue;
+    const reason = fields.length === 0 ? 'update_because_files_changed' : fields.every((f) => f.cause === 'drift') ? 'update_because_drift' : 'update_because_manifest_changed';
+    changes.push(storeChange(d, matched.live.id, ['update'], reason, fields, spec, files));
+  }
+  const desiredStoreKeys = new Set(desired.vectorStores.map((v) => v.key));
+  for (const [key, m] of stores.byKey) {
+    if (!desiredStoreKeys.has(key)) deletions.push(deleteChange('vector_store', key, m.live.id, 'delete_because_no_resource_config'));
+  }
+  for (const m of stores.duplicates) deletions.push(deleteChange('vector_store', m.tag.key, m.live.id, 'delete_because_duplicate'));
+  for (const v of stores.untagged) deletions.push(deleteChange('vector_store', v.name || v.id, v.id, 'delete_because_no_resource_config'));
+
+  // --- file sets (code_interpreter files) ---
+  const fileSetRefs = new Map<string, (string | Ref)[]>();
+  for (const fs of desired.fileSets) {
+    const refs = fs.files.map((f) => fileRef(f));
+    for (const r of refs) if (typeof r === 'string') keptFileIds.add(r);
+    fileSetRefs.set(fs.key, refs);
+  }
+
+  // --- assistants ---
+  const not_deployable = [];
+  const assistants = matchByKey(live.assistants, ASSISTANT_FIELDS);
+  if (!live.assistantsApi) {
+    for (const a of desired.assistants) {
+      not_deployable.push({
+        address: `assistant.${a.key}`,
+        key: a.key,
+        reason: 'not deployable on this target (Assistants API not served); run `assistants-deploy codegen python --api responses` to call it through the Responses API',
+      });
+    }
+  } else {
+    const show = (r: string | Ref) => (typeof r === 'string' ? r : placeholder(r.$ref.startsWith('file:') ? `file ${r.$ref.slice(5, 17)}` : r.$ref));
+    const resolver: RefResolver = {
+      vectorStore: (k) => show(storeIds.get(k) ?? { $ref: `vector_store.${k}` }),
+      fileSet: (k) => (fileSetRefs.get(k) ?? []).map(show),
+    };
+    for (const d of desired.assistants) {
+      const spec = desiredAssistantSpec(d, resolver);
+      const body = assistantBody(d, spec, {
+        vs: (k) => storeIds.get(k) ?? { $ref: `vector_store.${k}` },
+        files: (k) => fileSetRefs.get(k) ?? [],
+      });
+      const matched = assistants.byKey.get(d.key);
+      if (!matched) {
+        changes.push(assistantChange(d, null, ['create'], 'create_because_missing', [], body));
+        continue;
+      }
+      const fields = fieldChanges(spec, liveAssistantSpec(matched.live), ASSISTANT_FIELDS, matched.tag);
+      if (fields.length === 0) continue;
+      const reason = fields.every((f) => f.cause === 'drift') ? 'update_because_drift' : 'update_because_manifest_changed';
+      changes.push(assistantChange(d, matched.live.id, ['update'], reason, fields, body));
+    }
+    const desiredKeys = new Set(desired.assistants.map((a) => a.key));
+    for (const [key, m] of assistants.byKey) {
+      if (!desiredKeys.has(key)) deletions.unshift(deleteChange('assistant', key, m.live.id, 'delete_because_no_resource_config'));
+    }
+    for (const m of assistants.duplicates) deletions.unshift(deleteChange('assistant', m.tag.key, m.live.id, 'delete_because_duplicate'));
+    for (const a of assistants.untagged) deletions.unshift(deleteChange('assistant', a.name ?? a.id, a.id, 'delete_because_no_resource_config'));
+  }
+
+  // --- files no longer referenced by anything this deployment keeps ---
+  const assistantsKept = new Set<string>();
+  if (live.assistantsApi) {
+    const keptAssistants = new Set(changes.filter((c) => c.type === 'assistant').map((c) => c.id));
+    for (const a of live.assistants) {
+      if (keptAssistants.has(a.id)) continue; // updated: its file_ids come from the manifest
+      if (deletions.some((d) => d.id === a.id)) continue;
+      for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) assistantsKept.add(id);
+    }
+  } else {
+    for (const a of live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) assistantsKept.add(id);
+  }
+  const protectedFiles = new Set<string>();
+  for (const fs of desired.fileSets) {
+    if (!fs.protect) continue;
+    for (const f of fs.files) for (const c of liveBySha16.get(f.sha256!.slice(0, 16)) ?? []) protectedFiles.add(c.id);
+  }
+  const file_deletions: FileDeletion[] = [];
+  for (const f of [...live.files].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))) {
+    if (keptFileIds.has(f.id) || assistantsKept.has(f.id) || protectedFiles.has(f.id)) continue;
+    const wasAttached = attachedIds.has(f.id);
+    const dupOfKept = (liveBySha16.get(parseUploadName(f.filename)!.sha16) ?? []).some((c) => c.id !== f.id && keptFileIds.has(c.id));
+    file_deletions.push({ file_id: f.id, filename: f.filename, reason: dupOfKept ? 'duplicate' : wasAttached ? 'unreferenced' : 'orphan' });
+  }
+
+  const resource_changes = [...changes.filter((c) => c.type === 'vector_store'), ...changes.filter((c) => c.type === 'assistant'), ...deletions];
+  const summary = summarize(resource_changes, [...uploads.values()], file_deletions);
+  return {
+    format_version: PLAN_FORMAT_VERSION,
+    tool_version: options.toolVersion,
+    created_at: options.createdAt,
+    deployment: desired.deployment,
+    environment: desired.environment ?? null,
+    manifest: { root: options.manifestRoot, sources: desired.sources },
+    target: { ...options.target, assistants_api: live.assistantsApi },
+    live_fingerprint: liveFingerprint(live),
+    resource_changes,
+    uploads: [...uploads.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    file_deletions,
+    existing_files: Object.fromEntries(Object.entries(existing_files).sort()),
+    not_deployable,
+    conflicts: [],
+    warnings,
+    summary,
+    read: live.stats,
+  };
+}
+
+function storeChange(
+  d: DesiredVectorStore,
+  id: string | null,
+  actions: ResourceChange['actions'],
+  reason: ResourceChange['action_reason'],
+  fields: FieldChange[],
+  spec: VectorStoreSpec,
+  files: VectorStoreFiles,
+): ResourceChange {
+  return {
+    address: `vector_store.${d.key}`,
+    type: 'vector_store',
+    key: d.key,
+    id,
+    actions,
+    action_reason: reason,
+    drift: fields.some((f) => f.cause === 'drift' || f.cause === 'manifest_and_drift'),
+    protect: d.protect,
+    field_changes: fields,
+    body: vectorStoreBody(spec),
+    files,
+  };
+}
+
+function assistantChange(
+  d: DesiredAssistant,
+  id: string | null,
+  actions: ResourceChange['actions'],
+  reason: ResourceChange['action_reason'],
+  fields: FieldChange[],
+  body: AssistantBody,
+): ResourceChange {
+  return {
+    address: `assistant.${d.key}`,
+    type: 'assistant',
+    key: d.key,
+    id,
+    actions,
+    action_reason: reason,
+    drift: fields.some((f) => f.cause === 'drift' || f.cause === 'manifest_and_drift'),
+    protect: d.protect,
+    field_changes: fields,
+    body,
+  };
+}
+
+function deleteChange(type: ResourceChange['type'], key: string, id: string, reason: ResourceChange['action_reason']): ResourceChange {
+  return {
+    address: `${type}.${key}`,
+    type,
+    key,
+    id,
+    actions: ['delete'],
+    action_reason: reason,
+    drift: false,
+    protect: false,
+    field_changes: [],
+    body: null,
+  };
+}
+
+export function summarize(changes: ResourceChange[], uploads: Upload[], deletions: FileDeletion[]): PlanSummary {
+  const s: PlanSummary = {
+    add: 0,
+    change: 0,
+    destroy: 0,
+    drifted: 0,
+    files: { upload: uploads.length, attach: 0, detach: 0, update_attributes: 0, delete: deletions.length },
+  };
+  for (const c of changes) {
+    if (c.actions.includes('create')) s.add++;
+    if (c.actions.includes('delete')) s.destroy++;
+    if (c.actions.length === 1 && c.actions[0] === 'update') s.change++;
+    if (c.drift) s.drifted++;
+    if (c.files) {
+      s.files.attach += c.files.attach.length;
+      s.files.detach += c.files.detach.length;
+      s.files.update_attributes += c.files.update_attributes.length;
+    }
+  }
+  return s;
+}

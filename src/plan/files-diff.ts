@@ -1,0 +1,125 @@
+/**
+ * File-level changes inside one vector store: which files to attach, detach, or re-attribute
+ * (a rename, or changed attributes), matched by the path and content hash each file carries.
+ */
+import type { LiveVectorStoreFile } from '../account/live.js';
+import type { DesiredVectorStore, LocalFile } from '../manifest/desired.js';
+import { ATTR_PATH, ATTR_SHA256 } from '../ownership.js';
+import { equal } from './canonical.js';
+import { normalizeChunking } from './normalize.js';
+import type { FileAttach, FileDetach, FileReattribute, VectorStoreFiles } from './types.js';
+
+type Attributes = Record<string, string | number | boolean>;
+
+export interface WantedFile {
+  file: LocalFile & { sha256: string };
+  attributes: Attributes;
+  chunking: unknown;
+}
+
+/** The files a store should hold: one per content (the first path in order wins). */
+export function wantedFiles(store: DesiredVectorStore): { wanted: WantedFile[]; duplicates: { path: string; same_as: string }[] } {
+  const byContent = new Map<string, string>();
+  const wanted: WantedFile[] = [];
+  const duplicates: { path: string; same_as: string }[] = [];
+  const chunking = normalizeChunking(store.chunking_strategy);
+  for (const f of store.files) {
+    if (!f.sha256) throw new Error(`internal: ${f.path} was not hashed before planning`);
+    const first = byContent.get(f.sha256);
+    if (first !== undefined) {
+      duplicates.push({ path: f.path, same_as: first });
+      continue;
+    }
+    byContent.set(f.sha256, f.path);
+    wanted.push({
+      file: f as LocalFile & { sha256: string },
+      attributes: { ...store.attributes, [ATTR_PATH]: f.path, [ATTR_SHA256]: f.sha256 },
+      chunking,
+    });
+  }
+  return { wanted, duplicates };
+}
+
+const managedPath = (f: LiveVectorStoreFile) => {
+  const p = f.attributes?.[ATTR_PATH];
+  return typeof p === 'string' ? p : undefined;
+};
+
+export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[], duplicates: VectorStoreFiles['duplicates']): VectorStoreFiles {
+  const attach: FileAttach[] = [];
+  const detach: FileDetach[] = [];
+  const update_attributes: FileReattribute[] = [];
+  let unchanged = 0;
+
+  const byPath = new Map<string, LiveVectorStoreFile>();
+  const sorted = [...live].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
+  for (const f of sorted) {
+    const p = managedPath(f);
+    if (p === undefined) detach.push({ file_id: f.id, path: null, reason: 'unmanaged' });
+    else if (byPath.has(p)) detach.push({ file_id: f.id, path: p, reason: 'duplicate' });
+    else byPath.set(p, f);
+  }
+  const wantedPaths = new Set(wanted.map((w) => w.file.path));
+  // live files whose path the manifest no longer names: candidates for a rename, by content
+  const spare = new Map<string, LiveVectorStoreFile>();
+  for (const [p, f] of byPath) {
+    const sha = f.attributes?.[ATTR_SHA256];
+    if (!wantedPaths.has(p) && typeof sha === 'string' && f.status !== 'failed' && f.status !== 'cancelled' && !spare.has(sha)) {
+      spare.set(sha, f);
+    }
+  }
+  const claimed = new Set<string>();
+
+  const toAttach = (w: WantedFile, reason: FileAttach['reason']): FileAttach => ({
+    path: w.file.path,
+    sha256: w.file.sha256,
+    size: w.file.size,
+    attributes: w.attributes,
+    chunking_strategy: w.chunking,
+    reason,
+  });
+
+  for (const w of wanted) {
+    const l = byPath.get(w.file.path);
+    if (l) {
+      claimed.add(l.id);
+      if (l.attributes?.[ATTR_SHA256] !== w.file.sha256) {
+        detach.push({ file_id: l.id, path: w.file.path, reason: 'content_changed' });
+        attach.push(toAttach(w, 'content_changed'));
+      } else if (l.status === 'failed' || l.status === 'cancelled') {
+        detach.push({ file_id: l.id, path: w.file.path, reason: 'failed' });
+        attach.push(toAttach(w, 'retry_failed'));
+      } else if (!equal(normalizeChunking(l.chunking_strategy), w.chunking)) {
+        detach.push({ file_id: l.id, path: w.file.path, reason: 'chunking_changed' });
+        attach.push(toAttach(w, 'chunking_changed'));
+      } else if (!equal(l.attributes, w.attributes)) {
+        update_attributes.push({ file_id: l.id, path: w.file.path, from_path: null, attributes: w.attributes, reason: 'attributes_changed' });
+      } else {
+        unchanged++;
+      }
+      continue;
+    }
+    const renamed = spare.get(w.file.sha256);
+    if (renamed && !claimed.has(renamed.id) && equal(normalizeChunking(renamed.chunking_strategy), w.chunking)) {
+      claimed.add(renamed.id);
+      update_attributes.push({
+        file_id: renamed.id,
+        path: w.file.path,
+        from_path: managedPath(renamed) ?? null,
+        attributes: w.attributes,
+        reason: 'renamed',
+      });
+      continue;
+    }
+    attach.push(toAttach(w, 'new'));
+  }
+  for (const [p, f] of byPath) {
+    if (!claimed.has(f.id)) detach.push({ file_id: f.id, path: p, reason: 'removed' });
+  }
+  return { attach, detach, update_attributes, unchanged, total_after: wanted.length, duplicates };
+}
+
+/** Every file attached on creation of a store. */
+export function allNew(wanted: WantedFile[], duplicates: VectorStoreFiles['duplicates']): VectorStoreFiles {
+  return diffStoreFiles(wanted, [], duplicates);
+}

@@ -1,0 +1,61 @@
+/**
+ * The plan as a pull-request comment: the summary first, a table of the resources that change and
+ * why, then the full text plan in a collapsible diff block. Pure: reads only the Plan.
+ */
+import { fileCounts, filesLine, reasonFor, renderText, summaryLine, symbolFor } from './render-text.js';
+import type { Plan } from './types.js';
+
+const ACTION_WORD: Record<string, string> = { '+': 'create', '~': 'update', '+/-': 'replace', '-/+': 'replace', '-': 'destroy' };
+const ICON: Record<string, string> = { '+': '🟢', '~': '🟡', '+/-': '🟠', '-/+': '🟠', '-': '🔴' };
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/** GitHub colours a diff block by each line's first character: move `+`/`-` markers there. */
+function forDiffHighlighting(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const m = /^(\s*)([+-])(\s.*)$/.exec(line);
+      return m ? `${m[2]}${m[1]}${m[3]}` : line.startsWith('+') || line.startsWith('-') ? ` ${line}` : line;
+    })
+    .join('\n');
+}
+
+export function renderMarkdown(plan: Plan): string {
+  const out: string[] = [];
+  const env = plan.environment ? ` (environment \`${plan.environment}\`)` : '';
+  const target = plan.target.local ? 'local emulator' : plan.target.base_url;
+  out.push(`### assistants-deploy plan for \`${plan.deployment}\`${env}`, '');
+  const files = filesLine(plan);
+  const changed = plan.resource_changes.length > 0 || plan.uploads.length > 0 || plan.file_deletions.length > 0;
+  out.push(changed ? `**${summaryLine(plan)}**${files ? ` ${files}` : ''}` : '**No changes.** The account matches the manifest.');
+  out.push('', `Target: ${target}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}.`);
+  if (plan.summary.drifted > 0) out.push('', `⚠️ ${plan.summary.drifted} resource(s) changed outside the manifest (drift); apply reverts them.`);
+  const refused = plan.resource_changes.filter((c) => c.protect && c.actions.includes('delete'));
+  if (refused.length > 0) out.push('', `⛔ Protected resources would be deleted or replaced: ${refused.map((c) => `\`${c.address}\``).join(', ')}. Apply will refuse.`);
+
+  if (plan.resource_changes.length > 0) {
+    out.push('', '| | resource | action | why | files |', '|---|---|---|---|---|');
+    for (const c of plan.resource_changes) {
+      const s = symbolFor(c);
+      const why = reasonFor(c);
+      out.push(`| ${ICON[s] ?? ''} | \`${c.address}\` | ${ACTION_WORD[s] ?? s} | ${cell(why)} | ${c.files ? cell(fileCounts(c.files)) : ''} |`);
+    }
+  }
+  if (plan.not_deployable.length > 0) {
+    out.push('', '**Not deployable on this target** (Assistants API not served):', '');
+    for (const n of plan.not_deployable) out.push(`- \`${n.address}\`: ${n.reason}`);
+  }
+  if (plan.warnings.length > 0) {
+    out.push('', '<details><summary>Warnings</summary>', '');
+    for (const w of plan.warnings) out.push(`- ${w}`);
+    out.push('', '</details>');
+  }
+  if (changed) {
+    const text = renderText(plan, { color: false, maxFiles: 50 }).trimEnd().replace(/```/g, "'''");
+    out.push('', '<details><summary>Full plan</summary>', '', '```diff', forDiffHighlighting(text), '```', '', '</details>');
+  }
+  return `${out.join('\n')}\n`;
+}

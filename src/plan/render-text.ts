@@ -1,0 +1,278 @@
+/**
+ * The plan as text, in the house style people know from Terraform: `+` create, `~` update in
+ * place, `+/-` replace (new first), `-` destroy, a legend for the symbols used, and one summary
+ * line. Pure: reads only the Plan, returns a string.
+ */
+import { structuredPatch } from 'diff';
+import type { FieldChange, Plan, ResourceChange, VectorStoreFiles } from './types.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** File entries listed per store before the rest is summarised. */
+  maxFiles?: number;
+}
+
+const COLORS = { green: 32, yellow: 33, red: 31, cyan: 36, bold: 1, dim: 2 } as const;
+type Color = keyof typeof COLORS;
+
+export function symbolFor(c: ResourceChange): string {
+  const a = c.actions.join(',');
+  if (a === 'create') return '+';
+  if (a === 'delete') return '-';
+  if (a === 'create,delete') return '+/-';
+  if (a === 'delete,create') return '-/+';
+  return '~';
+}
+
+export function verbFor(c: ResourceChange): string {
+  const a = c.actions.join(',');
+  if (a === 'create') return 'will be created';
+  if (a === 'delete') return 'will be destroyed';
+  if (a === 'create,delete' || a === 'delete,create') return 'must be replaced';
+  return 'will be updated in place';
+}
+
+export function reasonFor(c: ResourceChange): string {
+  switch (c.action_reason) {
+    case 'create_because_missing':
+      return 'not in the account yet';
+    case 'update_because_drift':
+      return 'changed outside the manifest (drift); apply puts back what the manifest says';
+    case 'update_because_manifest_changed':
+      return c.drift ? 'the manifest changed, and the account was also edited outside it (drift)' : 'the manifest changed';
+    case 'update_because_files_changed':
+      return 'its files changed';
+    case 'replace_because_cannot_update': {
+      const fields = [...new Set(c.field_changes.filter((f) => f.forces_replacement).map((f) => f.field))];
+      return `${fields.join(', ')} cannot be changed in place`;
+    }
+    case 'delete_because_no_resource_config':
+      return 'no longer in the manifest';
+    case 'delete_because_duplicate':
+      return 'a duplicate of the resource kept under the same key';
+  }
+}
+
+export function causeLabel(f: FieldChange): string {
+  switch (f.cause) {
+    case 'drift':
+      return '  # drift: changed outside the manifest';
+    case 'manifest_and_drift':
+      return '  # changed in the manifest and outside it';
+    default:
+      return '';
+  }
+}
+
+export function value(v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  if (typeof v === 'object' && !Array.isArray(v) && typeof (v as { $ref?: unknown }).$ref === 'string') {
+    return `(known after apply: ${(v as { $ref: string }).$ref})`;
+  }
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'object') {
+    if (Array.isArray(v)) return `[${v.map(value).join(', ')}]`;
+    const entries = Object.entries(v as Record<string, unknown>);
+    return `{ ${entries.map(([k, x]) => `${/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? k : JSON.stringify(k)} = ${value(x)}`).join(', ')} }`;
+  }
+  return String(v);
+}
+
+function shorten(text: string, max = 120): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+export function summaryLine(plan: Plan): string {
+  const s = plan.summary;
+  return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`;
+}
+
+export function filesLine(plan: Plan): string | undefined {
+  const f = plan.summary.files;
+  const parts: string[] = [];
+  if (f.upload) parts.push(`${f.upload} to upload`);
+  if (f.attach) parts.push(`${f.attach} to attach`);
+  if (f.update_attributes) parts.push(`${f.update_attributes} to re-attribute`);
+  if (f.detach) parts.push(`${f.detach} to detach`);
+  if (f.delete) parts.push(`${f.delete} to delete`);
+  return parts.length > 0 ? `Files: ${parts.join(', ')}.` : undefined;
+}
+
+/** Counts of a store's file changes, e.g. "3 to attach, 1 renamed, 2 to detach, 40 unchanged". */
+export function fileCounts(files: VectorStoreFiles): string {
+  const renamed = files.update_attributes.filter((u) => u.reason === 'renamed').length;
+  const reattributed = files.update_attributes.length - renamed;
+  const replaced = files.attach.filter((a) => a.reason !== 'new').length;
+  const parts: string[] = [];
+  const added = files.attach.length - replaced;
+  if (added) parts.push(`${added} to add`);
+  if (replaced) parts.push(`${replaced} to replace`);
+  if (renamed) parts.push(`${renamed} renamed`);
+  if (reattributed) parts.push(`${reattributed} to re-attribute`);
+  const removed = files.detach.filter((d) => !['content_changed', 'chunking_changed', 'failed'].includes(d.reason)).length;
+  if (removed) parts.push(`${removed} to remove`);
+  parts.push(`${files.unchanged} unchanged`);
+  return parts.join(', ');
+}
+
+const ATTACH_WHY: Record<string, string> = {
+  new: 'new',
+  content_changed: 'content changed',
+  chunking_changed: 'chunking changed',
+  retry_failed: 'last indexing failed',
+};
+const DETACH_WHY: Record<string, string> = {
+  removed: 'no longer in the manifest',
+  duplicate: 'duplicate',
+  unmanaged: 'added outside the manifest',
+};
+
+/** One line per file change, replacements folded into one `~` line. */
+export function fileLines(files: VectorStoreFiles): { symbol: string; text: string }[] {
+  const lines: { symbol: string; text: string }[] = [];
+  for (const a of files.attach) {
+    lines.push(a.reason === 'new' ? { symbol: '+', text: `${a.path} (new)` } : { symbol: '~', text: `${a.path} (${ATTACH_WHY[a.reason]})` });
+  }
+  for (const u of files.update_attributes) {
+    lines.push({ symbol: '~', text: u.reason === 'renamed' ? `${u.path} (renamed from ${u.from_path ?? 'an unnamed file'})` : `${u.path} (attributes changed)` });
+  }
+  for (const d of files.detach) {
+    if (d.reason in DETACH_WHY) lines.push({ symbol: '-', text: `${d.path ?? d.file_id} (${DETACH_WHY[d.reason]})` });
+  }
+  return lines.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+}
+
+export function renderText(plan: Plan, options: TextOptions): string {
+  const paint = (color: Color, text: string) => (options.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text);
+  const symbolColor = (s: string): Color => (s === '+' ? 'green' : s === '-' ? 'red' : s === '~' ? 'yellow' : 'cyan');
+  const maxFiles = options.maxFiles ?? 10;
+  const out: string[] = [];
+  const env = plan.environment ? `, environment "${plan.environment}"` : '';
+  out.push(`Target: ${plan.target.local ? 'local (embedded emulator)' : plan.target.base_url}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}; deployment "${plan.deployment}"${env}.`);
+  if (plan.read) {
+    out.push(`Read the account with ${plan.read.requests} list requests.`);
+  }
+
+  const changes = plan.resource_changes;
+  const symbols = new Set(changes.map(symbolFor));
+  const hasFileOnly = plan.uploads.length > 0 || plan.file_deletions.length > 0;
+  if (changes.length === 0 && !hasFileOnly) {
+    out.push('', paint('green', 'No changes.') + ' The account matches the manifest.');
+  } else {
+    out.push('', 'Resource actions are indicated with the following symbols:');
+    const legend: [string, string][] = [
+      ['+', 'create'],
+      ['~', 'update in place'],
+      ['+/-', 'create replacement and then destroy'],
+      ['-', 'destroy'],
+    ];
+    for (const [s, label] of legend) if (symbols.has(s)) out.push(`  ${paint(symbolColor(s), s.padStart(3))} ${label}`);
+    out.push('', 'assistants-deploy will perform the following actions:');
+    for (const c of changes) out.push('', ...renderChange(c, paint, symbolColor, maxFiles));
+    if (plan.uploads.length > 0 || plan.file_deletions.length > 0) {
+      out.push('', `  # files of deployment "${plan.deployment}"`);
+      const ups = plan.uploads.slice(0, maxFiles).map((u) => `    ${paint('green', '+')} upload ${u.path} (${formatBytes(u.size)})`);
+      out.push(...ups);
+      if (plan.uploads.length > maxFiles) out.push(`    … and ${plan.uploads.length - maxFiles} more uploads`);
+      for (const d of plan.file_deletions.slice(0, maxFiles)) {
+        const why = d.reason === 'orphan' ? 'left over from an interrupted apply' : d.reason === 'duplicate' ? 'duplicate upload' : 'no longer used';
+        out.push(`    ${paint('red', '-')} delete ${d.filename} (${d.file_id}, ${why})`);
+      }
+      if (plan.file_deletions.length > maxFiles) out.push(`    … and ${plan.file_deletions.length - maxFiles} more deletions`);
+    }
+  }
+  if (plan.not_deployable.length > 0) {
+    out.push('', 'Not deployable on this target (Assistants API not served):');
+    for (const n of plan.not_deployable) out.push(`  ! ${n.address}: ${n.reason}`);
+  }
+  for (const w of plan.warnings) out.push(`Warning: ${w}`);
+  for (const c of plan.conflicts) out.push(paint('red', `Conflict: ${c.address} (${c.id}) is owned by deployment "${c.owner}": ${c.message}`));
+  out.push('');
+  const files = filesLine(plan);
+  out.push(paint('bold', summaryLine(plan)) + (files ? ` ${files}` : ''));
+  if (plan.summary.drifted > 0) out.push(`${plan.summary.drifted} of these changed outside the manifest (drift).`);
+  return `${out.join('\n')}\n`;
+}
+
+/** Fields an assistant create shows only when they differ from the API's defaults. */
+const CREATE_DEFAULTS: Record<string, unknown> = { temperature: 1, top_p: 1, response_format: 'auto', reasoning_effort: null };
+
+function toolSummary(t: Record<string, unknown>): string {
+  if (t.type === 'function') {
+    const fn = t.function as { name: string; strict?: boolean; parameters?: { properties?: Record<string, unknown> } };
+    const params = Object.keys(fn.parameters?.properties ?? {});
+    return `function ${fn.name}(${params.join(', ')})${fn.strict ? ' strict' : ''}`;
+  }
+  const opts = t[String(t.type)];
+  return opts && typeof opts === 'object' && Object.keys(opts).length > 0 ? `${String(t.type)} ${value(opts)}` : String(t.type);
+}
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function renderChange(
+  c: ResourceChange,
+  paint: (color: Color, text: string) => string,
+  symbolColor: (s: string) => Color,
+  maxFiles: number,
+): string[] {
+  const s = symbolFor(c);
+  const lines: string[] = [];
+  const protectNote = c.protect && c.actions.includes('delete') ? ' — PROTECTED: apply will refuse' : '';
+  lines.push(`  # ${c.address} ${verbFor(c)} (${reasonFor(c)})${protectNote}`);
+  lines.push(`${paint(symbolColor(s), s.padStart(3))} ${c.type} "${c.key}" {`);
+  if (c.id) lines.push(`        id = ${JSON.stringify(c.id)}`);
+  if (c.actions.length === 1 && c.actions[0] === 'create' && c.body) {
+    const rows: [string, string][] = [];
+    for (const [k, v] of Object.entries(c.body)) {
+      if (v === null || (typeof v === 'object' && Object.keys(v as object).length === 0)) continue;
+      if (c.type === 'assistant' && k in CREATE_DEFAULTS && value(v) === value(CREATE_DEFAULTS[k])) continue;
+      if (k === 'instructions' && typeof v === 'string') {
+        const count = v.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '').length;
+        rows.push([k, `${JSON.stringify(shorten(v.split('\n')[0] ?? '', 70))}${count > 1 ? ` (${count} lines)` : ''}`]);
+      } else if (k === 'tools' && Array.isArray(v)) {
+        (v as Record<string, unknown>[]).forEach((t, i) => rows.push([`tools[${i}]`, toolSummary(t)]));
+      } else {
+        rows.push([k, shorten(value(v))]);
+      }
+    }
+    const width = Math.max(0, ...rows.map(([k]) => k.length));
+    for (const [k, v] of rows) lines.push(`      ${paint('green', '+')} ${k.padEnd(width)} = ${v}`);
+  }
+  for (const f of c.field_changes) lines.push(...renderField(f, paint));
+  if (c.files) {
+    const counts = fileCounts(c.files);
+    lines.push(`      files: ${counts}`);
+    const entries = fileLines(c.files);
+    for (const e of entries.slice(0, maxFiles)) lines.push(`        ${paint(symbolColor(e.symbol), e.symbol)} ${e.text}`);
+    if (entries.length > maxFiles) lines.push(`        … and ${entries.length - maxFiles} more file changes (see --format json)`);
+  }
+  lines.push('    }');
+  return lines;
+}
+
+function renderField(f: FieldChange, paint: (color: Color, text: string) => string): string[] {
+  const tilde = paint('yellow', '~');
+  const note = causeLabel(f) + (f.forces_replacement ? '  # forces replacement' : '');
+  if (typeof f.before === 'string' && typeof f.after === 'string' && (f.before.includes('\n') || f.after.includes('\n'))) {
+    const patch = structuredPatch(f.path, f.path, f.before.endsWith('\n') ? f.before : `${f.before}\n`, f.after.endsWith('\n') ? f.after : `${f.after}\n`, '', '', { context: 2 });
+    const out = [`      ${tilde} ${f.path} = <<-EOT${note}`];
+    for (const h of patch.hunks) {
+      out.push(`          @@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`);
+      for (const l of h.lines) {
+        if (l.startsWith('\\')) continue;
+        const mark = l[0];
+        const body = `          ${l}`;
+        out.push(mark === '+' ? paint('green', body) : mark === '-' ? paint('red', body) : body);
+      }
+    }
+    out.push('        EOT');
+    return out;
+  }
+  if (f.before === null) return [`      ${paint('green', '+')} ${f.path} = ${shorten(value(f.after))}${note}`];
+  if (f.after === null) return [`      ${paint('red', '-')} ${f.path} = ${shorten(value(f.before))} -> null${note}`];
+  return [`      ${tilde} ${f.path} = ${shorten(value(f.before), 60)} -> ${shorten(value(f.after), 60)}${note}`];
+}
