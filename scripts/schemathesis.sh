@@ -46,7 +46,8 @@ fi
 echo "schemathesis: $URL, max examples $EXAMPLES, seed $SEED" >&2
 
 set +e
-"$ST" run "$WORK/spec.json" \
+# Run from the work folder: Schemathesis keeps its cache and reports (.schemathesis/) in the current directory.
+(cd "$WORK" && "$ST" run "$WORK/spec.json" \
   --url "$URL" \
   -H "Authorization: Bearer sk-schemathesis" \
   --checks not_a_server_error,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,unsupported_method,ignored_auth \
@@ -56,7 +57,7 @@ set +e
   --request-timeout 30 \
   --continue-on-failure \
   --no-color \
-  "$@"
+  "$@")
 STATUS=$?
 set -e
 if [[ -n "$EMU_PID" ]] && ! kill -0 "$EMU_PID" 2>/dev/null; then

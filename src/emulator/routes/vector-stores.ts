@@ -195,6 +195,24 @@ export function searchStore(
   return results.slice(0, opts.maxResults).map(({ seq: _seq, ...r }) => r);
 }
 
+/** `in` / `nin` compare against a list; the other comparisons against one value. */
+function checkFilter(f: unknown, param: string): void {
+  if (!f || typeof f !== 'object') return;
+  const x = f as { type?: string; value?: unknown; filters?: unknown[] };
+  if (x.type === 'and' || x.type === 'or') {
+    (x.filters ?? []).forEach((sub, i) => checkFilter(sub, `${param}.filters[${i}]`));
+    return;
+  }
+  const list = x.type === 'in' || x.type === 'nin';
+  if (list !== Array.isArray(x.value)) {
+    throw invalid(
+      `Invalid type for '${param}.value': expected ${list ? 'an array' : 'a string, number or boolean'} for comparison type '${String(x.type)}'.`,
+      `${param}.value`,
+      'invalid_type',
+    );
+  }
+}
+
 export function registerVectorStores(r: Router, ctx: Ctx): void {
   const a = ctx.account;
   // Pollers (the SDK's createAndPoll / uploadAndPoll) follow this header, as with the API.
@@ -380,6 +398,7 @@ export function registerVectorStores(r: Router, ctx: Ctx): void {
   r.route('POST', '/v1/vector_stores/{vector_store_id}/search', (req) => {
     const vs = getVs(ctx, param(req, 'vector_store_id'));
     const b = validBody(req, 'VectorStoreSearchRequest');
+    checkFilter(b.filters, 'filters');
     const query = Array.isArray(b.query) ? (b.query as string[]) : [String(b.query)];
     const ro = (b.ranking_options as { score_threshold?: number } | undefined) ?? {};
     const data = searchStore(ctx, vs.id, query, {
