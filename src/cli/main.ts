@@ -69,6 +69,18 @@ export function buildProgram(): Command {
     .action(lazy('plan'));
 
   program
+    .command('apply')
+    .argument('[planfile]', 'a plan saved with `plan --out` to apply exactly (refused if the account moved on)')
+    .description('make the account match the manifest: create, update, and prune what this deployment owns')
+    .addOption(manifestOption())
+    .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')
+    .option('--concurrency <n>', 'requests in flight at once', '16')
+    .option('--allow-mass-delete', 'allow deleting more than 25% of the deployment\'s resources')
+    .option('--allow-takeover', 'allow taking over resources another deployment owns')
+    .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .action(lazy('apply'));
+
+  program
     .command('emulator')
     .description('run the local OpenAI-compatible API server (Assistants, Files, Vector stores, Responses)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8787')

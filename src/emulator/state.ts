@@ -8,8 +8,8 @@ import { OrderedIndex, type PageQuery } from './ordered-index.js';
 import { MemoryPersistence, type BlobRef, type JournalRecord, type Persistence } from './persistence.js';
 
 export type Rec = Record<string, unknown> & { id: string; _seq: number };
-export type CollName = 'assistant' | 'file' | 'vs' | 'vsf' | 'batch' | 'thread' | 'message' | 'run' | 'step';
-const COLLS: CollName[] = ['assistant', 'file', 'vs', 'vsf', 'batch', 'thread', 'message', 'run', 'step'];
+export type CollName = 'assistant' | 'file' | 'vs' | 'vsf' | 'batch' | 'thread' | 'message' | 'run' | 'step' | 'response' | 'conversation' | 'conv_item';
+const COLLS: CollName[] = ['assistant', 'file', 'vs', 'vsf', 'batch', 'thread', 'message', 'run', 'step', 'response', 'conversation', 'conv_item'];
 
 export interface ListResult<T> {
   object: 'list';
@@ -57,6 +57,8 @@ export class Account {
   readonly threadMessages = new Map<string, OrderedIndex>();
   readonly threadRuns = new Map<string, OrderedIndex>();
   readonly runSteps = new Map<string, OrderedIndex>();
+  /** Items of each conversation (Responses API), in the order they were added. */
+  readonly conversationItems = new Map<string, OrderedIndex>();
   /** Runs waiting to advance (queued -> in_progress -> completed / requires_action), by due time. */
   readonly runQueue = new MinHeap<string>();
   private seq = 0;
@@ -167,6 +169,9 @@ export class Account {
       case 'step':
         this.sub(this.runSteps, String(rec.run_id)).add(rec.id, rec._seq);
         break;
+      case 'conv_item':
+        this.sub(this.conversationItems, String(rec._conversation)).add(rec.id, rec._seq);
+        break;
     }
   }
 
@@ -212,6 +217,12 @@ export class Account {
         break;
       case 'step':
         this.runSteps.get(String(rec.run_id))?.remove(rec.id);
+        break;
+      case 'conversation':
+        this.conversationItems.delete(rec.id);
+        break;
+      case 'conv_item':
+        this.conversationItems.get(String(rec._conversation))?.remove(rec.id);
         break;
     }
   }

@@ -1,0 +1,126 @@
+/**
+ * The account's write operations, one SDK call each, plus the lookups apply needs to recover from
+ * an answer it never received (did that create happen?). Only src/account talks to the API.
+ */
+import { createReadStream } from 'node:fs';
+import type OpenAI from 'openai';
+import { toFile } from 'openai';
+import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
+import { PAGE, readAll } from './read.js';
+
+type Attributes = Record<string, string | number | boolean>;
+
+export interface Account {
+  uploadFile(absPath: string, filename: string): Promise<{ id: string }>;
+  findUpload(filename: string, bytes: number): Promise<{ id: string } | undefined>;
+  deleteFile(id: string): Promise<void>;
+
+  createVectorStore(body: { name: string; description: string | null; expires_after: unknown; metadata: Record<string, string> }): Promise<{ id: string }>;
+  updateVectorStore(id: string, body: { name: string; expires_after: unknown; metadata: Record<string, string> }): Promise<void>;
+  deleteVectorStore(id: string): Promise<void>;
+  findVectorStore(deployment: string, key: string, createdAfter: number): Promise<{ id: string } | undefined>;
+
+  attachBatch(storeId: string, files: { file_id: string; attributes: Attributes; chunking_strategy: unknown }[]): Promise<{ id: string; status: string }>;
+  batchStatus(storeId: string, batchId: string): Promise<{ status: string; failed: number; in_progress: number }>;
+  storeFileStatus(storeId: string): Promise<{ id: string; status: string; error: string | null }[]>;
+  detachFile(storeId: string, fileId: string): Promise<void>;
+  updateFileAttributes(storeId: string, fileId: string, attributes: Attributes): Promise<void>;
+
+  createAssistant(body: Record<string, unknown>): Promise<{ id: string }>;
+  updateAssistant(id: string, body: Record<string, unknown>): Promise<void>;
+  deleteAssistant(id: string): Promise<void>;
+  findAssistant(deployment: string, key: string, createdAfter: number): Promise<{ id: string } | undefined>;
+}
+
+const keyOf = (metadata: unknown) => {
+  const v = (metadata as Record<string, string> | null)?.[TAG_RESOURCE];
+  return typeof v === 'string' ? v.split(';')[0] : undefined;
+};
+
+export function accountFor(client: OpenAI): Account {
+  return {
+    async uploadFile(absPath, filename) {
+      const file = await toFile(createReadStream(absPath), filename);
+      const created = await client.files.create({ file, purpose: 'assistants' });
+      return { id: created.id };
+    },
+    async findUpload(filename, bytes) {
+      const { items } = await readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }));
+      const found = items.find((f) => f.filename === filename && f.bytes === bytes);
+      return found ? { id: found.id } : undefined;
+    },
+    async deleteFile(id) {
+      await client.files.delete(id);
+    },
+
+    async createVectorStore(body) {
+      const created = await client.vectorStores.create({
+        name: body.name,
+        ...(body.description !== null ? { description: body.description } : {}),
+        ...(body.expires_after ? { expires_after: body.expires_after as OpenAI.VectorStores.VectorStoreCreateParams.ExpiresAfter } : {}),
+        metadata: body.metadata,
+      } as OpenAI.VectorStores.VectorStoreCreateParams);
+      return { id: created.id };
+    },
+    async updateVectorStore(id, body) {
+      await client.vectorStores.update(id, {
+        name: body.name,
+        expires_after: (body.expires_after ?? null) as OpenAI.VectorStores.VectorStoreUpdateParams.ExpiresAfter | null,
+        metadata: body.metadata,
+      });
+    },
+    async deleteVectorStore(id) {
+      await client.vectorStores.delete(id);
+    },
+    async findVectorStore(deployment, key, createdAfter) {
+      const { items } = await readAll(client.vectorStores.list({ limit: PAGE.list }));
+      const found = items.find(
+        (v) => (v.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment && keyOf(v.metadata) === key && v.created_at >= createdAfter,
+      );
+      return found ? { id: found.id } : undefined;
+    },
+
+    async attachBatch(storeId, files) {
+      const batch = await client.vectorStores.fileBatches.create(storeId, {
+        files: files.map((f) => ({
+          file_id: f.file_id,
+          attributes: f.attributes,
+          chunking_strategy: f.chunking_strategy as OpenAI.VectorStores.FileChunkingStrategyParam,
+        })),
+      } as OpenAI.VectorStores.FileBatchCreateParams);
+      return { id: batch.id, status: batch.status };
+    },
+    async batchStatus(storeId, batchId) {
+      const b = await client.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: storeId });
+      return { status: b.status, failed: b.file_counts.failed + b.file_counts.cancelled, in_progress: b.file_counts.in_progress };
+    },
+    async storeFileStatus(storeId) {
+      const { items } = await readAll(client.vectorStores.files.list(storeId, { limit: PAGE.list }));
+      return items.map((f) => ({ id: f.id, status: f.status, error: f.last_error ? `${f.last_error.code}: ${f.last_error.message}` : null }));
+    },
+    async detachFile(storeId, fileId) {
+      await client.vectorStores.files.delete(fileId, { vector_store_id: storeId });
+    },
+    async updateFileAttributes(storeId, fileId, attributes) {
+      await client.vectorStores.files.update(fileId, { vector_store_id: storeId, attributes });
+    },
+
+    async createAssistant(body) {
+      const created = await client.beta.assistants.create(body as unknown as OpenAI.Beta.AssistantCreateParams);
+      return { id: created.id };
+    },
+    async updateAssistant(id, body) {
+      await client.beta.assistants.update(id, body as unknown as OpenAI.Beta.AssistantUpdateParams);
+    },
+    async deleteAssistant(id) {
+      await client.beta.assistants.delete(id);
+    },
+    async findAssistant(deployment, key, createdAfter) {
+      const { items } = await readAll(client.beta.assistants.list({ limit: PAGE.list }));
+      const found = items.find(
+        (a) => (a.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment && keyOf(a.metadata) === key && a.created_at >= createdAfter,
+      );
+      return found ? { id: found.id } : undefined;
+    },
+  };
+}

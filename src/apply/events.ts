@@ -1,0 +1,28 @@
+/**
+ * What apply reports while it works (the CLI turns these into progress bars or plain lines) and
+ * what it returns.
+ */
+
+export type ApplyEvent =
+  | { type: 'phase'; name: 'upload' | 'vector_stores' | 'attach' | 'index' | 'assistants' | 'prune'; total: number }
+  | { type: 'progress'; phase: 'upload' | 'attach' | 'index'; done: number; total: number; item: string }
+  | { type: 'done'; address: string; action: 'create' | 'update' | 'delete'; id: string }
+  | { type: 'fail'; address: string; message: string }
+  | { type: 'retry'; what: string; attempt: number; waitMs: number; reason: string }
+  | { type: 'note'; message: string };
+
+export interface ApplyResult {
+  failures: { address: string; message: string }[];
+  created: number;
+  updated: number;
+  deleted: number;
+  files: {
+    uploaded: number;
+    attached: number;
+    detached: number;
+    reattributed: number;
+    deleted: number;
+    indexed: number;
+    failed_indexing: number;
+  };
+}

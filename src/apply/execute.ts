@@ -1,0 +1,474 @@
+/**
+ * Executes a Plan, exactly its changes, in dependency order: upload files, create and update
+ * vector stores, attach / detach / re-attribute files, wait for indexing, create and update
+ * assistants, then prune (assistants, vector stores, files). Independent work runs concurrently
+ * under one budget; a failure stops only what depends on it, and the run ends with the list.
+ */
+import path from 'node:path';
+import { APIError } from 'openai';
+import type { LiveAssistant } from '../account/live.js';
+import type { Account } from '../account/write.js';
+import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
+import { ASSISTANT_FIELDS, liveAssistantSpec, userMetadata, VECTOR_STORE_FIELDS } from '../plan/normalize.js';
+import type { VectorStoreSpec } from '../plan/normalize.js';
+import { encodeResourceTag, fieldHashes } from '../plan/tags.js';
+import type { AssistantBody, FileAttach, Plan, Ref, ResourceChange, VectorStoreBody } from '../plan/types.js';
+import type { ApplyEvent, ApplyResult } from './events.js';
+import type { Budget, Clock, TokenBucket } from './pace.js';
+import { realClock } from './pace.js';
+import { DEFAULT_RETRY, withRetry } from './retry.js';
+import type { RetryPolicy } from './retry.js';
+
+export interface ApplyContext {
+  plan: Plan;
+  account: Account;
+  budget: Budget;
+  /** Absolute manifest root: where the plan's file paths start. */
+  root: string;
+  onEvent?: (event: ApplyEvent) => void;
+  policy?: RetryPolicy;
+  clock?: Clock;
+  /** Largest file batch (the API takes 2,000). */
+  batchSize?: number;
+  pollIntervalMs?: number;
+  /** Give up waiting for indexing after this long (the files stay attached; the next plan sees them). */
+  indexTimeoutMs?: number;
+}
+
+const isRef = (v: unknown): v is Ref => typeof v === 'object' && v !== null && typeof (v as Ref).$ref === 'string';
+
+class Skip extends Error {}
+
+/** Pending batch of one store, to poll. */
+interface PendingBatch {
+  storeKey: string;
+  storeId: string;
+  batchId: string | null;
+  files: FileAttach[];
+  fileIds: string[];
+}
+
+export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
+  const { plan, account, budget } = ctx;
+  const clock = ctx.clock ?? realClock;
+  const emit = ctx.onEvent ?? (() => {});
+  const policy = { ...(ctx.policy ?? DEFAULT_RETRY), clock };
+  const startedAt = Math.floor(clock.now() / 1000) - 5;
+  const result: ApplyResult = {
+    failures: [],
+    created: 0,
+    updated: 0,
+    deleted: 0,
+    files: { uploaded: 0, attached: 0, detached: 0, reattributed: 0, deleted: 0, indexed: 0, failed_indexing: 0 },
+  };
+  const failed = new Set<string>();
+  const fail = (address: string, error: unknown) => {
+    failed.add(address);
+    const message = error instanceof Skip ? error.message : describe(error);
+    result.failures.push({ address, message });
+    emit({ type: 'fail', address, message });
+  };
+
+  /** One API call under the shared budget, retried on transient failures. */
+  const call = <T>(
+    what: string,
+    op: () => Promise<T>,
+    opts: { bucket?: TokenBucket; tokens?: number; extraBucket?: TokenBucket; justCreated?: boolean; recover?: () => Promise<T | undefined>; gone?: () => T } = {},
+  ): Promise<T> =>
+    withRetry(
+      async () => {
+        if (opts.bucket) await opts.bucket.take(1);
+        if (opts.extraBucket) await opts.extraBucket.take(opts.tokens ?? 1);
+        const release = await budget.inFlight.acquire();
+        try {
+          return await op();
+        } catch (error) {
+          if (opts.gone && error instanceof APIError && error.status === 404) return opts.gone();
+          throw error;
+        } finally {
+          release();
+        }
+      },
+      {
+        justCreated: opts.justCreated ?? false,
+        policy,
+        hooks: {
+          onRetry: ({ attempt, waitMs, failure }) => emit({ type: 'retry', what, attempt, waitMs, reason: failure.retry ? failure.kind : 'error' }),
+          onRateLimited: (ms) => {
+            opts.bucket?.pause(ms);
+            opts.extraBucket?.pause(ms);
+          },
+          ...(opts.recover ? { recover: opts.recover } : {}),
+        },
+      },
+    );
+
+  // --- 1. uploads ---
+  const fileIds = new Map<string, string>(Object.entries(plan.existing_files));
+  const failedContent = new Set<string>();
+  emit({ type: 'phase', name: 'upload', total: plan.uploads.length });
+  let uploaded = 0;
+  await Promise.all(
+    plan.uploads.map(async (u) => {
+      try {
+        const abs = path.join(ctx.root, ...u.path.split('/'));
+        const { id } = await call(`upload ${u.path}`, () => account.uploadFile(abs, u.filename), {
+          bucket: budget.uploads,
+          recover: () => account.findUpload(u.filename, u.size),
+        });
+        fileIds.set(u.sha256, id);
+        result.files.uploaded++;
+        emit({ type: 'progress', phase: 'upload', done: ++uploaded, total: plan.uploads.length, item: u.path });
+      } catch (error) {
+        failedContent.add(u.sha256);
+        fail(`file ${u.path}`, error);
+      }
+    }),
+  );
+
+  // --- 2. vector stores ---
+  const storeChanges = plan.resource_changes.filter((c) => c.type === 'vector_store' && c.actions.includes('create') || (c.type === 'vector_store' && c.actions[0] === 'update'));
+  const storeIds = new Map<string, string>();
+  for (const c of plan.resource_changes) if (c.type === 'vector_store' && c.id && c.actions[0] === 'update') storeIds.set(c.key, c.id);
+  emit({ type: 'phase', name: 'vector_stores', total: storeChanges.length });
+  await Promise.all(
+    storeChanges.map(async (c) => {
+      const body = c.body as VectorStoreBody;
+      const metadata = storeMetadata(plan.deployment, c.key, body);
+      try {
+        if (c.actions.includes('create')) {
+          const { id } = await call(`create ${c.address}`, () => account.createVectorStore({ ...body, metadata }), {
+            recover: () => account.findVectorStore(plan.deployment, c.key, startedAt),
+          });
+          storeIds.set(c.key, id);
+          result.created++;
+          emit({ type: 'done', address: c.address, action: 'create', id });
+        } else if (c.field_changes.length > 0) {
+          await call(`update ${c.address}`, () => account.updateVectorStore(c.id!, { name: body.name, expires_after: body.expires_after, metadata }));
+          result.updated++;
+          emit({ type: 'done', address: c.address, action: 'update', id: c.id! });
+        } else {
+          result.updated++;
+        }
+      } catch (error) {
+        fail(c.address, error);
+      }
+    }),
+  );
+
+  // --- 3. files of each store ---
+  const batches: PendingBatch[] = [];
+  const attachTotal = storeChanges.reduce((n, c) => n + (c.files?.attach.length ?? 0), 0);
+  emit({ type: 'phase', name: 'attach', total: attachTotal });
+  await Promise.all(
+    storeChanges.map(async (c) => {
+      const files = c.files;
+      if (!files) return;
+      const storeId = storeIds.get(c.key);
+      if (!storeId) {
+        if (files.attach.length + files.detach.length + files.update_attributes.length > 0) {
+          fail(`${c.address} files`, new Skip(`skipped: ${c.address} was not created`));
+        }
+        return;
+      }
+      const attachable = files.attach.filter((a) => {
+        if (failedContent.has(a.sha256) || !fileIds.has(a.sha256)) {
+          fail(`${c.address} ${a.path}`, new Skip(`not attached: the upload of ${a.path} failed`));
+          return false;
+        }
+        return true;
+      });
+      const attachIds = new Set(attachable.map((a) => fileIds.get(a.sha256)!));
+      const detach = (fileId: string, p: string | null) =>
+        call(`detach ${p ?? fileId} from ${c.address}`, () => account.detachFile(storeId, fileId), {
+          bucket: budget.attachRequests(storeId),
+          gone: () => undefined,
+        })
+          .then(() => {
+            result.files.detached++;
+          })
+          .catch((error: unknown) => fail(`${c.address} ${p ?? fileId}`, error));
+      // a file re-attached with other chunking or after a failure must leave first (one id per store)
+      const first = files.detach.filter((d) => attachIds.has(d.file_id));
+      const later = files.detach.filter((d) => !attachIds.has(d.file_id));
+      await Promise.all(first.map((d) => detach(d.file_id, d.path)));
+      const size = ctx.batchSize ?? 2000;
+      const chunks: FileAttach[][] = [];
+      for (let i = 0; i < attachable.length; i += size) chunks.push(attachable.slice(i, i + size));
+      await Promise.all(
+        chunks.map(async (chunk) => {
+          const ids = chunk.map((a) => fileIds.get(a.sha256)!);
+          try {
+            const batch = await call(
+              `attach ${chunk.length} files to ${c.address}`,
+              () =>
+                account.attachBatch(
+                  storeId,
+                  chunk.map((a, i) => ({ file_id: ids[i]!, attributes: a.attributes, chunking_strategy: a.chunking_strategy })),
+                ),
+              {
+                bucket: budget.attachRequests(storeId),
+                extraBucket: budget.attachedFiles,
+                tokens: chunk.length,
+                justCreated: c.actions.includes('create'),
+                recover: async () => {
+                  const present = new Set((await account.storeFileStatus(storeId)).map((f) => f.id));
+                  return ids.every((id) => present.has(id)) ? { id: '', status: 'in_progress' } : undefined;
+                },
+              },
+            );
+            result.files.attached += chunk.length;
+            batches.push({ storeKey: c.key, storeId, batchId: batch.id || null, files: chunk, fileIds: ids });
+            emit({ type: 'progress', phase: 'attach', done: result.files.attached, total: attachTotal, item: c.address });
+          } catch (error) {
+            fail(`${c.address} (${chunk.length} files)`, error);
+          }
+        }),
+      );
+      await Promise.all(later.map((d) => detach(d.file_id, d.path)));
+      await Promise.all(
+        files.update_attributes.map((u) =>
+          call(`update attributes of ${u.path} in ${c.address}`, () => account.updateFileAttributes(storeId, u.file_id, u.attributes), {
+            bucket: budget.attachRequests(storeId),
+          })
+            .then(() => {
+              result.files.reattributed++;
+            })
+            .catch((error: unknown) => fail(`${c.address} ${u.path}`, error)),
+        ),
+      );
+    }),
+  );
+
+  // --- 4. wait for indexing ---
+  const toIndex = batches.reduce((n, b) => n + b.files.length, 0);
+  emit({ type: 'phase', name: 'index', total: toIndex });
+  if (toIndex > 0) await waitForIndexing(batches, ctx, call, clock, emit, result, fail);
+
+  // --- 5. assistants ---
+  const assistantChanges = plan.resource_changes.filter((c) => c.type === 'assistant' && !c.actions.includes('delete'));
+  emit({ type: 'phase', name: 'assistants', total: assistantChanges.length });
+  await Promise.all(
+    assistantChanges.map(async (c) => {
+      try {
+        const body = resolveAssistant(c, storeIds, fileIds, failed);
+        const metadata = assistantMetadata(plan.deployment, c.key, body);
+        if (c.actions[0] === 'create') {
+          const { id } = await call(`create ${c.address}`, () => account.createAssistant(apiBody(body, metadata, null)), {
+            recover: () => account.findAssistant(plan.deployment, c.key, startedAt),
+          });
+          result.created++;
+          emit({ type: 'done', address: c.address, action: 'create', id });
+        } else {
+          const fields = new Set(c.field_changes.map((f) => f.field));
+          await call(`update ${c.address}`, () => account.updateAssistant(c.id!, apiBody(body, metadata, fields)));
+          result.updated++;
+          emit({ type: 'done', address: c.address, action: 'update', id: c.id! });
+        }
+      } catch (error) {
+        fail(c.address, error);
+      }
+    }),
+  );
+
+  // --- 6. prune ---
+  const deletions = plan.resource_changes.filter((c) => c.actions.includes('delete'));
+  emit({ type: 'phase', name: 'prune', total: deletions.length + plan.file_deletions.length });
+  const deleteOne = async (c: ResourceChange) => {
+    const replaced = c.actions.includes('create');
+    if (replaced) {
+      // the old store goes only once its replacement exists and every assistant moved to it
+      const blockers = [...failed].filter((a) => a === c.address || a.startsWith(`${c.address} `) || a.startsWith('assistant.'));
+      if (blockers.length > 0) {
+        fail(`${c.address} (old ${c.id})`, new Skip('kept the old store: its replacement or an assistant update failed'));
+        return;
+      }
+    }
+    try {
+      if (c.type === 'assistant') await call(`delete ${c.address}`, () => account.deleteAssistant(c.id!), { gone: () => undefined });
+      else await call(`delete ${c.address}`, () => account.deleteVectorStore(c.id!), { gone: () => undefined });
+      result.deleted++;
+      emit({ type: 'done', address: c.address, action: 'delete', id: c.id! });
+    } catch (error) {
+      fail(c.address, error);
+    }
+  };
+  await Promise.all(deletions.filter((c) => c.type === 'assistant').map(deleteOne));
+  await Promise.all(deletions.filter((c) => c.type === 'vector_store').map(deleteOne));
+  if (plan.file_deletions.length > 0) {
+    if (result.failures.length > 0) {
+      emit({ type: 'note', message: `left ${plan.file_deletions.length} unused files in place because something failed; the next apply removes them` });
+    } else {
+      await Promise.all(
+        plan.file_deletions.map((d) =>
+          call(`delete file ${d.filename}`, () => account.deleteFile(d.file_id), { gone: () => undefined })
+            .then(() => {
+              result.files.deleted++;
+            })
+            .catch((error: unknown) => fail(`file ${d.filename}`, error)),
+        ),
+      );
+    }
+  }
+  return result;
+}
+
+type Call = <T>(
+  what: string,
+  op: () => Promise<T>,
+  opts?: { bucket?: TokenBucket; justCreated?: boolean },
+) => Promise<T>;
+
+async function waitForIndexing(
+  batches: PendingBatch[],
+  ctx: ApplyContext,
+  call: Call,
+  clock: Clock,
+  emit: (e: ApplyEvent) => void,
+  result: ApplyResult,
+  fail: (address: string, error: unknown) => void,
+): Promise<void> {
+  const total = batches.reduce((n, b) => n + b.files.length, 0);
+  const deadline = clock.now() + (ctx.indexTimeoutMs ?? 30 * 60_000);
+  let interval = ctx.pollIntervalMs ?? 100;
+  let pending = [...batches];
+  let done = 0;
+  const finishedStores = new Set<string>();
+  while (pending.length > 0) {
+    const still: PendingBatch[] = [];
+    await Promise.all(
+      pending.map(async (b) => {
+        try {
+          const status = b.batchId
+            ? await call(`poll ${b.storeKey}`, () => ctx.account.batchStatus(b.storeId, b.batchId!), { justCreated: true })
+            : await storeStatusFor(b, ctx, call);
+          if (status.status === 'in_progress') {
+            still.push(b);
+            return;
+          }
+          done += b.files.length;
+          if (status.failed > 0 || status.status === 'failed' || status.status === 'cancelled') {
+            const files = await call(`list files of ${b.storeKey}`, () => ctx.account.storeFileStatus(b.storeId));
+            const byId = new Map(files.map((f) => [f.id, f]));
+            b.fileIds.forEach((id, i) => {
+              const f = byId.get(id);
+              if (f && (f.status === 'failed' || f.status === 'cancelled')) {
+                result.files.failed_indexing++;
+                fail(`vector_store.${b.storeKey} ${b.files[i]!.path}`, new Skip(`indexing ${f.status}${f.error ? `: ${f.error}` : ''}`));
+              } else {
+                result.files.indexed++;
+              }
+            });
+          } else {
+            result.files.indexed += b.files.length;
+          }
+          finishedStores.add(b.storeKey);
+          emit({ type: 'progress', phase: 'index', done, total, item: `vector_store.${b.storeKey}` });
+        } catch (error) {
+          fail(`vector_store.${b.storeKey} indexing`, error);
+        }
+      }),
+    );
+    pending = still;
+    if (pending.length === 0) break;
+    if (clock.now() > deadline) {
+      emit({ type: 'note', message: `stopped waiting for indexing of ${pending.reduce((n, b) => n + b.files.length, 0)} files; they stay attached and finish on their own` });
+      break;
+    }
+    await clock.sleep(interval);
+    interval = Math.min(interval * 1.5, 5000);
+  }
+}
+
+async function storeStatusFor(b: PendingBatch, ctx: ApplyContext, call: Call): Promise<{ status: string; failed: number; in_progress: number }> {
+  const files = await call(`list files of ${b.storeKey}`, () => ctx.account.storeFileStatus(b.storeId));
+  const mine = new Set(b.fileIds);
+  const relevant = files.filter((f) => mine.has(f.id));
+  const inProgress = relevant.filter((f) => f.status === 'in_progress').length;
+  const failedCount = relevant.filter((f) => f.status === 'failed' || f.status === 'cancelled').length;
+  return { status: inProgress > 0 ? 'in_progress' : 'completed', failed: failedCount, in_progress: inProgress };
+}
+
+function storeMetadata(deployment: string, key: string, body: VectorStoreBody): Record<string, string> {
+  const spec: VectorStoreSpec = { name: body.name, description: body.description, expires_after: body.expires_after, metadata: userMetadata(body.metadata) };
+  return { ...body.metadata, [TAG_DEPLOYMENT]: deployment, [TAG_RESOURCE]: encodeResourceTag(key, fieldHashes(spec, VECTOR_STORE_FIELDS)) };
+}
+
+/** Replaces references with the ids they name; a reference to something that failed fails too. */
+function resolveAssistant(c: ResourceChange, storeIds: Map<string, string>, fileIds: Map<string, string>, failed: Set<string>): AssistantBody {
+  const body = structuredClone(c.body as AssistantBody);
+  const resolve = (v: string | Ref): string => {
+    if (!isRef(v)) return v;
+    if (v.$ref.startsWith('file:')) {
+      const id = fileIds.get(v.$ref.slice(5));
+      if (!id) throw new Skip(`skipped: a code_interpreter file was not uploaded`);
+      return id;
+    }
+    const key = v.$ref.replace(/^vector_store\./, '');
+    const id = storeIds.get(key);
+    if (!id || failed.has(v.$ref)) throw new Skip(`skipped: ${v.$ref} was not created`);
+    return id;
+  };
+  if (body.tool_resources.file_search) body.tool_resources.file_search.vector_store_ids = body.tool_resources.file_search.vector_store_ids.map(resolve);
+  if (body.tool_resources.code_interpreter) body.tool_resources.code_interpreter.file_ids = body.tool_resources.code_interpreter.file_ids.map(resolve);
+  return body;
+}
+
+/** The fingerprint is taken the way the reader will see the assistant, so a plan after apply is empty. */
+function assistantMetadata(deployment: string, key: string, body: AssistantBody): Record<string, string> {
+  const asLive: LiveAssistant = {
+    id: '',
+    created_at: 0,
+    name: body.name,
+    description: body.description,
+    model: body.model,
+    instructions: body.instructions,
+    tools: body.tools as LiveAssistant['tools'],
+    tool_resources: body.tool_resources as LiveAssistant['tool_resources'],
+    metadata: body.metadata,
+    temperature: body.temperature,
+    top_p: body.top_p,
+    response_format: body.response_format as LiveAssistant['response_format'],
+    reasoning_effort: body.reasoning_effort,
+  };
+  const spec = liveAssistantSpec(asLive);
+  return { ...body.metadata, [TAG_DEPLOYMENT]: deployment, [TAG_RESOURCE]: encodeResourceTag(key, fieldHashes(spec, ASSISTANT_FIELDS)) };
+}
+
+/** What to send: everything on create; on update the changed fields, plus the refreshed tags. */
+function apiBody(body: AssistantBody, metadata: Record<string, string>, changed: Set<string> | null): Record<string, unknown> {
+  const all: Record<string, unknown> = {
+    model: body.model,
+    name: body.name,
+    description: body.description,
+    instructions: body.instructions,
+    tools: body.tools,
+    tool_resources: body.tool_resources,
+    temperature: body.temperature,
+    top_p: body.top_p,
+    response_format: body.response_format,
+    reasoning_effort: body.reasoning_effort,
+  };
+  const out: Record<string, unknown> = { metadata };
+  for (const [k, v] of Object.entries(all)) {
+    if (changed === null ? v !== null || k === 'description' || k === 'instructions' : changed.has(k)) out[k] = v;
+  }
+  if (changed === null && out.reasoning_effort === null) delete out.reasoning_effort;
+  if (changed !== null && changed.has('tool_resources')) {
+    // an emptied resource must be sent as an empty list, or the API keeps the old one
+    const tr = { ...(body.tool_resources as Record<string, unknown>) };
+    tr.file_search ??= { vector_store_ids: [] };
+    tr.code_interpreter ??= { file_ids: [] };
+    out.tool_resources = tr;
+  }
+  return out;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof APIError) {
+    const msg = (error.error as { message?: string } | undefined)?.message ?? error.message;
+    return `the API answered ${error.status ?? 'an error'}: ${msg}${error.requestID ? ` (request ${error.requestID})` : ''}`;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

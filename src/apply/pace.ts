@@ -1,0 +1,136 @@
+/**
+ * Pace, then retry: one budget shared by every request of an apply. A cap on requests in flight,
+ * and token buckets for the published rate limits (LIMITS.md), run a little under the limit so the
+ * account rarely answers 429; when it does, the bucket waits as long as the answer says.
+ */
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** At most `limit` holders at once; waiters are served in order. */
+export class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(readonly limit: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.active--;
+      this.waiting.shift()?.();
+    };
+  }
+}
+
+/**
+ * A token bucket: `ratePerMs` tokens refill per millisecond up to `capacity`. take(n) waits until
+ * n tokens are there (requests larger than the capacity take the whole bucket and wait for the
+ * debt). pause(ms) holds everyone back after a 429 that named its wait.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private last: number;
+  private pausedUntil = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly capacity: number,
+    readonly ratePerMs: number,
+    private readonly clock: Clock = realClock,
+  ) {
+    this.tokens = capacity;
+    this.last = clock.now();
+  }
+
+  private refill(): void {
+    const now = this.clock.now();
+    this.tokens = Math.min(this.capacity, this.tokens + (now - this.last) * this.ratePerMs);
+    this.last = now;
+  }
+
+  take(n = 1): Promise<void> {
+    const turn = this.queue.then(async () => {
+      for (;;) {
+        const now = this.clock.now();
+        if (now < this.pausedUntil) {
+          await this.clock.sleep(this.pausedUntil - now);
+          continue;
+        }
+        this.refill();
+        const need = Math.min(n, this.capacity);
+        if (this.tokens >= need) {
+          this.tokens -= n; // may go negative for n > capacity: the debt is paid by waiting
+          return;
+        }
+        await this.clock.sleep(Math.ceil((need - this.tokens) / this.ratePerMs));
+      }
+    });
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
+    this.tokens = Math.min(this.tokens, 0);
+  }
+}
+
+/** The published limits, per minute (shared/openai-api/LIMITS.md). */
+export const PUBLISHED_LIMITS = {
+  uploadsPerMinute: 1000,
+  attachRequestsPerMinutePerStore: 300,
+  attachedFilesPerMinute: 2000,
+} as const;
+
+export interface BudgetOptions {
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Share of each published limit to use (default 0.95): a little headroom against window edges. */
+  share?: number;
+  /** > 1 when the account's minute is shorter (a time-scaled emulator). */
+  timeScale?: number;
+  clock?: Clock;
+}
+
+export class Budget {
+  readonly inFlight: Semaphore;
+  readonly uploads: TokenBucket;
+  readonly attachedFiles: TokenBucket;
+  private readonly stores = new Map<string, TokenBucket>();
+  private readonly minuteMs: number;
+  private readonly share: number;
+  private readonly clock: Clock;
+
+  constructor(options: BudgetOptions) {
+    this.clock = options.clock ?? realClock;
+    this.share = options.share ?? 0.95;
+    this.minuteMs = 60_000 / Math.max(1e-9, options.timeScale ?? 1);
+    this.inFlight = new Semaphore(Math.max(1, options.concurrency));
+    this.uploads = this.bucket(PUBLISHED_LIMITS.uploadsPerMinute);
+    this.attachedFiles = this.bucket(PUBLISHED_LIMITS.attachedFilesPerMinute);
+  }
+
+  /** A bucket for `perMinute`: refills at `share` of the rate, bursts up to 2% of a minute's worth. */
+  private bucket(perMinute: number): TokenBucket {
+    const rate = (perMinute * this.share) / this.minuteMs;
+    const capacity = Math.max(1, Math.floor(perMinute * 0.02));
+    return new TokenBucket(capacity, rate, this.clock);
+  }
+
+  attachRequests(storeId: string): TokenBucket {
+    let b = this.stores.get(storeId);
+    if (!b) this.stores.set(storeId, (b = this.bucket(PUBLISHED_LIMITS.attachRequestsPerMinutePerStore)));
+    return b;
+  }
+}

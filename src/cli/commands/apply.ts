@@ -1,0 +1,146 @@
+/**
+ * `apply`: make the account match the manifest (or execute a saved plan exactly). Shows the plan,
+ * asks on a TTY unless --auto-approve (refuses without a TTY), checks the safety gate, then runs.
+ */
+import path from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { accountFor } from '../../account/write.js';
+import type { Live } from '../../account/live.js';
+import type { Target } from '../../account/target.js';
+import { executePlan } from '../../apply/execute.js';
+import type { ApplyResult } from '../../apply/events.js';
+import { Budget } from '../../apply/pace.js';
+import { checkSafety } from '../../apply/safety.js';
+import { UserError } from '../../errors.js';
+import { liveFingerprint } from '../../plan/diff.js';
+import { renderText } from '../../plan/render-text.js';
+import { readSavedPlan, verifyLocalFiles } from '../../plan/saved.js';
+import { hasChanges } from '../../plan/types.js';
+import type { Plan } from '../../plan/types.js';
+import { createIo } from '../io.js';
+import type { Io } from '../io.js';
+import type { CommandOptions } from '../main.js';
+import { createReporter } from '../progress.js';
+import { connect, loadDesired, makePlan, readAccount } from '../session.js';
+
+export const DEFAULT_CONCURRENCY = 16;
+
+function concurrencyOf(opts: CommandOptions): number {
+  const n = Number(opts.concurrency ?? DEFAULT_CONCURRENCY);
+  if (!Number.isInteger(n) || n < 1 || n > 256) throw new UserError(`--concurrency must be an integer from 1 to 256, not ${String(opts.concurrency)}`);
+  return n;
+}
+
+export async function confirm(io: Io, question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
+    return answer.trim() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+/** Asks, or refuses when nobody can answer. Returns false when the user declined. */
+export async function approve(io: Io, opts: CommandOptions, question: string, verb: string): Promise<boolean> {
+  if (opts.autoApprove === true) return true;
+  if (!io.interactive) {
+    throw new UserError(`${verb} needs confirmation, and there is no terminal to ask on (CI or a pipe)`, 'review the plan, then pass --auto-approve');
+  }
+  const ok = await confirm(io, question);
+  if (!ok) io.err(`${verb[0]!.toUpperCase()}${verb.slice(1)} cancelled.`);
+  return ok;
+}
+
+function timeScale(): number | undefined {
+  const raw = process.env.ASSISTANTS_DEPLOY_RATE_SCALE;
+  if (!raw) return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 ? n : undefined;
+}
+
+export async function execute(plan: Plan, target: Target, root: string, opts: CommandOptions, io: Io): Promise<ApplyResult> {
+  const scale = timeScale();
+  const budget = new Budget({ concurrency: concurrencyOf(opts), ...(scale ? { timeScale: scale } : {}) });
+  const reporter = createReporter(io);
+  try {
+    return await executePlan({ plan, account: accountFor(target.client), budget, root, onEvent: (e) => reporter.onEvent(e) });
+  } finally {
+    reporter.stop();
+  }
+}
+
+export function report(io: Io, result: ApplyResult, verb = 'Apply'): number {
+  const f = result.files;
+  const files = [
+    f.uploaded && `${f.uploaded} uploaded`,
+    f.attached && `${f.attached} attached`,
+    f.reattributed && `${f.reattributed} re-attributed`,
+    f.detached && `${f.detached} detached`,
+    f.deleted && `${f.deleted} deleted`,
+  ].filter(Boolean);
+  const summary = `Resources: ${result.created} added, ${result.updated} changed, ${result.deleted} destroyed.${files.length ? ` Files: ${files.join(', ')}.` : ''}`;
+  if (result.failures.length === 0) {
+    io.out(`${verb} complete! ${summary}`);
+    return 0;
+  }
+  io.err(`${verb} finished with ${result.failures.length} failure${result.failures.length === 1 ? '' : 's'}. ${summary}`);
+  for (const x of result.failures) io.err(`  ${x.address}: ${x.message}`);
+  io.err('Everything that succeeded is kept; run the same command again to finish the job.');
+  return 1;
+}
+
+function ownedCount(live: Live): number {
+  return live.assistants.length + live.vectorStores.length;
+}
+
+export async function run(args: string[], opts: CommandOptions): Promise<number> {
+  const io = createIo(opts);
+  const planFile = args[0];
+  if (planFile !== undefined) return applySaved(planFile, opts, io);
+
+  const desired = await loadDesired(opts, io);
+  const target = await connect(opts, io, { maxRetries: 0 });
+  try {
+    const live = await readAccount(target, desired.deployment);
+    const plan = makePlan(desired, live, target);
+    io.out(renderText(plan, { color: io.color }));
+    if (!hasChanges(plan)) return 0;
+    checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
+    if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
+    const result = await execute(plan, target, desired.root, opts, io);
+    return report(io, result);
+  } finally {
+    await target.close();
+  }
+}
+
+async function applySaved(file: string, opts: CommandOptions, io: Io): Promise<number> {
+  const plan = await readSavedPlan(file);
+  const root = path.resolve(process.cwd(), plan.manifest.root);
+  await verifyLocalFiles(plan, root);
+  const target = await connect(opts, io, { maxRetries: 0 });
+  try {
+    if (target.baseUrl !== plan.target.base_url) {
+      throw new UserError(
+        `the saved plan was made against ${plan.target.base_url}, but the target now is ${target.baseUrl}`,
+        'run the apply against the same target as the plan (OPENAI_BASE_URL / --target), or make a new plan',
+      );
+    }
+    const live = await readAccount(target, plan.deployment);
+    if (liveFingerprint(live) !== plan.live_fingerprint) {
+      throw new UserError(
+        `the saved plan ${file} is stale: the account changed since the plan was made (${plan.created_at}), so it no longer describes what apply would do`,
+        'run plan again and review the new plan',
+      );
+    }
+    io.out(renderText(plan, { color: io.color }));
+    if (!hasChanges(plan)) return 0;
+    checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
+    if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
+    const result = await execute(plan, target, root, opts, io);
+    return report(io, result);
+  } finally {
+    await target.close();
+  }
+}
