@@ -13,6 +13,8 @@ import { registerFiles } from './routes/files.js';
 import { registerVectorStores } from './routes/vector-stores.js';
 import { registerThreads } from './routes/threads.js';
 import { registerRuns } from './routes/runs.js';
+import { registerResponses } from './routes/responses.js';
+import { registerConversations } from './routes/conversations.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -55,7 +57,7 @@ function pathOf(url: string): string {
 
 /** Which kind of object an id names, for read-after-write lag answers. */
 function lagError(path: string): ApiError {
-  const ids = path.split('/').filter((p) => /^(asst_|file-|vs_|vsfb_|thread_|msg_|run_|step_)/.test(p));
+  const ids = path.split('/').filter((p) => /^(asst_|file-|vs_|vsfb_|thread_|msg_|run_|step_|resp_|conv_)/.test(p));
   const id = ids[ids.length - 1] ?? '';
   if (id.startsWith('file-')) return fileNotFound(id);
   const kinds: [string, string][] = [
@@ -66,6 +68,8 @@ function lagError(path: string): ApiError {
     ['msg_', 'message'],
     ['run_', 'run'],
     ['step_', 'run step'],
+    ['resp_', 'response'],
+    ['conv_', 'conversation'],
   ];
   const kind = kinds.find(([p]) => id.startsWith(p))?.[1] ?? 'object';
   return notFound(kind, id);
@@ -228,6 +232,9 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
 
   registerFiles(router, deps);
   registerVectorStores(router, deps);
+  // The Responses and Conversations APIs are served whatever `assistantsApi` says.
+  registerResponses(router, deps);
+  registerConversations(router, deps);
   if (deps.options.assistantsApi) {
     registerAssistants(router, deps);
     registerThreads(router, deps);
