@@ -68,7 +68,8 @@ export function userMetadata(metadata: Record<string, string> | null | undefined
 
 /**
  * A tool in canonical form. Defaults the API fills in are removed: file_search's ranking options
- * when they say "the default ranker, no threshold", function `strict: false`, empty descriptions.
+ * when they are the ones the API fills in (`default_2024_08_21`, threshold 0), function
+ * `strict: false`, empty descriptions.
  */
 export function normalizeTool(tool: unknown): unknown {
   if (!isObj(tool)) return tool;
@@ -76,10 +77,11 @@ export function normalizeTool(tool: unknown): unknown {
     const fs = isObj(tool.file_search) ? { ...tool.file_search } : {};
     const ro = isObj(fs.ranking_options) ? fs.ranking_options : undefined;
     if (ro) {
-      const ranker = ro.ranker;
-      const defaultRanker = ranker === undefined || ranker === 'auto' || ranker === 'default_2024_08_21';
-      if (defaultRanker && (ro.score_threshold === 0 || ro.score_threshold === undefined)) delete fs.ranking_options;
-      else fs.ranking_options = { ranker: defaultRanker ? 'auto' : ranker, score_threshold: ro.score_threshold ?? 0 };
+      // the API fills in {ranker: default_2024_08_21, score_threshold: 0} when none is given
+      const ranker = ro.ranker ?? 'default_2024_08_21';
+      const threshold = ro.score_threshold ?? 0;
+      if (ranker === 'default_2024_08_21' && threshold === 0) delete fs.ranking_options;
+      else fs.ranking_options = { ranker, score_threshold: threshold };
     }
     if (fs.max_num_results === undefined || fs.max_num_results === null) delete fs.max_num_results;
     return Object.keys(fs).length > 0 ? { type: 'file_search', file_search: sortKeys(fs) } : { type: 'file_search' };
