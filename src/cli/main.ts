@@ -81,6 +81,18 @@ export function buildProgram(): Command {
     .action(lazy('apply'));
 
   program
+    .command('codegen')
+    .argument('<language>', 'python (the only language so far)')
+    .description('emit a Python client package for the manifest\'s assistants (Assistants or Responses API)')
+    .addOption(manifestOption())
+    .option('-o, --out <dir>', 'output folder (default: the package name)')
+    .addOption(new Option('--api <api>', 'the API the code calls: assistants (threads and runs) or responses (conversations)').choices(['assistants', 'responses']).default('assistants'))
+    .option('--package <name>', 'Python package name (default: the deployment name in snake_case)')
+    .option('--resolve-ids', 'read the deployed ids from the target now and write them into the code (default: find them by tags at run time)')
+    .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .action(lazy('codegen'));
+
+  program
     .command('emulator')
     .description('run the local OpenAI-compatible API server (Assistants, Files, Vector stores, Responses)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8787')
@@ -97,12 +109,17 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const verbose = argv.includes('--verbose') || argv.includes('-v');
+  process.on('unhandledRejection', (error) => {
+    process.exitCode = handleError(error, verbose);
+    process.exit();
+  });
   const program = buildProgram().exitOverride();
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return handleError(error, argv.includes('--verbose') || argv.includes('-v'));
+    return handleError(error, verbose);
   }
 }
 

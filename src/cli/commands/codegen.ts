@@ -1,0 +1,108 @@
+/**
+ * `codegen python`: write a Python client package for the manifest's assistants (docs/CODEGEN.md).
+ * Offline by default (the code finds its resources by their ownership tags at run time); with
+ * --resolve-ids the ids are read from the target now and written into the code.
+ */
+import path from 'node:path';
+import { UserError } from '../../errors.js';
+import type { Desired } from '../../manifest/desired.js';
+import { uploadName } from '../../account/files-naming.js';
+import type { Live } from '../../account/live.js';
+import { TAG_RESOURCE } from '../../ownership.js';
+import { defaultPackageName, generatePython, type ResolvedIds } from '../../codegen/python/generate.js';
+import { isIdentifier } from '../../codegen/python/pysrc.js';
+import type { Api } from '../../codegen/python/versions.js';
+import { writePackage } from '../../codegen/write.js';
+import { createIo } from '../io.js';
+import type { CommandOptions } from '../main.js';
+import { connect, loadDesired, readAccount } from '../session.js';
+
+function keyOf(metadata: Record<string, string> | null | undefined): string | undefined {
+  const tag = metadata?.[TAG_RESOURCE];
+  return tag === undefined ? undefined : tag.split(';')[0];
+}
+
+/** The ids the generated code will use, from the live account; every one must exist. */
+export function resolveIds(desired: Desired, live: Live, api: Api): ResolvedIds {
+  const out: ResolvedIds = { assistants: {}, vectorStores: {}, files: {} };
+  const missing: string[] = [];
+  if (api === 'assistants') {
+    if (!live.assistantsApi) {
+      throw new UserError(
+        'this target does not serve the Assistants API (404 on /v1/assistants), so there are no assistant ids to resolve',
+        'generate Responses API code instead: assistants-deploy codegen python --api responses',
+      );
+    }
+    for (const a of desired.assistants) {
+      const found = live.assistants.find((x) => keyOf(x.metadata) === a.key);
+      if (found) out.assistants[a.key] = found.id;
+      else missing.push(`assistant ${a.key}`);
+    }
+  } else {
+    for (const a of desired.assistants) {
+      for (const key of a.vectorStores) {
+        const found = live.vectorStores.find((x) => keyOf(x.metadata) === key);
+        if (found) out.vectorStores[key] = found.id;
+        else missing.push(`vector store ${key}`);
+      }
+      if (!a.tools.some((t) => t.type === 'code_interpreter')) continue;
+      for (const setKey of a.fileSets) {
+        for (const f of desired.fileSets.find((s) => s.key === setKey)?.files ?? []) {
+          const name = uploadName(desired.deployment, f.sha256!, f.path);
+          const found = live.files.find((x) => x.filename === name);
+          if (found) out.files[name] = found.id;
+          else missing.push(`file ${f.path} (file set ${setKey})`);
+        }
+      }
+    }
+  }
+  if (missing.length) {
+    throw new UserError(
+      `--resolve-ids: not deployed on this target: ${[...new Set(missing)].join(', ')}`,
+      'run `assistants-deploy apply` first, or leave out --resolve-ids so the code finds them by their tags at run time',
+    );
+  }
+  return out;
+}
+
+export async function run(args: string[], opts: CommandOptions): Promise<number> {
+  const io = createIo(opts);
+  const language = args[0] ?? 'python';
+  if (language !== 'python') throw new UserError(`codegen: unknown language ${JSON.stringify(language)}; only python is supported`);
+  const api = (typeof opts.api === 'string' ? opts.api : 'assistants') as Api;
+  const desired = await loadDesired(opts, io);
+  const packageName = typeof opts.package === 'string' ? opts.package : defaultPackageName(desired.deployment);
+  if (!isIdentifier(packageName) || packageName.startsWith('_')) {
+    throw new UserError(`--package ${JSON.stringify(packageName)} is not a Python package name`, 'use letters, digits and _, not starting with a digit or _, and not a Python keyword');
+  }
+  if (desired.assistants.length === 0) {
+    throw new UserError(`the manifest declares no assistants (deployment "${desired.deployment}"): there is no client to generate`);
+  }
+  let resolved: ResolvedIds | undefined;
+  if (opts.resolveIds === true) {
+    const target = await connect(opts, io);
+    try {
+      resolved = resolveIds(desired, await readAccount(target, desired.deployment), api);
+    } finally {
+      await target.close();
+    }
+  }
+  const outDir = path.resolve(process.cwd(), typeof opts.out === 'string' ? opts.out : packageName);
+  const pkg = generatePython(desired, { api, packageName, ...(resolved ? { resolved } : {}) });
+  const report = writePackage(outDir, pkg);
+  const shown = path.relative(process.cwd(), outDir) || '.';
+  const parts = [`${report.written.length} written`, `${report.unchanged.length} unchanged`];
+  if (report.removed.length) parts.push(`${report.removed.length} removed (${report.removed.join(', ')})`);
+  io.out(
+    `Python client for deployment "${desired.deployment}" (${api === 'assistants' ? 'Assistants' : 'Responses'} API, package ${packageName}) in ${shown}: ${parts.join(', ')}.`,
+  );
+  if (report.handlers.created) io.out(`Fill in the function tool handlers in ${path.join(shown, pkg.handlers.path)}.`);
+  if (report.handlers.appended.length) {
+    io.out(`Added handler stubs to ${path.join(shown, pkg.handlers.path)}: ${report.handlers.appended.join(', ')} (your code there is untouched).`);
+  }
+  io.info(`Try it: cd ${shown} && python -m pip install -r requirements.txt && python -m ${packageName} "Hello"`);
+  if (api === 'assistants') {
+    io.info('Note: OpenAI no longer serves the Assistants API (sunset 2026-08-26); for api.openai.com generate with --api responses.');
+  }
+  return 0;
+}
