@@ -121,17 +121,28 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   );
   const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
 
+  // every read is awaited below; settle them now so a failure of one never goes unhandled
+  const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+  const assistantsSettled = settled(assistantsRead);
+  const filesSettled = settled(filesRead);
+  const unwrap = async <T>(p: Promise<{ value: T } | { error: unknown }>): Promise<T> => {
+    const r = await p;
+    if ('error' in r) throw r.error;
+    return r.value;
+  };
+
   const stores = await storesRead;
   const owned = stores.items.filter((v) => ours(v.metadata)).map(toLiveVectorStore);
   let storeFilePages = 0;
-  await mapLimit(owned, options.concurrency ?? 8, async (store) => {
+  await mapLimit(owned, options.concurrency ?? 16, async (store) => {
     const r = await readAll(
       client.vectorStores.files.list(store.id, { limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
     );
     store.files = r.items.map(toLiveVectorStoreFile);
     storeFilePages += r.pages;
   });
-  const [assistants, files] = await Promise.all([assistantsRead, filesRead]);
+  const assistants = await unwrap(assistantsSettled);
+  const files = await unwrap(filesSettled);
 
   const liveFiles: LiveFile[] = files.items
     .filter((f) => parseUploadName(f.filename)?.deployment === deployment)

@@ -37,6 +37,10 @@ export class Semaphore {
  * A token bucket: `ratePerMs` tokens refill per millisecond up to `capacity`. take(n) waits until
  * n tokens are there (requests larger than the capacity take the whole bucket and wait for the
  * debt). pause(ms) holds everyone back after a 429 that named its wait.
+ *
+ * A dormant bucket lets everything through until the first 429 wakes it: targets other than
+ * OpenAI's platform (the emulator, compatible servers) may not limit at all, and should not be
+ * slowed to limits they do not have.
  */
 export class TokenBucket {
   private tokens: number;
@@ -48,9 +52,14 @@ export class TokenBucket {
     readonly capacity: number,
     readonly ratePerMs: number,
     private readonly clock: Clock = realClock,
+    private active = true,
   ) {
     this.tokens = capacity;
     this.last = clock.now();
+  }
+
+  get pacing(): boolean {
+    return this.active;
   }
 
   private refill(): void {
@@ -60,6 +69,7 @@ export class TokenBucket {
   }
 
   take(n = 1): Promise<void> {
+    if (!this.active) return Promise.resolve();
     const turn = this.queue.then(async () => {
       for (;;) {
         const now = this.clock.now();
@@ -81,6 +91,10 @@ export class TokenBucket {
   }
 
   pause(ms: number): void {
+    if (!this.active) {
+      this.active = true;
+      this.last = this.clock.now();
+    }
     this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + ms);
     this.tokens = Math.min(this.tokens, 0);
   }
@@ -100,6 +114,8 @@ export interface BudgetOptions {
   share?: number;
   /** > 1 when the account's minute is shorter (a time-scaled emulator). */
   timeScale?: number;
+  /** Pace from the first request (OpenAI's platform), or only once the target answers 429. */
+  paceFromStart?: boolean;
   clock?: Clock;
 }
 
@@ -111,9 +127,11 @@ export class Budget {
   private readonly minuteMs: number;
   private readonly share: number;
   private readonly clock: Clock;
+  private readonly paceFromStart: boolean;
 
   constructor(options: BudgetOptions) {
     this.clock = options.clock ?? realClock;
+    this.paceFromStart = options.paceFromStart ?? true;
     this.share = options.share ?? 0.95;
     this.minuteMs = 60_000 / Math.max(1e-9, options.timeScale ?? 1);
     this.inFlight = new Semaphore(Math.max(1, options.concurrency));
@@ -125,7 +143,7 @@ export class Budget {
   private bucket(perMinute: number): TokenBucket {
     const rate = (perMinute * this.share) / this.minuteMs;
     const capacity = Math.max(1, Math.floor(perMinute * 0.02));
-    return new TokenBucket(capacity, rate, this.clock);
+    return new TokenBucket(capacity, rate, this.clock, this.paceFromStart);
   }
 
   attachRequests(storeId: string): TokenBucket {

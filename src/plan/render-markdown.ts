@@ -17,8 +17,9 @@ function forDiffHighlighting(text: string): string {
   return text
     .split('\n')
     .map((line) => {
-      const m = /^(\s*)([+-])(\s.*)$/.exec(line);
-      return m ? `${m[2]}${m[1]}${m[3]}` : line.startsWith('+') || line.startsWith('-') ? ` ${line}` : line;
+      const m = /^(\s+)([+-])(.*)$/.exec(line);
+      if (m) return `${m[2]}${m[1]}${m[3]}`;
+      return line.startsWith('+') || line.startsWith('-') ? ` ${line}` : line;
     })
     .join('\n');
 }

@@ -166,7 +166,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
       ['+/-', 'create replacement and then destroy'],
       ['-', 'destroy'],
     ];
-    for (const [s, label] of legend) if (symbols.has(s)) out.push(`  ${paint(symbolColor(s), s.padStart(3))} ${label}`);
+    for (const [s, label] of legend) if (symbols.has(s)) out.push(`${paint(symbolColor(s), s.padStart(3))} ${label}`);
     out.push('', 'assistants-deploy will perform the following actions:');
     for (const c of changes) out.push('', ...renderChange(c, paint, symbolColor, maxFiles));
     if (plan.uploads.length > 0 || plan.file_deletions.length > 0) {

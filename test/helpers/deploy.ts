@@ -18,7 +18,7 @@ export interface Account {
   client: OpenAI;
   env: Record<string, string>;
   /** Runs the CLI against this account. */
-  cli(args: string[], options?: { cwd?: string; env?: Record<string, string | undefined>; input?: string }): Promise<CliResult>;
+  cli(args: string[], options?: { cwd?: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number }): Promise<CliResult>;
   close(): Promise<void>;
 }
 
@@ -30,7 +30,7 @@ export async function startAccount(options: EmulatorOptions = {}): Promise<Accou
     emu,
     client,
     env,
-    cli: (args, o = {}) => runCliAsync(args, { cwd: o.cwd, env: { ...env, ...(o.env ?? {}) }, input: o.input }),
+    cli: (args, o = {}) => runCliAsync(args, { cwd: o.cwd, env: { ...env, ...(o.env ?? {}) }, input: o.input, timeoutMs: o.timeoutMs }),
     close: () => emu.close(),
   };
 }

@@ -52,6 +52,22 @@ export async function approve(io: Io, opts: CommandOptions, question: string, ve
   return ok;
 }
 
+/** OpenAI's platform enforces the published limits: pace from the first request there. */
+function pacesFromStart(target: Target): boolean {
+  const mode = process.env.ASSISTANTS_DEPLOY_PACE;
+  if (mode === 'always') return true;
+  if (mode === 'on-429') return false;
+  return /(^|\.)openai\.com$/.test(hostOf(target.baseUrl));
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
 function timeScale(): number | undefined {
   const raw = process.env.ASSISTANTS_DEPLOY_RATE_SCALE;
   if (!raw) return undefined;
@@ -61,7 +77,11 @@ function timeScale(): number | undefined {
 
 export async function execute(plan: Plan, target: Target, root: string, opts: CommandOptions, io: Io): Promise<ApplyResult> {
   const scale = timeScale();
-  const budget = new Budget({ concurrency: concurrencyOf(opts), ...(scale ? { timeScale: scale } : {}) });
+  const budget = new Budget({
+    concurrency: concurrencyOf(opts),
+    paceFromStart: pacesFromStart(target),
+    ...(scale ? { timeScale: scale } : {}),
+  });
   const reporter = createReporter(io);
   try {
     return await executePlan({ plan, account: accountFor(target.client), budget, root, onEvent: (e) => reporter.onEvent(e) });
