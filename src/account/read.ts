@@ -171,3 +171,22 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
     },
   };
 }
+
+/** One assistant by id (for import and pull of resources chosen by id). */
+export async function readAssistant(client: OpenAI, id: string): Promise<LiveAssistant> {
+  return toLiveAssistant(await client.beta.assistants.retrieve(id));
+}
+
+/** One vector store by id, with its files. */
+export async function readVectorStore(client: OpenAI, id: string): Promise<LiveVectorStore> {
+  const store = toLiveVectorStore(await client.vectorStores.retrieve(id));
+  const r = await readAll(client.vectorStores.files.list(id, { limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>);
+  store.files = r.items.map(toLiveVectorStoreFile);
+  return store;
+}
+
+/** Every uploaded file of purpose `assistants` (names and sizes), by id. */
+export async function readUploads(client: OpenAI): Promise<Map<string, LiveFile>> {
+  const r = await readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }) as unknown as Promise<Paged<OpenAI.FileObject>>);
+  return new Map(r.items.map((f) => [f.id, { id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose }]));
+}

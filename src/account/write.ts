@@ -26,6 +26,9 @@ export interface Account {
   detachFile(storeId: string, fileId: string): Promise<void>;
   updateFileAttributes(storeId: string, fileId: string, attributes: Attributes): Promise<void>;
 
+  setAssistantMetadata(id: string, metadata: Record<string, string>): Promise<void>;
+  setVectorStoreMetadata(id: string, metadata: Record<string, string>): Promise<void>;
+
   createAssistant(body: Record<string, unknown>): Promise<{ id: string }>;
   updateAssistant(id: string, body: Record<string, unknown>): Promise<void>;
   deleteAssistant(id: string): Promise<void>;
@@ -103,6 +106,13 @@ export function accountFor(client: OpenAI): Account {
     },
     async updateFileAttributes(storeId, fileId, attributes) {
       await client.vectorStores.files.update(fileId, { vector_store_id: storeId, attributes });
+    },
+
+    async setAssistantMetadata(id, metadata) {
+      await client.beta.assistants.update(id, { metadata });
+    },
+    async setVectorStoreMetadata(id, metadata) {
+      await client.vectorStores.update(id, { metadata });
     },
 
     async createAssistant(body) {

@@ -93,6 +93,34 @@ export function buildProgram(): Command {
     .action(lazy('codegen'));
 
   program
+    .command('destroy')
+    .description('delete everything the deployment owns (assistants, vector stores, uploaded files); nothing else')
+    .addOption(manifestOption())
+    .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')
+    .option('--concurrency <n>', 'requests in flight at once', '16')
+    .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .action(lazy('destroy'));
+
+  program
+    .command('import')
+    .argument('<address>', 'the manifest key to import into: assistant.KEY or vector_store.KEY')
+    .argument('<id>', 'the id of the existing resource (asst_… or vs_…)')
+    .description('put an existing resource under a manifest key (writes the ownership tags)')
+    .addOption(manifestOption())
+    .option('--allow-takeover', 'import a resource another deployment owns')
+    .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .action(lazy('import'));
+
+  program
+    .command('pull')
+    .description('write a manifest from live resources: a deployment\'s, or untagged ones chosen by id')
+    .option('--deployment <name>', 'the deployment to pull (or to adopt --ids into)')
+    .option('--ids <ids...>', 'pull these untagged assistants / vector stores (asst_…, vs_…) instead')
+    .option('-o, --output <dir>', 'folder to write assistants.yaml and its files into', '.')
+    .option('--force', 'overwrite an existing assistants.yaml')
+    .action(lazy('pull'));
+
+  program
     .command('emulator')
     .description('run the local OpenAI-compatible API server (Assistants, Files, Vector stores, Responses)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8787')

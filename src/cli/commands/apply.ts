@@ -124,7 +124,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   try {
     const live = await readAccount(target, desired.deployment);
     const plan = makePlan(desired, live, target);
-    io.out(renderText(plan, { color: io.color }));
+    if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) return 0;
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
@@ -154,7 +154,7 @@ async function applySaved(file: string, opts: CommandOptions, io: Io): Promise<n
         'run plan again and review the new plan',
       );
     }
-    io.out(renderText(plan, { color: io.color }));
+    if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) return 0;
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
