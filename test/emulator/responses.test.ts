@@ -120,11 +120,11 @@ describe('responses', () => {
     expect(second.output_text).toBe('The lookup_order tool returned: {"status":"shipped"}');
     const items = await client.conversations.items.list(conv.id, { order: 'asc' });
     expect(items.data.map((i) => i.type)).toEqual(['message', 'function_call', 'function_call_output', 'message']);
-    const one = await client.conversations.items.retrieve(items.data[0]!.id, { conversation_id: conv.id });
+    const one = await client.conversations.items.retrieve(items.data[0]!.id!, { conversation_id: conv.id });
     expect(one).toMatchObject({ type: 'message', role: 'user' });
     const added = await client.conversations.items.create(conv.id, { items: [{ type: 'message', role: 'user', content: 'extra' }] });
     expect(added.data).toHaveLength(1);
-    const afterDelete = await client.conversations.items.delete(added.data[0]!.id, { conversation_id: conv.id });
+    const afterDelete = await client.conversations.items.delete(added.data[0]!.id!, { conversation_id: conv.id });
     expect(afterDelete.id).toBe(conv.id);
     const updated = await client.conversations.update(conv.id, { metadata: { user: 'u2' } });
     expect(updated.metadata).toEqual({ user: 'u2' });
