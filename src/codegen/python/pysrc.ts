@@ -168,7 +168,9 @@ export function layout(node: Node, indent: number, prefix = '', suffix = '', wid
         return [`${pad}${prefix}${node.open}`, `${inner}${body}`, `${pad}${node.close}${suffix}`];
       }
       const lines = [`${pad}${prefix}${node.open}`];
-      for (const item of node.items) lines.push(...layout(item, indent + 1, '', ',', width));
+      // A lone item split further gets no trailing comma (black's right-hand split), unless a tuple needs it.
+      const comma = node.items.length === 1 && !node.trailingCommaWhenOne ? '' : ',';
+      for (const item of node.items) lines.push(...layout(item, indent + 1, '', comma, width));
       lines.push(`${pad}${node.close}${suffix}`);
       return lines;
     }

@@ -1,0 +1,221 @@
+/**
+ * The generator without Python: golden files written by hand (what a reviewer should see), byte-
+ * identical output for the same manifest, JSON Schema -> TypedDict, the writer's safety rules, and
+ * the openai ranges agreeing with the setup script.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { TypedDictBuilder } from '../../src/codegen/python/typed-dict.js';
+import { OPENAI_RANGES } from '../../src/codegen/python/versions.js';
+import { REPO, runCliAsync, tempProject } from '../helpers/cli.js';
+
+const GOLDEN = path.join(REPO, 'test', 'codegen', 'golden', 'order-desk');
+
+async function generate(args: string[], cwd = REPO): Promise<string> {
+  const out = mkdtempSync(path.join(tmpdir(), 'ad-codegen-gen-'));
+  const r = await runCliAsync(['codegen', 'python', '-o', out, '-q', ...args], { cwd });
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return out;
+}
+
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort()) {
+    const abs = path.join(dir, f);
+    if (statSync(abs).isFile()) out[f] = readFileSync(abs, 'utf8');
+  }
+  return out;
+}
+
+describe('golden: examples/order-desk', () => {
+  it('generates exactly the hand-written files', async () => {
+    for (const api of ['assistants', 'responses'] as const) {
+      const out = await generate(['-f', 'examples/order-desk', '--api', api]);
+      const got = tree(out);
+      expect(Object.keys(got).sort()).toEqual(
+        [
+          'README.md',
+          'requirements.txt',
+          'order_desk/__init__.py',
+          'order_desk/__main__.py',
+          'order_desk/_runtime.py',
+          'order_desk/billing.py',
+          'order_desk/handlers.py',
+          'order_desk/py.typed',
+          'order_desk/shipping.py',
+          'order_desk/tools.py',
+          'order_desk/triage.py',
+        ].sort(),
+      );
+      expect(got['requirements.txt']).toBe(readFileSync(path.join(GOLDEN, api, 'requirements.txt'), 'utf8'));
+      expect(got['order_desk/tools.py']).toBe(readFileSync(path.join(GOLDEN, 'tools.py'), 'utf8'));
+      expect(got['order_desk/handlers.py']).toBe(readFileSync(path.join(GOLDEN, 'handlers.py'), 'utf8'));
+      expect(got['order_desk/billing.py']).toBe(readFileSync(path.join(GOLDEN, api, 'billing.py'), 'utf8'));
+      if (api === 'responses') expect(got['order_desk/shipping.py']).toBe(readFileSync(path.join(GOLDEN, api, 'shipping.py'), 'utf8'));
+      // the shared runtime names the deployment
+      expect(got['order_desk/_runtime.py']).toContain('\nDEPLOYMENT = "order-desk"\n');
+      expect(got['order_desk/__main__.py']).toContain('    parser.add_argument("--assistant", choices=list(ASSISTANTS), default="billing")\n');
+    }
+  }, 60_000);
+});
+
+describe('determinism', () => {
+  it('the same manifest gives byte-identical files, for every example and both APIs', async () => {
+    for (const [example, extra] of [['support-bot', []], ['data-analyst', []], ['order-desk', []], ['staged-rollout', ['--env', 'prod']]] as const) {
+      for (const api of ['assistants', 'responses']) {
+        const a = tree(await generate(['-f', `examples/${example}`, '--api', api, ...extra]));
+        const b = tree(await generate(['-f', `examples/${example}`, '--api', api, ...extra]));
+        expect(Object.keys(a).length).toBeGreaterThan(5);
+        expect(b).toEqual(a);
+      }
+    }
+  }, 120_000);
+});
+
+describe('JSON Schema -> TypedDict', () => {
+  it('nested objects, arrays, enums, consts, nullable and optional properties', () => {
+    const b = new TypedDictBuilder();
+    b.define(
+      {
+        type: 'object',
+        properties: {
+          customer: {
+            type: 'object',
+            description: 'Who orders.',
+            properties: { name: { type: 'string' }, vip: { type: 'boolean' } },
+            required: ['name'],
+          },
+          lines: {
+            type: 'array',
+            items: { type: 'object', properties: { sku: { type: 'string' }, qty: { type: 'integer' } }, required: ['sku', 'qty'] },
+          },
+          priority: { enum: ['low', 'high', null] },
+          channel: { const: 'web' },
+          note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+          tags: { type: 'array', items: { type: 'string' } },
+          extra: { type: 'object' },
+          amount: { type: ['number', 'null'] },
+        },
+        required: ['customer', 'lines', 'priority', 'channel', 'note', 'amount'],
+      },
+      'CreateOrderArgs',
+      'Create an order.',
+      true,
+    );
+    expect(b.blocks.map((x) => x.join('\n')).join('\n\n\n')).toBe(
+      [
+        'class CreateOrderCustomer(TypedDict):',
+        '    """Who orders."""',
+        '',
+        '    name: str',
+        '    vip: NotRequired[bool]',
+        '',
+        '',
+        'class CreateOrderLinesItem(TypedDict):',
+        '    sku: str',
+        '    qty: int',
+        '',
+        '',
+        'class CreateOrderArgs(TypedDict):',
+        '    """Create an order."""',
+        '',
+        '    customer: CreateOrderCustomer',
+        '    """Who orders."""',
+        '    lines: list[CreateOrderLinesItem]',
+        '    priority: Literal["low", "high"] | None',
+        '    channel: Literal["web"]',
+        '    note: str | None',
+        '    tags: NotRequired[list[str]]',
+        '    extra: NotRequired[dict[str, Any]]',
+        '    amount: float | None',
+      ].join('\n'),
+    );
+    expect([...b.imports.typing].sort()).toEqual(['Any', 'Literal']);
+    expect([...b.imports.extensions]).toEqual(['NotRequired']);
+  });
+
+  it('keys that are not Python names use the functional syntax', () => {
+    const b = new TypedDictBuilder();
+    b.define({ type: 'object', properties: { 'order-id': { type: 'string' }, class: { type: 'integer' } }, required: ['order-id', 'class'] }, 'OddArgs', undefined, true);
+    expect(b.blocks[0]!.join('\n')).toBe('OddArgs = TypedDict("OddArgs", {"order-id": str, "class": int})');
+  });
+});
+
+describe('writing the package', () => {
+  const manifest = (tools: string[]) =>
+    [
+      'version: 1',
+      'deployment: shop',
+      'assistants:',
+      '  helper:',
+      '    name: Helper',
+      '    model: gpt-4.1',
+      '    instructions: Help.',
+      ...(tools.length ? ['    tools:'] : []),
+      ...tools.map((t) => `      - { type: function, function: { name: ${t}, parameters: { type: object, properties: { id: { type: string } }, required: [id] } } }`),
+      '',
+    ].join('\n');
+
+  it('keeps handlers.py (yours), appends stubs for new tools, removes modules of removed assistants, refuses foreign files', async () => {
+    const dir = tempProject({ 'assistants.yaml': manifest(['find_item']) });
+    const out = path.join(dir, 'client');
+    const run = (args: string[] = []) => runCliAsync(['codegen', 'python', '-o', 'client', '--api', 'responses', ...args], { cwd: dir });
+    let r = await run();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Fill in the function tool handlers in client/shop/handlers.py.');
+    const handlers = path.join(out, 'shop', 'handlers.py');
+    const mine = readFileSync(handlers, 'utf8').replace('raise NotImplementedError("find_item: write this handler in handlers.py")', 'return "found " + args["id"]');
+    writeFileSync(handlers, mine);
+    // unchanged manifest: nothing written, the handler kept
+    r = await run();
+    expect(r.stdout).toContain('0 written, 8 unchanged');
+    expect(readFileSync(handlers, 'utf8')).toBe(mine);
+    // a new tool: its stub is appended, the developer's code untouched
+    writeFileSync(path.join(dir, 'assistants.yaml'), manifest(['find_item', 'drop_item']));
+    r = await run();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Added handler stubs to client/shop/handlers.py: drop_item (your code there is untouched).');
+    expect(readFileSync(handlers, 'utf8')).toBe(
+      `${mine}\n\ndef drop_item(args: tools.DropItemArgs) -> str:\n    raise NotImplementedError("drop_item: write this handler in handlers.py")\n`,
+    );
+    // an assistant renamed: its old module goes, a file of the developer's stays
+    writeFileSync(path.join(out, 'shop', 'extra.py'), 'x = 1\n');
+    writeFileSync(path.join(dir, 'assistants.yaml'), manifest(['find_item']).replace('  helper:', '  aide:'));
+    r = await run();
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('removed (shop/helper.py)');
+    expect(existsSync(path.join(out, 'shop', 'aide.py'))).toBe(true);
+    expect(existsSync(path.join(out, 'shop', 'extra.py'))).toBe(true);
+    // a file that is not ours is never overwritten
+    writeFileSync(path.join(out, 'shop', 'tools.py'), '# my own\n');
+    r = await run();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`refusing to overwrite ${path.join(out, 'shop', 'tools.py')}: it was not written by assistants-deploy codegen`);
+    expect(readFileSync(path.join(out, 'shop', 'tools.py'), 'utf8')).toBe('# my own\n');
+  }, 60_000);
+
+  it('checks the package name and the language', async () => {
+    const dir = tempProject({ 'assistants.yaml': manifest([]) });
+    const bad = await runCliAsync(['codegen', 'python', '--package', 'class'], { cwd: dir });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--package "class" is not a Python package name');
+    const lang = await runCliAsync(['codegen', 'cobol'], { cwd: dir });
+    expect(lang.code).toBe(1);
+    expect(lang.stderr).toContain('only python is supported');
+    const named = await runCliAsync(['codegen', 'python', '--package', 'shop_client', '-o', 'out'], { cwd: dir });
+    expect(named.code, named.stderr).toBe(0);
+    expect(existsSync(path.join(dir, 'out', 'shop_client', '__main__.py'))).toBe(true);
+  }, 60_000);
+});
+
+describe('versions', () => {
+  it('the setup script installs exactly the ranges generated code states', () => {
+    const script = readFileSync(path.join(REPO, 'scripts', 'python-env-codegen.sh'), 'utf8');
+    expect(script).toContain(`ASSISTANTS_SPEC='${OPENAI_RANGES.assistants}'`);
+    expect(script).toContain(`RESPONSES_SPEC='${OPENAI_RANGES.responses}'`);
+    expect(script).toContain(`FLOOR_SPEC='openai==${/>=([\d.]+)/.exec(OPENAI_RANGES.assistants)![1]}'`);
+  });
+});
