@@ -9,6 +9,9 @@ import { TAG_DEPLOYMENT } from '../ownership.js';
 import { parseUploadName } from './files-naming.js';
 import type { Json, Live, LiveAssistant, LiveFile, LiveVectorStore, LiveVectorStoreFile } from './live.js';
 
+/** Reads are safe to repeat: the SDK retries them on 429, 5xx, timeouts and dropped connections. */
+export const READ = { maxRetries: 8 } as const;
+
 /** Largest page each list endpoint serves (LIMITS.md). */
 export const PAGE = { list: 100, files: 10_000 } as const;
 
@@ -110,16 +113,16 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   const ours = (metadata: unknown) => (metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment;
   const tagged = (metadata: unknown) => typeof (metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === 'string';
 
-  const assistantsRead = readAll(client.beta.assistants.list({ limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
+  const assistantsRead = readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
     .then((r) => ({ ...r, served: true }))
     .catch((error: unknown) => {
       if (isNotFound(error)) return { items: [] as OpenAI.Beta.Assistant[], pages: 1, served: false };
       throw error;
     });
   const filesRead = readAll(
-    client.files.list({ purpose: 'assistants', limit: PAGE.files }) as unknown as Promise<Paged<OpenAI.FileObject>>,
+    client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>,
   );
-  const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
+  const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
 
   // every read is awaited below; settle them now so a failure of one never goes unhandled
   const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
@@ -136,7 +139,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   let storeFilePages = 0;
   await mapLimit(owned, options.concurrency ?? 16, async (store) => {
     const r = await readAll(
-      client.vectorStores.files.list(store.id, { limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
+      client.vectorStores.files.list(store.id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
     );
     store.files = r.items.map(toLiveVectorStoreFile);
     storeFilePages += r.pages;
@@ -174,19 +177,19 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
 
 /** One assistant by id (for import and pull of resources chosen by id). */
 export async function readAssistant(client: OpenAI, id: string): Promise<LiveAssistant> {
-  return toLiveAssistant(await client.beta.assistants.retrieve(id));
+  return toLiveAssistant(await client.beta.assistants.retrieve(id, READ));
 }
 
 /** One vector store by id, with its files. */
 export async function readVectorStore(client: OpenAI, id: string): Promise<LiveVectorStore> {
-  const store = toLiveVectorStore(await client.vectorStores.retrieve(id));
-  const r = await readAll(client.vectorStores.files.list(id, { limit: PAGE.list }) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>);
+  const store = toLiveVectorStore(await client.vectorStores.retrieve(id, READ));
+  const r = await readAll(client.vectorStores.files.list(id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>);
   store.files = r.items.map(toLiveVectorStoreFile);
   return store;
 }
 
 /** Every uploaded file of purpose `assistants` (names and sizes), by id. */
 export async function readUploads(client: OpenAI): Promise<Map<string, LiveFile>> {
-  const r = await readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }) as unknown as Promise<Paged<OpenAI.FileObject>>);
+  const r = await readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>);
   return new Map(r.items.map((f) => [f.id, { id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose }]));
 }

@@ -18,7 +18,7 @@ export interface Account {
   createVectorStore(body: { name: string; description: string | null; expires_after: unknown; metadata: Record<string, string> }): Promise<{ id: string }>;
   updateVectorStore(id: string, body: { name: string; expires_after: unknown; metadata: Record<string, string> }): Promise<void>;
   deleteVectorStore(id: string): Promise<void>;
-  findVectorStore(deployment: string, key: string, createdAfter: number): Promise<{ id: string } | undefined>;
+  findVectorStore(deployment: string, key: string, createdAfter: number, exclude: ReadonlySet<string>): Promise<{ id: string } | undefined>;
 
   attachBatch(storeId: string, files: { file_id: string; attributes: Attributes; chunking_strategy: unknown }[]): Promise<{ id: string; status: string }>;
   batchStatus(storeId: string, batchId: string): Promise<{ status: string; failed: number; in_progress: number }>;
@@ -32,7 +32,7 @@ export interface Account {
   createAssistant(body: Record<string, unknown>): Promise<{ id: string }>;
   updateAssistant(id: string, body: Record<string, unknown>): Promise<void>;
   deleteAssistant(id: string): Promise<void>;
-  findAssistant(deployment: string, key: string, createdAfter: number): Promise<{ id: string } | undefined>;
+  findAssistant(deployment: string, key: string, createdAfter: number, exclude: ReadonlySet<string>): Promise<{ id: string } | undefined>;
 }
 
 const keyOf = (metadata: unknown) => {
@@ -75,10 +75,14 @@ export function accountFor(client: OpenAI): Account {
     async deleteVectorStore(id) {
       await client.vectorStores.delete(id);
     },
-    async findVectorStore(deployment, key, createdAfter) {
+    async findVectorStore(deployment, key, createdAfter, exclude) {
       const { items } = await readAll(client.vectorStores.list({ limit: PAGE.list }));
       const found = items.find(
-        (v) => (v.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment && keyOf(v.metadata) === key && v.created_at >= createdAfter,
+        (v) =>
+          !exclude.has(v.id) &&
+          (v.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment &&
+          keyOf(v.metadata) === key &&
+          v.created_at >= createdAfter,
       );
       return found ? { id: found.id } : undefined;
     },
@@ -125,10 +129,14 @@ export function accountFor(client: OpenAI): Account {
     async deleteAssistant(id) {
       await client.beta.assistants.delete(id);
     },
-    async findAssistant(deployment, key, createdAfter) {
+    async findAssistant(deployment, key, createdAfter, exclude) {
       const { items } = await readAll(client.beta.assistants.list({ limit: PAGE.list }));
       const found = items.find(
-        (a) => (a.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment && keyOf(a.metadata) === key && a.created_at >= createdAfter,
+        (a) =>
+          !exclude.has(a.id) &&
+          (a.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment &&
+          keyOf(a.metadata) === key &&
+          a.created_at >= createdAfter,
       );
       return found ? { id: found.id } : undefined;
     },

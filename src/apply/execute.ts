@@ -53,7 +53,10 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   const clock = ctx.clock ?? realClock;
   const emit = ctx.onEvent ?? (() => {});
   const policy = { ...(ctx.policy ?? DEFAULT_RETRY), clock };
-  const startedAt = Math.floor(clock.now() / 1000) - 5;
+  // a create whose answer was lost may still have happened: it is found by its tags, created after
+  // this run started, and not one of the resources the plan already knew
+  const startedAt = Math.floor(clock.now() / 1000) - 1;
+  const known = new Set(plan.resource_changes.map((c) => c.id).filter((id): id is string => id !== null));
   const result: ApplyResult = {
     failures: [],
     created: 0,
@@ -138,7 +141,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       try {
         if (c.actions.includes('create')) {
           const { id } = await call(`create ${c.address}`, () => account.createVectorStore({ ...body, metadata }), {
-            recover: () => account.findVectorStore(plan.deployment, c.key, startedAt),
+            recover: () => account.findVectorStore(plan.deployment, c.key, startedAt, known),
           });
           storeIds.set(c.key, id);
           result.created++;
@@ -255,7 +258,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         const metadata = assistantMetadata(plan.deployment, c.key, body);
         if (c.actions[0] === 'create') {
           const { id } = await call(`create ${c.address}`, () => account.createAssistant(apiBody(body, metadata, null)), {
-            recover: () => account.findAssistant(plan.deployment, c.key, startedAt),
+            recover: () => account.findAssistant(plan.deployment, c.key, startedAt, known),
           });
           result.created++;
           emit({ type: 'done', address: c.address, action: 'create', id });

@@ -33,6 +33,8 @@ export interface EmulatorOptions {
   /** If set, only this bearer key is accepted (401 invalid_api_key otherwise). */
   apiKey?: string;
   quiet?: boolean;
+  /** Called as each request is logged, in order (tests use it to act at an exact point). */
+  onLog?: (entry: RequestLogEntry) => void;
 }
 
 export interface Emulator {
@@ -66,6 +68,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults,
     limiter,
     log,
+    ...(options.onLog ? { onLog: options.onLog } : {}),
     apiKey: options.apiKey,
     options: { indexingDelayMs, runDelayMs, assistantsApi: options.assistantsApi !== false, quiet: options.quiet ?? false },
   });

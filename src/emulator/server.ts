@@ -29,6 +29,8 @@ export interface RequestLogEntry {
 export interface ServerDeps extends Ctx {
   apiKey: string | undefined;
   log: RequestLogEntry[];
+  /** Called as each request is logged (tests use it to act at an exact point). */
+  onLog?: (entry: RequestLogEntry) => void;
 }
 
 interface RouteInfo {
@@ -114,6 +116,7 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     };
     if (emu.fault) entry.fault = emu.fault;
     deps.log.push(entry);
+    deps.onLog?.(entry);
   };
 
   app.addHook('onRequest', async (req, reply) => {

@@ -1,0 +1,118 @@
+/**
+ * Crash harness: runs the real CLI as a child process against an in-process emulator and kills it
+ * with SIGKILL the moment the emulator has answered the n-th request of a given route; then
+ * checks what the account holds (no duplicates, no orphaned uploads, nothing unowned touched).
+ */
+import { spawn } from 'node:child_process';
+import OpenAI from 'openai';
+import { startEmulator } from '../../src/emulator/index.js';
+import type { Emulator, EmulatorOptions, RequestLogEntry } from '../../src/emulator/index.js';
+import { ATTR_PATH, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
+import { BIN, cliEnv } from './cli.js';
+import { API_KEY } from './deploy.js';
+
+export interface KillPoint {
+  method: string;
+  route: string;
+  /** Kill after the n-th request (1-based) of this method and route. */
+  nth: number;
+}
+
+export interface CrashAccount {
+  emu: Emulator;
+  client: OpenAI;
+  env: Record<string, string>;
+  /** Runs the CLI; with a kill point, SIGKILLs it there. Resolves with the exit and whether it was killed. */
+  run(args: string[], cwd: string, kill?: KillPoint): Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }>;
+  close(): Promise<void>;
+}
+
+export async function startCrashAccount(options: EmulatorOptions = {}): Promise<CrashAccount> {
+  let onLog: ((e: RequestLogEntry) => void) | undefined;
+  const emu = await startEmulator({ indexingDelayMs: 20, quiet: true, ...options, onLog: (e) => onLog?.(e) });
+  const env = { OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: API_KEY, CI: '1' };
+  const client = new OpenAI({ apiKey: API_KEY, baseURL: emu.url, maxRetries: 3 });
+  return {
+    emu,
+    client,
+    env,
+    run(args, cwd, kill) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+        let stdout = '';
+        let stderr = '';
+        let killed = false;
+        let seen = 0;
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        if (kill) {
+          onLog = (e) => {
+            if (killed || e.method !== kill.method || e.route !== kill.route) return;
+            if (++seen === kill.nth) {
+              killed = true;
+              child.kill('SIGKILL');
+            }
+          };
+        }
+        const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          onLog = undefined;
+          resolve({ code, killed, stdout, stderr });
+        });
+      });
+    },
+    close: () => emu.close(),
+  };
+}
+
+export interface Inventory {
+  assistants: { id: string; key: string }[];
+  stores: { id: string; key: string; paths: string[] }[];
+  uploads: { id: string; filename: string }[];
+  referenced: Set<string>;
+}
+
+/** What the deployment owns, read with the SDK (independently of the code under test). */
+export async function inventory(client: OpenAI, deployment: string): Promise<Inventory> {
+  const keyOf = (m: Record<string, string> | null | undefined) => m?.[TAG_RESOURCE]?.split(';')[0] ?? '?';
+  const assistants: Inventory['assistants'] = [];
+  const referenced = new Set<string>();
+  for await (const a of client.beta.assistants.list({ limit: 100 })) {
+    if (a.metadata?.[TAG_DEPLOYMENT] !== deployment) continue;
+    assistants.push({ id: a.id, key: keyOf(a.metadata as Record<string, string>) });
+    for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) referenced.add(id);
+  }
+  const stores: Inventory['stores'] = [];
+  for await (const v of client.vectorStores.list({ limit: 100 })) {
+    if (v.metadata?.[TAG_DEPLOYMENT] !== deployment) continue;
+    const paths: string[] = [];
+    for await (const f of client.vectorStores.files.list(v.id, { limit: 100 })) {
+      paths.push(String(f.attributes?.[ATTR_PATH] ?? `(unmanaged ${f.id})`));
+      referenced.add(f.id);
+    }
+    stores.push({ id: v.id, key: keyOf(v.metadata as Record<string, string>), paths: paths.sort() });
+  }
+  const uploads: Inventory['uploads'] = [];
+  for await (const f of client.files.list({ purpose: 'assistants' })) {
+    if (f.filename.startsWith(`ad~${deployment}~`)) uploads.push({ id: f.id, filename: f.filename });
+  }
+  return { assistants, stores, uploads, referenced };
+}
+
+/** Duplicated keys, and uploads nothing refers to. */
+export function problems(inv: Inventory): string[] {
+  const out: string[] = [];
+  const dup = (keys: string[], kind: string) => {
+    const seen = new Set<string>();
+    for (const k of keys) {
+      if (seen.has(k)) out.push(`duplicate ${kind} ${k}`);
+      seen.add(k);
+    }
+  };
+  dup(inv.assistants.map((a) => a.key), 'assistant');
+  dup(inv.stores.map((s) => s.key), 'vector store');
+  for (const u of inv.uploads) if (!inv.referenced.has(u.id)) out.push(`orphaned upload ${u.filename}`);
+  return out;
+}
