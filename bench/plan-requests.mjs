@@ -3,19 +3,17 @@
 // at 50 ms injected latency per request. Prints list requests made vs the minimum number of
 // pages, no per-resource reads, and the wall time. Figures, not a test.
 //   node bench/plan-requests.mjs [--assistants 300] [--stores 20] [--files 5000] [--latency 50]
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../dist/emulator/index.js';
+import { cli } from './lib.mjs';
 
 const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []));
 const ASSISTANTS = Number(args.assistants ?? 300);
 const STORES = Number(args.stores ?? 20);
 const FILES = Number(args.files ?? 5000);
 const LATENCY = Number(args.latency ?? 50);
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../bin/assistants-deploy.js');
 
 export function writeProject(dir, assistants, stores, files) {
   const lines = ['version: 1', 'deployment: bench', 'vector_stores:'];
@@ -27,19 +25,6 @@ export function writeProject(dir, assistants, stores, files) {
   writeFileSync(path.join(dir, 'assistants.yaml'), `${lines.join('\n')}\n`);
   for (let s = 0; s < stores; s++) mkdirSync(path.join(dir, `kb${s}`), { recursive: true });
   for (let f = 0; f < files; f++) writeFileSync(path.join(dir, `kb${f % stores}`, `doc${f}.md`), `# Document ${f}\n`);
-}
-
-/** Runs the CLI without blocking this process (the emulator answers from this event loop). */
-export function cli(argv, cwd, env) {
-  return new Promise((resolve) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [BIN, ...argv], { cwd, env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr, ms: performance.now() - t0 }));
-  });
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ad-bench-plan-'));
