@@ -3,7 +3,6 @@
  * SDK's own variables, or the embedded emulator (`--target local`, and the default with no key,
  * no base URL and no CI). The API key never leaves this module except inside the SDK.
  */
-import { mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { UserError } from '../errors.js';
@@ -70,37 +69,19 @@ function instrumentedFetch(options: TargetOptions): typeof globalThis.fetch {
 }
 
 /** A lock so two processes never serve the same local account at once. */
-function lockLocal(dir: string): () => void {
-  mkdirSync(dir, { recursive: true });
-  const lockFile = path.join(dir, 'lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockFile, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockFile, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lockFile, 'utf8').trim());
-      let alive = false;
-      try {
-        if (holder > 0) {
-          process.kill(holder, 0);
-          alive = true;
-        }
-      } catch {
-        alive = false;
-      }
-      if (alive) {
-        throw new UserError(
-          `the local target (${dir}) is in use by another assistants-deploy process (pid ${holder})`,
-          'wait for it to finish, or run `assistants-deploy emulator --data .assistants-deploy/local` once and point OPENAI_BASE_URL at it to share one account',
-        );
-      }
-      rmSync(lockFile, { force: true }); // left by a process that died
+async function lockLocal(dir: string): Promise<() => void> {
+  const { lockDataDir, DataDirBusy } = await import('../emulator/lock.js');
+  try {
+    return lockDataDir(dir);
+  } catch (error) {
+    if (error instanceof DataDirBusy) {
+      throw new UserError(
+        `the local target (${dir}) is in use by another process (pid ${error.pid})`,
+        'if it is `assistants-deploy emulator --data .assistants-deploy/local`, point the tool at it instead: OPENAI_BASE_URL=http://127.0.0.1:8787/v1 OPENAI_API_KEY=local',
+      );
     }
+    throw error;
   }
-  throw new UserError(`cannot lock the local target in ${dir}`);
 }
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
@@ -128,7 +109,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   };
   if (choice === 'local') {
     const dir = path.resolve(options.cwd, LOCAL_DIR);
-    const unlock = lockLocal(dir);
+    const unlock = await lockLocal(dir);
     try {
       const { startEmulator } = await import('../emulator/index.js');
       const emulator = await startEmulator({ dataDir: dir, indexingDelayMs: 0, quiet: true });

@@ -33,7 +33,28 @@ export async function run(_args: string[], opts: Record<string, unknown>): Promi
     if (!Number.isFinite(scale) || scale <= 0) throw new UserError(`--rate-limits scale must be a number > 0, got "${String(opts.rateLimits)}"`);
     options.rateLimits = { timeScale: scale };
   }
-  const emu = await startEmulator(options);
+  let unlock = () => {};
+  if (options.dataDir) {
+    const { lockDataDir, DataDirBusy } = await import('../../emulator/lock.js');
+    try {
+      unlock = lockDataDir(options.dataDir);
+    } catch (error) {
+      if (error instanceof DataDirBusy) {
+        throw new UserError(`${options.dataDir} is in use by another process (pid ${error.pid})`, 'stop it first, or serve another --data folder');
+      }
+      throw error;
+    }
+  }
+  let emu;
+  try {
+    emu = await startEmulator(options);
+  } catch (error) {
+    unlock();
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new UserError(`port ${String(options.port)} on ${String(options.host)} is already in use`, 'pass another --port (or --port 0 for any free one)');
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${String(options.host)}:${String(options.port)} (${code})`);
+    throw error;
+  }
   process.stdout.write(`emulator listening on ${emu.url}\n`);
   if (!options.quiet) {
     const notes = [
@@ -50,5 +71,6 @@ export async function run(_args: string[], opts: Record<string, unknown>): Promi
     process.once('SIGTERM', stop);
   });
   await emu.close();
+  unlock();
   return 0;
 }
