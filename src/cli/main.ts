@@ -3,7 +3,7 @@
  * runs (keeps `--help` fast), and is the one place that turns errors into exit codes.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { ManifestError, UserError, formatProblem } from '../errors.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -82,7 +82,7 @@ export function buildProgram(): Command {
 
   program
     .command('codegen')
-    .argument('<language>', 'python (the only language so far)')
+    .addArgument(new Argument('<language>', 'the language: python (the only one so far)').choices(['python']))
     .description('emit a Python client package for the manifest\'s assistants (Assistants or Responses API)')
     .addOption(manifestOption())
     .option('-o, --out <dir>', 'output folder (default: the package name)')
@@ -119,6 +119,20 @@ export function buildProgram(): Command {
     .option('-o, --output <dir>', 'folder to write assistants.yaml and its files into', '.')
     .option('--force', 'overwrite an existing assistants.yaml')
     .action(lazy('pull'));
+
+  program
+    .command('init')
+    .argument('[dir]', 'folder to create the project in', '.')
+    .description('scaffold a project: manifest, prompt, knowledge folder, .gitignore entry and a CI workflow')
+    .option('--deployment <name>', 'deployment name (default: the folder name)')
+    .addOption(new Option('--ci <system>', 'CI workflow to add').choices(['github', 'gitlab', 'none']).default('github'))
+    .action(lazy('init'));
+
+  program
+    .command('completion')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .description('print a shell completion script (bash: source <(assistants-deploy completion bash))')
+    .action(lazy('completion'));
 
   program
     .command('emulator')
