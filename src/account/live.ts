@@ -78,5 +78,7 @@ export interface Live {
   files: LiveFile[];
   /** Resources tagged with other deployments, by kind: key -> deployment (for messages). */
   others: { assistants: number; vectorStores: number };
+  /** Every vector store the account lists (any owner): their count and usage_bytes in all (for cost). */
+  accountUsage?: { vectorStores: number; vectorStoreBytes: number };
   stats: ReadStats;
 }

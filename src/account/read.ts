@@ -167,6 +167,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
       assistants: assistants.items.filter((a) => tagged(a.metadata) && !ours(a.metadata)).length,
       vectorStores: stores.items.filter((v) => tagged(v.metadata) && !ours(v.metadata)).length,
     },
+    accountUsage: { vectorStores: stores.items.length, vectorStoreBytes: stores.items.reduce((n, v) => n + (v.usage_bytes ?? 0), 0) },
     stats: {
       requests,
       pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages },

@@ -66,6 +66,7 @@ export function buildProgram(): Command {
     .option('--out <file>', 'save the plan (JSON) for `apply FILE`')
     .option('--detailed-exitcode', 'exit 0 when there are no changes, 2 when there are, 1 on error')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .option('--prices <file>', 'price table (JSON) for the storage cost estimate (default: the built-in prices/openai.json)')
     .action(lazy('plan'));
 
   program
@@ -78,6 +79,7 @@ export function buildProgram(): Command {
     .option('--allow-mass-delete', 'allow deleting more than 25% of the deployment\'s resources')
     .option('--allow-takeover', 'allow taking over resources another deployment owns')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .option('--prices <file>', 'price table (JSON) for the storage cost shown with the plan (default: the built-in prices/openai.json)')
     .action(lazy('apply'));
 
   program
@@ -133,6 +135,17 @@ export function buildProgram(): Command {
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
     .description('print a shell completion script (bash: source <(assistants-deploy completion bash))')
     .action(lazy('completion'));
+
+  program
+    .command('audit')
+    .description('read-only: list the account\'s vector stores and files that cost money and look unused, with their owner, size and cost')
+    .option('--idle-days <n>', 'a vector store not active for more than this many days is idle', '30')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .option('--prices <file>', 'price table (JSON) for the cost figures (default: the built-in prices/openai.json)')
+    .option('--delete <ids...>', 'delete exactly these ids, each of which this audit lists (asks first, or --auto-approve)')
+    .option('--auto-approve', 'with --delete: do not ask for confirmation (needed without a TTY)')
+    .option('--concurrency <n>', 'requests in flight at once', '8')
+    .action(lazy('audit'));
 
   program
     .command('emulator')

@@ -13,6 +13,8 @@ import { formatProblem } from '../errors.js';
 import type { Desired, Warning } from '../manifest/desired.js';
 import { hashDesired } from '../manifest/hash.js';
 import { loadManifest } from '../manifest/load.js';
+import { estimatePlanCost } from '../cost/plan-cost.js';
+import { loadPrices } from '../cost/prices.js';
 import { diff } from '../plan/diff.js';
 import type { Plan } from '../plan/types.js';
 import type { Io } from './io.js';
@@ -57,12 +59,15 @@ export async function readAccount(target: Target, deployment: string): Promise<L
   }
 }
 
-export function makePlan(desired: Desired, live: Live, target: Target): Plan {
+/** The plan, with its storage cost from the price table `options.prices` names (default: the built-in one). */
+export function makePlan(desired: Desired, live: Live, target: Target, options: { prices?: unknown } = {}): Plan {
   const root = path.relative(process.cwd(), desired.root).split(path.sep).join('/') || '.';
-  return diff(desired, live, {
+  const plan = diff(desired, live, {
     toolVersion: VERSION,
     createdAt: new Date().toISOString(),
     target: { base_url: target.baseUrl, local: target.local },
     manifestRoot: root,
   });
+  plan.cost = estimatePlanCost(plan, live, loadPrices(options.prices));
+  return plan;
 }

@@ -2,6 +2,7 @@
  * The plan as a pull-request comment: the summary first, a table of the resources that change and
  * why, then the full text plan in a collapsible diff block. Pure: reads only the Plan.
  */
+import { costSummaryLine, renderCostMarkdown } from '../cost/render-plan.js';
 import { fileCounts, filesLine, reasonFor, renderText, summaryLine, symbolFor } from './render-text.js';
 import type { Plan } from './types.js';
 
@@ -33,6 +34,7 @@ export function renderMarkdown(plan: Plan): string {
   const changed = plan.resource_changes.length > 0 || plan.uploads.length > 0 || plan.file_deletions.length > 0;
   out.push(changed ? `**${summaryLine(plan)}**${files ? ` ${files}` : ''}` : '**No changes.** The account matches the manifest.');
   out.push('', `Target: ${target}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}.`);
+  if (plan.cost) out.push('', costSummaryLine(plan.cost));
   if (plan.summary.drifted > 0) out.push('', `⚠️ ${plan.summary.drifted} resource(s) changed outside the manifest (drift); apply reverts them.`);
   const refused = plan.resource_changes.filter((c) => c.protect && c.actions.includes('delete'));
   if (refused.length > 0) out.push('', `⛔ Protected resources would be deleted or replaced: ${refused.map((c) => `\`${c.address}\``).join(', ')}. Apply will refuse.`);
@@ -49,6 +51,7 @@ export function renderMarkdown(plan: Plan): string {
     out.push('', '**Not deployable on this target** (Assistants API not served):', '');
     for (const n of plan.not_deployable) out.push(`- \`${n.address}\`: ${n.reason}`);
   }
+  if (plan.cost) out.push('', ...renderCostMarkdown(plan.cost));
   if (plan.warnings.length > 0) {
     out.push('', '<details><summary>Warnings</summary>', '');
     for (const w of plan.warnings) out.push(`- ${w}`);

@@ -4,6 +4,7 @@
  * line. Pure: reads only the Plan, returns a string.
  */
 import { structuredPatch } from 'diff';
+import { renderCostText } from '../cost/render-plan.js';
 import type { FieldChange, Plan, ResourceChange, VectorStoreFiles } from './types.js';
 
 export interface TextOptions {
@@ -187,6 +188,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
   }
   for (const w of plan.warnings) out.push(`Warning: ${w}`);
   for (const c of plan.conflicts) out.push(paint('red', `Conflict: ${c.address} (${c.id}) is owned by deployment "${c.owner}": ${c.message}`));
+  if (plan.cost) out.push('', ...renderCostText(plan.cost));
   out.push('');
   const files = filesLine(plan);
   out.push(paint('bold', summaryLine(plan)) + (files ? ` ${files}` : ''));

@@ -4,6 +4,7 @@
  * renderers read only this, so the three formats cannot disagree.
  */
 import type { ReadStats } from '../account/live.js';
+import type { PlanCost } from '../cost/types.js';
 
 export const PLAN_FORMAT_VERSION = '1.0';
 
@@ -185,6 +186,8 @@ export interface Plan {
   warnings: string[];
   summary: PlanSummary;
   read: ReadStats | null;
+  /** Storage cost before and after, from a price table (src/cost); absent when not estimated. */
+  cost?: PlanCost;
 }
 
 export function hasChanges(plan: Plan): boolean {

@@ -123,7 +123,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   const target = await connect(opts, io, { maxRetries: 0 });
   try {
     const live = await readAccount(target, desired.deployment);
-    const plan = makePlan(desired, live, target);
+    const plan = makePlan(desired, live, target, { prices: opts.prices });
     if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) return 0;
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });

@@ -24,7 +24,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
   const target = await connect(opts, io);
   try {
     const live = await readAccount(target, desired.deployment);
-    const plan = makePlan(desired, live, target);
+    const plan = makePlan(desired, live, target, { prices: opts.prices });
     const format = typeof opts.format === 'string' ? opts.format : 'text';
     io.out(renderPlan(plan, format, io));
     if (typeof opts.out === 'string') {

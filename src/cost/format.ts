@@ -1,0 +1,49 @@
+/**
+ * How figures read: money with two decimals, or two significant digits below one cent (storage of
+ * a few files costs fractions of a cent, and "$0.00" would hide that it costs anything); sizes in
+ * binary units, like the prices' GiB, with at most one decimal.
+ */
+import type { PricesRef, RateRef } from './types.js';
+
+export function formatMoney(amount: number, currency: string): string {
+  const abs = Math.abs(amount);
+  const digits: Intl.NumberFormatOptions =
+    abs === 0 || abs >= 0.01 ? { minimumFractionDigits: 2, maximumFractionDigits: 2 } : { maximumSignificantDigits: 2 };
+  const text = new Intl.NumberFormat('en-US', { style: 'currency', currency, ...digits }).format(abs);
+  return amount < 0 ? `-${text}` : text;
+}
+
+/** `+$1.20`, `-$0.30`, or `$0.00` for no change. */
+export function formatDelta(amount: number, currency: string): string {
+  if (amount === 0) return formatMoney(0, currency);
+  return amount > 0 ? `+${formatMoney(amount, currency)}` : formatMoney(amount, currency);
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
+
+export function formatBytes(bytes: number): string {
+  const sign = bytes < 0 ? '-' : '';
+  let n = Math.abs(bytes);
+  if (n < 1024) return `${sign}${n} B`;
+  let unit = 0;
+  while (n >= 1024 && unit < UNITS.length - 1) {
+    n /= 1024;
+    unit++;
+  }
+  return `${sign}${Number(n.toFixed(1))} ${UNITS[unit]}`;
+}
+
+export function formatDeltaBytes(bytes: number): string {
+  return bytes > 0 ? `+${formatBytes(bytes)}` : formatBytes(bytes);
+}
+
+/** `$0.10 per GiB-day, the first 1 GiB of vector storage free per account`. */
+export function describeRate(rate: RateRef, currency: string, allowance?: string): string {
+  const free = rate.free_bytes > 0 ? `, ${allowance ?? `the first ${formatBytes(rate.free_bytes)}`} free per ${rate.free_per ?? 'account'}` : ', no free allowance';
+  return `${formatMoney(rate.price, currency)} per ${rate.unit}${free}`;
+}
+
+/** `prices/openai.json (built in): OpenAI API list prices, read 2026-11-25`. */
+export function describePrices(prices: PricesRef): string {
+  return `${prices.file}: ${prices.title}, read ${prices.read_at}`;
+}
