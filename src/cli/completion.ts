@@ -79,8 +79,8 @@ export function bashCompletion(program: Command): string {
       .join('\n');
   const perCommand = p.commands
     .map((c) => {
-      const args = c.argChoices ? ` ${c.argChoices.join(' ')}` : '';
-      return `    ${c.name})\n      case "$prev" in\n${valueCases(c.options, '        ')}\n      esac\n      opts=${quote(`${words(c.options)}${args}`)} ;;`;
+      const args = c.argChoices ? c.argChoices.join(' ') : '';
+      return `    ${c.name})\n      case "$prev" in\n${valueCases(c.options, '        ')}\n      esac\n      if [[ "$cur" == -* ]]; then opts=${quote(words(c.options))}; else opts=${quote(args)}; fi ;;`;
     })
     .join('\n');
   return `# ${p.name} completion for bash. Load it with:  source <(${p.name} completion bash)
@@ -97,7 +97,7 @@ ${fn}() {
 ${valueCases(p.global, '    ')}
   esac
   case "$cmd" in
-    "") opts=${quote(`${p.commands.map((c) => c.name).join(' ')} ${words(p.global)}`)} ;;
+    "") if [[ "$cur" == -* ]]; then opts=${quote(words(p.global))}; else opts=${quote(p.commands.map((c) => c.name).join(' '))}; fi ;;
 ${perCommand}
   esac
   COMPREPLY=($(compgen -W "$opts" -- "$cur"))
