@@ -138,13 +138,13 @@ export function buildProgram(): Command {
 
   program
     .command('audit')
-    .description('read-only: list the account\'s vector stores and files that cost money and look unused, with their owner, size and cost')
+    .description('list the account\'s vector stores and files that cost money and look unused (owner, size, cost); --delete removes chosen ones')
     .option('--idle-days <n>', 'a vector store not active for more than this many days is idle', '30')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .option('--prices <file>', 'price table (JSON) for the cost figures (default: the built-in prices/openai.json)')
     .option('--delete <ids...>', 'delete exactly these ids, each of which this audit lists (asks first, or --auto-approve)')
     .option('--auto-approve', 'with --delete: do not ask for confirmation (needed without a TTY)')
-    .option('--concurrency <n>', 'requests in flight at once', '8')
+    .option('--concurrency <n>', 'with --delete: deletions in flight at once', '8')
     .action(lazy('audit'));
 
   program
