@@ -8,8 +8,29 @@ export interface Chunk {
   score: number;
 }
 
+/** Words too common to tell documents apart; a query made only of them still matches. */
+const STOP = new Set(
+  'a an and are as at be but by can do does for from get got has have how i if in into is it its me my no not of on or our so that the their them then there these they this to was we what when where which who why will with you your'.split(
+    ' ',
+  ),
+);
+
+/** A crude stem: `refunds` and `refund` match. */
+function stem(word: string): string {
+  if (word.length > 4 && word.endsWith('ies')) return `${word.slice(0, -3)}y`;
+  if (word.length > 3 && word.endsWith('s') && !word.endsWith('ss')) return word.slice(0, -1);
+  return word;
+}
+
 export function terms(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map(stem);
+}
+
+/** The words of a query that carry meaning (all of them if every one is a stop word). */
+export function queryTerms(text: string): string[] {
+  const all = terms(text);
+  const meaningful = all.filter((t) => !STOP.has(t));
+  return meaningful.length > 0 ? meaningful : all;
 }
 
 export function chunkText(text: string, maxTokens = 800, overlap = 400): string[] {

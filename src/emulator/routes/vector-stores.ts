@@ -7,7 +7,7 @@ import { ApiError, invalid, notFound } from '../errors.js';
 import { listQuery, param, statusFilter, validBody } from '../http.js';
 import { PREFIX, newId } from '../ids.js';
 import { publicView, type Rec } from '../state.js';
-import { chunkText, matchesFilter, scoreText, terms, type Attributes } from '../search.js';
+import { chunkText, matchesFilter, queryTerms, scoreText, type Attributes } from '../search.js';
 import { checkChunking, checkMetadata } from '../validation.js';
 import type { Ctx, Router } from '../context.js';
 import { fileContent } from './files.js';
@@ -175,7 +175,7 @@ export function searchStore(
 ): { file_id: string; filename: string; score: number; attributes: Attributes; content: { type: 'text'; text: string }[] }[] {
   const a = ctx.account;
   const { files } = a.vsCounts(vsId);
-  const q = query.flatMap((s) => terms(s));
+  const q = query.flatMap((s) => queryTerms(s));
   const results: { file_id: string; filename: string; score: number; attributes: Attributes; content: { type: 'text'; text: string }[]; seq: number }[] = [];
   for (const fileId of files.all()) {
     const vsf = a.get('vsf', `${vsId}/${fileId}`);
