@@ -59,6 +59,9 @@ export function parseSource(text: string, file: string): ParsedSource {
   if (problems.length > 0) return { value: undefined, locs, problems };
 
   let count = 0;
+  // Alias.resolve() searches the whole document each time: resolve each alias once (an alias bomb
+  // resolves the same few aliases up to MAX_NODES times, which took minutes on a 40 kB manifest)
+  const targets = new Map<YamlNode, YamlNode | undefined>();
   const walk = (node: YamlNode | null | undefined, path: Path, depth: number, anchorStack: Set<YamlNode>): unknown => {
     if (++count > MAX_NODES) throw new ExpansionLimit();
     if (depth > MAX_DEPTH) {
@@ -72,7 +75,11 @@ export function parseSource(text: string, file: string): ParsedSource {
     if (here) locs.set(pointer, { key: existing?.key, value: here });
 
     if (isAlias(node)) {
-      const target = node.resolve(doc) as YamlNode | undefined;
+      let target = targets.get(node);
+      if (!targets.has(node)) {
+        target = node.resolve(doc) as YamlNode | undefined;
+        targets.set(node, target);
+      }
       if (!target) {
         problems.push({ message: MESSAGES.BAD_ALIAS!, loc: here });
         return null;
