@@ -155,6 +155,8 @@ export function parseSource(text: string, file: string): ParsedSource {
     });
     return { value: undefined, locs, problems };
   }
+  // an empty document has no node to point at: its problems (missing fields) are at 1:1
+  if (!locs.has('')) locs.set('', { key: undefined, value: { file, line: 1, col: 1 } });
   return { value: toPlain(value), locs, problems };
 }
 
