@@ -52,7 +52,14 @@ export function parseSource(text: string, file: string): ParsedSource {
     return { value: undefined, locs, problems };
   }
 
+  let overflowed = false;
   for (const e of [...doc.errors, ...doc.warnings]) {
+    // the parser runs out of stack on thousands of nested brackets, once per bracket: say it once
+    if (/Maximum call stack size exceeded/.test(e.message)) {
+      if (!overflowed) problems.push({ message: `nested more than ${MAX_DEPTH} levels deep`, loc: at(e.pos[0]) });
+      overflowed = true;
+      continue;
+    }
     const message = MESSAGES[e.code] ?? `YAML syntax error: ${e.message.replace(/ at line \d+, column \d+.*$/s, '')}`;
     problems.push({ message, loc: at(e.pos[0]) });
   }
