@@ -2,11 +2,10 @@
  * The program: declares every command and flag (cheap), loads a command's module only when it
  * runs (keeps `--help` fast), and is the one place that turns errors into exit codes.
  */
-import { readFileSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { ManifestError, UserError, formatProblem } from '../errors.js';
+import { VERSION } from '../package-root.js';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Options every command receives: its own merged with the global ones. */
 export type CommandOptions = Record<string, unknown>;
@@ -35,7 +34,7 @@ function manifestOption(): Option {
 export function buildProgram(): Command {
   const program = new Command('assistants-deploy')
     .description("Config-as-code for OpenAI's Assistants platform: validate, plan, apply and codegen from a YAML manifest")
-    .version(pkg.version, '-V, --version', 'print the version')
+    .version(VERSION, '-V, --version', 'print the version')
     .option('--env <name>', 'apply the named environment overlay from the manifest')
     .option('--var <key=value>', 'set a ${var:KEY} value (repeatable)', collect)
     .option('--no-color', 'never colour output (also: NO_COLOR, CI, no TTY)')

@@ -2,7 +2,6 @@
  * The steps commands share: load the manifest, hash its files, open the target, read the live
  * state, and compute the plan; and how their notes reach the terminal.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describeApiError } from '../account/errors.js';
 import type { Live } from '../account/live.js';
@@ -21,7 +20,8 @@ import type { Io } from './io.js';
 import type { CommandOptions } from './main.js';
 import { loadOptions } from './options.js';
 
-export const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export { VERSION } from '../package-root.js';
+import { VERSION } from '../package-root.js';
 
 export function printWarnings(io: Io, warnings: Warning[]): void {
   for (const w of warnings) io.err(formatProblem({ ...w, message: `warning: ${w.message}` }));

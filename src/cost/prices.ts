@@ -6,9 +6,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.js';
+import { packageFile } from '../package-root.js';
 import type { Figures, Price, PriceTable, PricesRef, RateRef, StoragePrice } from './types.js';
 
-export const BUILT_IN_PRICES = fileURLToPath(new URL('../../prices/openai.json', import.meta.url));
+export const BUILT_IN_PRICES = packageFile('prices', 'openai.json');
 export const BUILT_IN_LABEL = 'prices/openai.json (built in)';
 
 export interface LoadedPrices {

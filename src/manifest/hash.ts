@@ -5,11 +5,15 @@
  * the four differ).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../errors.js';
 import type { Desired, LocalFile } from './desired.js';
+import { sha256OfFileSync } from './hash-file.js';
 
 export const HASH_CACHE = path.join('.assistants-deploy', 'hash-cache.json');
 const CACHE_VERSION = 1;
@@ -62,7 +66,45 @@ async function writeCache(file: string, entries: Map<string, CacheEntry>): Promi
 export interface HashOptions {
   /** Folder holding `.assistants-deploy/`; no cache when undefined. */
   cacheRoot?: string;
-  concurrency?: number;
+  /** Worker threads for many files (default: one per core). */
+  threads?: number;
+}
+
+/** Below this many files to hash, one thread is faster than starting workers. */
+const WORKER_THRESHOLD = 64;
+const WORKER_FILE = fileURLToPath(new URL('./hash-worker.js', import.meta.url));
+
+/** Hashes files on `threads` worker threads, in batches; every result or the first error. */
+async function hashInWorkers(files: string[], threads: number): Promise<Map<string, string>> {
+  const results = new Map<string, string>();
+  const batch = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
+  let next = 0;
+  const workers = Array.from({ length: Math.min(threads, Math.ceil(files.length / batch)) }, () => new Worker(WORKER_FILE));
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = () => {
+              if (next >= files.length) return resolve();
+              worker.postMessage(files.slice(next, (next += batch)));
+            };
+            worker.on('message', (pairs: [string, string, string | null][]) => {
+              for (const [file, sha, error] of pairs) {
+                if (error) return reject(new Error(`cannot read ${file}: ${error}`));
+                results.set(file, sha);
+              }
+              send();
+            });
+            worker.on('error', reject);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return results;
 }
 
 /** Fills `sha256` on every file of the Desired state (each distinct path hashed once). */
@@ -88,20 +130,28 @@ export async function hashFiles(files: LocalFile[], options: HashOptions = {}): 
       todo.push([abs, list]);
     }
   }
-  let next = 0;
-  const worker = async () => {
-    while (next < todo.length) {
-      const [abs, list] = todo[next++]!;
-      const sha = await sha256OfFile(abs);
-      const f = list[0]!;
-      for (const x of list) x.sha256 = sha;
-      cache.set(abs, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, sha256: sha });
-      stats.hashed++;
-      stats.bytesHashed += f.size;
-    }
+  const record = (abs: string, list: LocalFile[], sha: string) => {
+    const f = list[0]!;
+    for (const x of list) x.sha256 = sha;
+    cache.set(abs, { size: f.size, mtimeMs: f.mtimeMs, ino: f.ino, sha256: sha });
+    stats.hashed++;
+    stats.bytesHashed += f.size;
   };
-  const concurrency = options.concurrency ?? Math.max(4, availableParallelism() * 4);
-  await Promise.all(Array.from({ length: Math.min(concurrency, todo.length) }, worker));
+  const threads = options.threads ?? availableParallelism();
+  if (todo.length >= WORKER_THRESHOLD && threads > 1 && existsSync(WORKER_FILE)) {
+    const results = await hashInWorkers(todo.map(([abs]) => abs), threads).catch((error: unknown) => {
+      throw new UserError((error as Error).message, 'the file changed while the manifest was read; run the command again');
+    });
+    for (const [abs, list] of todo) record(abs, list, results.get(abs)!);
+  } else {
+    for (const [abs, list] of todo) {
+      try {
+        record(abs, list, sha256OfFileSync(abs));
+      } catch (error) {
+        throw new UserError(`cannot read ${list[0]!.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'the file changed while the manifest was read; run the command again');
+      }
+    }
+  }
   if (cacheFile && todo.length > 0) await writeCache(cacheFile, cache);
   return stats;
 }

@@ -4,6 +4,7 @@
  * API's strict mode (Structured Outputs).
  */
 import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { loadAjv2020 } from '../ajv.js';
 import type { Problem } from '../errors.js';
 import { displayPath, fromPointer, locate, toPointer } from './locations.js';
 import type { LocMap, Path } from './locations.js';
@@ -30,7 +31,7 @@ const STRICT_UNSUPPORTED = ['allOf', 'not', 'oneOf', 'dependentRequired', 'depen
 let metaAjv: Promise<Ajv2020> | undefined;
 /** Loaded once, on first use: most manifests never need it, and it is slow to load. */
 function ajv(): Promise<Ajv2020> {
-  metaAjv ??= import('ajv/dist/2020.js').then(({ Ajv2020: Ctor }) => new Ctor({ strict: false, allErrors: true, validateFormats: false }));
+  metaAjv ??= loadAjv2020().then((Ctor) => new Ctor({ strict: false, allErrors: true, validateFormats: false }));
   return metaAjv;
 }
 

@@ -4,12 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ErrorObject } from 'ajv/dist/2020.js';
+import { loadAjv2020 } from '../ajv.js';
+import { packageFile } from '../package-root.js';
 import type { Problem } from '../errors.js';
 import { displayPath, fromPointer, locate } from './locations.js';
 import type { LocMap } from './locations.js';
 import { closest } from './suggest.js';
 
-export const SCHEMA_URL = new URL('../../schemas/manifest.schema.json', import.meta.url);
+export const SCHEMA_FILE = packageFile('schemas', 'manifest.schema.json');
 
 interface Validator {
   (data: unknown): boolean;
@@ -19,7 +21,7 @@ interface Validator {
 let compiled: Validator | undefined;
 
 export function manifestSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Record<string, unknown>;
 }
 
 /** Ajv options shared by the build-time compiler (scripts/build-validators.js) and the fallback here. */
@@ -31,11 +33,10 @@ export const AJV_OPTIONS = { allErrors: true, strict: true, allowUnionTypes: tru
  */
 async function validator(): Promise<Validator> {
   if (compiled) return compiled;
-  const precompiledPath = './manifest-validator.js';
   try {
-    compiled = ((await import(precompiledPath)) as { validate: Validator }).validate;
+    compiled = (await import('./manifest-validator.js')).validate;
   } catch {
-    const { Ajv2020 } = await import('ajv/dist/2020.js');
+    const Ajv2020 = await loadAjv2020();
     const ajv = new Ajv2020({ ...AJV_OPTIONS });
     ajv.addKeyword({ keyword: 'x-hint', schemaType: 'string' });
     compiled = ajv.compile(manifestSchema());

@@ -6,14 +6,16 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../errors.js';
 import { sha256OfFile } from '../manifest/hash.js';
+import { loadAjv2020 } from '../ajv.js';
+import { packageFile } from '../package-root.js';
 import type { Plan } from './types.js';
 
-export const PLAN_SCHEMA_URL = new URL('../../schemas/plan.schema.json', import.meta.url);
+export const PLAN_SCHEMA_FILE = packageFile('schemas', 'plan.schema.json');
 
 export async function planValidator(): Promise<(data: unknown) => string[]> {
-  const { Ajv2020 } = await import('ajv/dist/2020.js');
+  const Ajv2020 = await loadAjv2020();
   const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
-  const validate = ajv.compile(JSON.parse(await readFile(PLAN_SCHEMA_URL, 'utf8')) as object);
+  const validate = ajv.compile(JSON.parse(await readFile(PLAN_SCHEMA_FILE, 'utf8')) as object);
   return (data) => (validate(data) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword}`));
 }
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
+import { DeploymentLease } from '../../account/lease.js';
 import { accountFor } from '../../account/write.js';
 import type { Live } from '../../account/live.js';
 import type { Target } from '../../account/target.js';
@@ -120,16 +121,28 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   if (planFile !== undefined) return applySaved(planFile, opts, io);
 
   const desired = await loadDesired(opts, io);
-  const target = await connect(opts, io, { maxRetries: 0 });
+  const lease = new DeploymentLease('apply', io);
+  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: lease.wrapFetch });
   try {
     const live = await readAccount(target, desired.deployment);
-    const plan = makePlan(desired, live, target, { prices: opts.prices });
+    let plan = makePlan(desired, live, target, { prices: opts.prices });
     if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) return 0;
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
-    const result = await execute(plan, target, desired.root, opts, io);
-    return report(io, result);
+    return await lease.hold(target, desired.deployment, async () => {
+      // another apply may have changed the account before this one got the lease: plan again
+      const now = await readAccount(target, desired.deployment);
+      if (liveFingerprint(now) !== plan.live_fingerprint) {
+        io.info('The account changed before this apply got the lease; planning again.');
+        plan = makePlan(desired, now, target, { prices: opts.prices });
+        if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
+        if (!hasChanges(plan)) return 0;
+        checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
+        if (!(await approve(io, opts, 'The plan changed. Do you want to perform these actions?', 'apply'))) return 1;
+      }
+      return report(io, await execute(plan, target, desired.root, opts, io));
+    });
   } finally {
     await target.close();
   }
@@ -139,7 +152,8 @@ async function applySaved(file: string, opts: CommandOptions, io: Io): Promise<n
   const plan = await readSavedPlan(file);
   const root = path.resolve(process.cwd(), plan.manifest.root);
   await verifyLocalFiles(plan, root);
-  const target = await connect(opts, io, { maxRetries: 0 });
+  const lease = new DeploymentLease('apply', io);
+  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: lease.wrapFetch });
   try {
     if (target.baseUrl !== plan.target.base_url) {
       throw new UserError(
@@ -148,18 +162,20 @@ async function applySaved(file: string, opts: CommandOptions, io: Io): Promise<n
       );
     }
     const live = await readAccount(target, plan.deployment);
-    if (liveFingerprint(live) !== plan.live_fingerprint) {
-      throw new UserError(
+    const stale = () =>
+      new UserError(
         `the saved plan ${file} is stale: the account changed since the plan was made (${plan.created_at}), so it no longer describes what apply would do`,
         'run plan again and review the new plan',
       );
-    }
+    if (liveFingerprint(live) !== plan.live_fingerprint) throw stale();
     if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) return 0;
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
-    const result = await execute(plan, target, root, opts, io);
-    return report(io, result);
+    return await lease.hold(target, plan.deployment, async () => {
+      if (liveFingerprint(await readAccount(target, plan.deployment)) !== plan.live_fingerprint) throw stale();
+      return report(io, await execute(plan, target, root, opts, io));
+    });
   } finally {
     await target.close();
   }

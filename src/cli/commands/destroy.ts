@@ -2,7 +2,10 @@
  * `destroy`: delete everything the manifest's deployment owns (assistants, vector stores, the
  * files it uploaded), with apply's confirmation, retries and protect rule. Nothing else is touched.
  */
+import { DeploymentLease } from '../../account/lease.js';
+import type { Live } from '../../account/live.js';
 import type { Desired } from '../../manifest/desired.js';
+import { liveFingerprint } from '../../plan/diff.js';
 import { checkSafety } from '../../apply/safety.js';
 import { renderText } from '../../plan/render-text.js';
 import { hasChanges } from '../../plan/types.js';
@@ -19,12 +22,17 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
     ...manifest.assistants.filter((a) => a.protect).map((a) => `assistant.${a.key}`),
     ...manifest.vectorStores.filter((v) => v.protect).map((v) => `vector_store.${v.key}`),
   ]);
-  const target = await connect(opts, io, { maxRetries: 0 });
+  const lease = new DeploymentLease('destroy', io);
+  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: lease.wrapFetch });
   try {
     const live = await readAccount(target, manifest.deployment);
-    const plan = makePlan(nothing, live, target);
-    for (const c of plan.resource_changes) if (protectedKeys.has(c.address)) c.protect = true;
-    plan.not_deployable = [];
+    const planFor = (l: Live) => {
+      const p = makePlan(nothing, l, target);
+      for (const c of p.resource_changes) if (protectedKeys.has(c.address)) c.protect = true;
+      p.not_deployable = [];
+      return p;
+    };
+    let plan = planFor(live);
     io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) {
       io.info(`Deployment "${manifest.deployment}" owns nothing on this target.`);
@@ -34,8 +42,18 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
     checkSafety(plan, { owned: live.assistants.length + live.vectorStores.length, allowMassDelete: true, allowTakeover: false });
     const question = `Do you really want to destroy everything deployment "${manifest.deployment}" owns?\n  There is no undo.`;
     if (!(await approve(io, opts, question, 'destroy'))) return 1;
-    const result = await execute(plan, target, manifest.root, opts, io);
-    return report(io, result, 'Destroy');
+    return await lease.hold(target, manifest.deployment, async () => {
+      // another apply or destroy may have changed the account before this one got the lease
+      const now = await readAccount(target, manifest.deployment);
+      if (liveFingerprint(now) !== plan.live_fingerprint) {
+        io.info('The account changed before this destroy got the lease; planning again.');
+        plan = planFor(now);
+        io.out(renderText(plan, { color: io.color }));
+        if (!hasChanges(plan)) return 0;
+        checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowTakeover: false });
+      }
+      return report(io, await execute(plan, target, manifest.root, opts, io), 'Destroy');
+    });
   } finally {
     await target.close();
   }

@@ -6,12 +6,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../../errors.js';
+import { PACKAGE_ROOT } from '../../package-root.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 
-const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SCHEMA_ID = 'https://raw.githubusercontent.com/assistants-deploy/assistants-deploy/main/schemas/manifest.schema.json';
 
 function deploymentName(dir: string): string {

@@ -1,0 +1,25 @@
+#!/usr/bin/env node
+// Bundles the CLI (dist/cli/main.js and everything it loads, dependencies included) into
+// dist/bundle/ with esbuild: one file to load at start instead of hundreds, so `--help` and
+// `validate` start fast. Commands stay lazy (code splitting). The emulator's HTTP server
+// (fastify) stays outside, loaded from node_modules when a command needs it.
+// Run by `npm run build` after tsc and build-validators.js.
+import { rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
+rmSync(outdir, { recursive: true, force: true });
+await build({
+  entryPoints: { main: 'dist/cli/main.js', 'hash-worker': 'dist/manifest/hash-worker.js' },
+  outdir,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['fastify', '@fastify/multipart'],
+  // CommonJS dependencies call require(); give the ESM bundle one
+  banner: { js: "import { createRequire as __adCreateRequire } from 'node:module'; const require = __adCreateRequire(import.meta.url);" },
+  logLevel: 'error',
+  legalComments: 'none',
+});
