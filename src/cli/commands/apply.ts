@@ -24,7 +24,7 @@ import type { CommandOptions } from '../main.js';
 import { createReporter } from '../progress.js';
 import { connect, loadDesired, makePlan, readAccount } from '../session.js';
 
-export const DEFAULT_CONCURRENCY = 16;
+export const DEFAULT_CONCURRENCY = 32;
 
 function concurrencyOf(opts: CommandOptions): number {
   const n = Number(opts.concurrency ?? DEFAULT_CONCURRENCY);
@@ -124,7 +124,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   const lease = new DeploymentLease('apply', io);
   const target = await connect(opts, io, { maxRetries: 0, wrapFetch: lease.wrapFetch });
   try {
-    const live = await readAccount(target, desired.deployment);
+    const live = await readAccount(target, desired.deployment, io);
     let plan = makePlan(desired, live, target, { prices: opts.prices });
     if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) return 0;
