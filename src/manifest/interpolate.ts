@@ -5,7 +5,7 @@
 import type { Problem } from '../errors.js';
 import { displayPath, locate, toPointer } from './locations.js';
 import type { LocMap, Path } from './locations.js';
-import { isObject } from './merge.js';
+import { isObject, setOwn } from './merge.js';
 
 export interface InterpolationContext {
   env: Record<string, string | undefined>;
@@ -35,8 +35,8 @@ export function interpolate(value: unknown, locs: LocMap, ctx: InterpolationCont
       const out: Record<string, unknown> = {};
       for (const [k, child] of Object.entries(v)) {
         // environments are interpolated after they are merged, so their values are not read twice
-        if (path.length === 0 && k === 'environments') out[k] = child;
-        else out[k] = visit(child, [...path, k]);
+        if (path.length === 0 && k === 'environments') setOwn(out, k, child);
+        else setOwn(out, k, visit(child, [...path, k]));
       }
       return out;
     }

@@ -19,6 +19,16 @@ export function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** The value of an own key (never one inherited: `__proto__` is a key like any other). */
+export function own(o: Obj, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
+}
+
+/** Sets an own key; `o[key] = v` with key "__proto__" would change o's prototype instead. */
+export function setOwn(o: Obj, key: string, v: unknown): void {
+  Object.defineProperty(o, key, { value: v, enumerable: true, writable: true, configurable: true });
+}
+
 /** Top-level keys whose maps merge across files; their entries must be unique. */
 const SECTIONS = new Set(['vars', 'vector_stores', 'file_sets', 'assistants', 'environments']);
 /** Top-level scalars that may repeat across files when every file gives the same value. */
@@ -34,25 +44,25 @@ export function mergeFiles(docs: SourceDoc[]): { doc: SourceDoc; problems: Probl
     if (rootLoc && !locs.has('')) locs.set('', rootLoc);
     for (const [key, v] of Object.entries(doc.value)) {
       const pointer = toPointer([key]);
-      if (!(key in value)) {
-        value[key] = v;
+      if (!Object.prototype.hasOwnProperty.call(value, key)) {
+        setOwn(value, key, v);
         copyLocs(doc.locs, pointer, locs, pointer);
         continue;
       }
-      if (SECTIONS.has(key) && isObject(v) && isObject(value[key])) {
-        const target = value[key] as Obj;
+      if (SECTIONS.has(key) && isObject(v) && isObject(own(value, key))) {
+        const target = own(value, key) as Obj;
         for (const [entry, ev] of Object.entries(v)) {
           const entryPointer = toPointer([key, entry]);
-          if (entry in target) {
+          if (Object.prototype.hasOwnProperty.call(target, entry)) {
             problems.push(duplicate([key, entry], doc.locs, entryPointer, locs));
             continue;
           }
-          target[entry] = ev;
+          setOwn(target, entry, ev);
           copyLocs(doc.locs, entryPointer, locs, entryPointer);
         }
         continue;
       }
-      if (SHARED_SCALARS.has(key) && JSON.stringify(v) === JSON.stringify(value[key])) continue;
+      if (SHARED_SCALARS.has(key) && JSON.stringify(v) === JSON.stringify(own(value, key))) continue;
       problems.push(duplicate([key], doc.locs, pointer, locs));
     }
   }
@@ -77,13 +87,13 @@ function duplicate(path: Path, newLocs: LocMap, pointer: string, oldLocs: LocMap
 export function applyOverlay(doc: SourceDoc, name: string): { doc: SourceDoc; problems: Problem[] } {
   const base = doc.value;
   if (!isObject(base)) return { doc, problems: [] };
-  const envs = base.environments;
+  const envs = own(base, 'environments');
   const available = isObject(envs) ? Object.keys(envs) : [];
-  if (!isObject(envs) || !(name in envs)) {
+  if (!isObject(envs) || !Object.prototype.hasOwnProperty.call(envs, name)) {
     const list = available.length > 0 ? `available: ${available.join(', ')}` : 'the manifest defines no environments';
     return { doc, problems: [{ message: `unknown environment "${name}" (${list})` }] };
   }
-  const overlay = envs[name];
+  const overlay = own(envs, name);
   const value = structuredClone(base) as Obj;
   const locs: LocMap = new Map(doc.locs);
   if (isObject(overlay)) {
@@ -102,11 +112,13 @@ function mergeInto(target: Obj, overlay: Obj, path: Path, overlayPointer: string
       dropLocs(locs, targetPointer);
       continue;
     }
-    if (isObject(v) && isObject(target[key])) {
-      mergeInto(target[key] as Obj, v, childPath, fromPointer, srcLocs, locs);
+    // own keys only: an overlay key "__proto__" must not reach (and pollute) Object.prototype
+    const existing = own(target, key);
+    if (isObject(v) && isObject(existing)) {
+      mergeInto(existing, v, childPath, fromPointer, srcLocs, locs);
       continue;
     }
-    target[key] = structuredClone(v);
+    setOwn(target, key, structuredClone(v));
     dropLocs(locs, targetPointer);
     copyLocs(srcLocs, fromPointer, locs, targetPointer);
   }
