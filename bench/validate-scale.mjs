@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
@@ -54,19 +54,21 @@ function measure(dir) {
   return { ms, rssMb: rssKb / 1024, out: r.stdout.trim() };
 }
 
-const keep = args.keep;
-const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'ad-bench-validate-'));
-if (keep) mkdirSync(keep, { recursive: true });
-try {
-  const g0 = Date.now();
-  generate(dir, ASSISTANTS, FILES);
-  console.log(`generated ${ASSISTANTS} assistants, ${STORES} vector stores, ${FILES} files in ${Date.now() - g0} ms`);
-  const results = [];
-  for (let i = 0; i < RUNS; i++) results.push(measure(dir));
-  console.log(results[0].out);
-  const ms = results.map((r) => r.ms).sort((a, b) => a - b);
-  const rss = Math.max(...results.map((r) => r.rssMb));
-  console.log(`validate: median ${ms[Math.floor(ms.length / 2)].toFixed(0)} ms (min ${ms[0].toFixed(0)}, max ${ms[ms.length - 1].toFixed(0)}) over ${RUNS} runs; peak RSS ${rss.toFixed(0)} MB`);
-} finally {
-  if (!keep) rmSync(dir, { recursive: true, force: true });
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const keep = args.keep;
+  const dir = keep ?? mkdtempSync(path.join(tmpdir(), 'ad-bench-validate-'));
+  if (keep) mkdirSync(keep, { recursive: true });
+  try {
+    const g0 = Date.now();
+    generate(dir, ASSISTANTS, FILES);
+    console.log(`generated ${ASSISTANTS} assistants, ${STORES} vector stores, ${FILES} files in ${Date.now() - g0} ms`);
+    const results = [];
+    for (let i = 0; i < RUNS; i++) results.push(measure(dir));
+    console.log(results[0].out);
+    const ms = results.map((r) => r.ms).sort((a, b) => a - b);
+    const rss = Math.max(...results.map((r) => r.rssMb));
+    console.log(`validate: median ${ms[Math.floor(ms.length / 2)].toFixed(0)} ms (min ${ms[0].toFixed(0)}, max ${ms[ms.length - 1].toFixed(0)}) over ${RUNS} runs; peak RSS ${rss.toFixed(0)} MB`);
+  } finally {
+    if (!keep) rmSync(dir, { recursive: true, force: true });
+  }
 }

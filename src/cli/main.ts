@@ -74,7 +74,7 @@ export function buildProgram(): Command {
     .description('make the account match the manifest: create, update, and prune what this deployment owns')
     .addOption(manifestOption())
     .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')
-    .option('--concurrency <n>', 'requests in flight at once', '16')
+    .option('--concurrency <n>', 'requests in flight at once', '32')
     .option('--allow-mass-delete', 'allow deleting more than 25% of the deployment\'s resources')
     .option('--allow-takeover', 'allow taking over resources another deployment owns')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
@@ -98,7 +98,7 @@ export function buildProgram(): Command {
     .description('delete everything the deployment owns (assistants, vector stores, uploaded files); nothing else')
     .addOption(manifestOption())
     .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')
-    .option('--concurrency <n>', 'requests in flight at once', '16')
+    .option('--concurrency <n>', 'requests in flight at once', '32')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
     .action(lazy('destroy'));
 

@@ -23,14 +23,24 @@ import { loadOptions } from './options.js';
 export { VERSION } from '../package-root.js';
 import { VERSION } from '../package-root.js';
 
+/** With ASSISTANTS_DEPLOY_TIMINGS set, each stage's time goes to stderr (benchmarks read it). */
+const TIMINGS = Boolean(process.env.ASSISTANTS_DEPLOY_TIMINGS);
+function timed(io: Io, stage: string, started: number, extra = ''): void {
+  if (TIMINGS) io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra}`);
+}
+
 export function printWarnings(io: Io, warnings: Warning[]): void {
   for (const w of warnings) io.err(formatProblem({ ...w, message: `warning: ${w.message}` }));
 }
 
 export async function loadDesired(opts: CommandOptions, io: Io): Promise<Desired> {
+  let started = performance.now();
   const { desired, warnings } = await loadManifest(loadOptions(opts));
+  timed(io, 'load', started);
   printWarnings(io, warnings);
-  await hashDesired(desired, { cacheRoot: process.cwd() });
+  started = performance.now();
+  const stats = await hashDesired(desired, { cacheRoot: process.cwd() });
+  timed(io, 'hash', started, ` (${stats.hashed} hashed, ${stats.cached} from the cache, ${stats.bytesHashed} bytes)`);
   return desired;
 }
 
@@ -51,9 +61,12 @@ export async function connect(opts: CommandOptions, io: Io, extra: Partial<Param
   return target;
 }
 
-export async function readAccount(target: Target, deployment: string): Promise<Live> {
+export async function readAccount(target: Target, deployment: string, io?: Io): Promise<Live> {
+  const started = performance.now();
   try {
-    return await readLive(target.client, { deployment });
+    const live = await readLive(target.client, { deployment });
+    if (io) timed(io, 'read', started, ` (${live.stats.requests} requests, minimum ${live.stats.minimumPages})`);
+    return live;
   } catch (error) {
     throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;
   }

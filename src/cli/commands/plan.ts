@@ -23,7 +23,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
   const desired = await loadDesired(opts, io);
   const target = await connect(opts, io);
   try {
-    const live = await readAccount(target, desired.deployment);
+    const live = await readAccount(target, desired.deployment, io);
     const plan = makePlan(desired, live, target, { prices: opts.prices });
     const format = typeof opts.format === 'string' ? opts.format : 'text';
     io.out(renderPlan(plan, format, io));
