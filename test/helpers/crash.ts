@@ -12,10 +12,16 @@ import { BIN, cliEnv } from './cli.js';
 import { API_KEY } from './deploy.js';
 
 export interface KillPoint {
-  method: string;
-  route: string;
+  /** Count only requests of this method (default: any). */
+  method?: string;
+  /** Count only requests of this route template (default: any). */
+  route?: string;
   /** Kill after the n-th request (1-based) of this method and route. */
   nth: number;
+  /** Default SIGKILL. SIGSTOP pauses the CLI instead (resume it with SIGCONT through `then`). */
+  signal?: NodeJS.Signals;
+  /** Called right after the signal was sent, with the child's pid. */
+  then?: (pid: number) => void;
 }
 
 export interface CrashAccount {
@@ -23,7 +29,7 @@ export interface CrashAccount {
   client: OpenAI;
   env: Record<string, string>;
   /** Runs the CLI; with a kill point, SIGKILLs it there. Resolves with the exit and whether it was killed. */
-  run(args: string[], cwd: string, kill?: KillPoint): Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }>;
+  run(args: string[], cwd: string, kill?: KillPoint, env?: Record<string, string>): Promise<{ code: number | null; killed: boolean; stdout: string; stderr: string }>;
   close(): Promise<void>;
 }
 
@@ -36,9 +42,9 @@ export async function startCrashAccount(options: EmulatorOptions = {}): Promise<
     emu,
     client,
     env,
-    run(args, cwd, kill) {
+    run(args, cwd, kill, extraEnv) {
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv({ ...env, ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         let killed = false;
@@ -47,10 +53,11 @@ export async function startCrashAccount(options: EmulatorOptions = {}): Promise<
         child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
         if (kill) {
           onLog = (e) => {
-            if (killed || e.method !== kill.method || e.route !== kill.route) return;
+            if (killed || (kill.method !== undefined && e.method !== kill.method) || (kill.route !== undefined && e.route !== kill.route)) return;
             if (++seen === kill.nth) {
               killed = true;
-              child.kill('SIGKILL');
+              child.kill(kill.signal ?? 'SIGKILL');
+              if (child.pid !== undefined) kill.then?.(child.pid);
             }
           };
         }
@@ -58,7 +65,7 @@ export async function startCrashAccount(options: EmulatorOptions = {}): Promise<
         child.on('error', reject);
         child.on('close', (code) => {
           clearTimeout(timer);
-          onLog = undefined;
+          if (kill) onLog = undefined;
           resolve({ code, killed, stdout, stderr });
         });
       });
