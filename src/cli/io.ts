@@ -24,6 +24,19 @@ export interface Io {
   err(text: string): void;
 }
 
+/**
+ * Last line of defence for secrets in anything printed: the API key's value, and the credentials
+ * of a URL (user:password@), are replaced wherever they would appear.
+ */
+export function redact(text: string, env: NodeJS.ProcessEnv = process.env): string {
+  let out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+(:[^\s/@]*)?@/gi, '$1***@');
+  for (const name of ['OPENAI_API_KEY', 'OPENAI_ADMIN_KEY']) {
+    const secret = env[name]?.trim();
+    if (secret && secret.length >= 8) out = out.split(secret).join(`[${name}]`);
+  }
+  return out;
+}
+
 export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
   const ci = env.CI;
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
@@ -37,7 +50,8 @@ export function createIo(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.en
   const quiet = Boolean(flags.quiet);
   const verbose = Boolean(flags.verbose) && !quiet;
   const write = (stream: NodeJS.WriteStream, text: string) => {
-    stream.write(text.endsWith('\n') ? text : `${text}\n`);
+    const safe = redact(text, env);
+    stream.write(safe.endsWith('\n') ? safe : `${safe}\n`);
   };
   return {
     interactive,

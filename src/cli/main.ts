@@ -4,6 +4,7 @@
  */
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { ManifestError, UserError, formatProblem } from '../errors.js';
+import { redact } from './io.js';
 import { VERSION } from '../package-root.js';
 
 
@@ -183,12 +184,12 @@ function handleError(error: unknown, verbose: boolean): number {
     return error.exitCode === 0 ? 0 : 1;
   }
   if (error instanceof UserError) {
-    process.stderr.write(`${renderUserError(error)}\n`);
+    process.stderr.write(`${redact(renderUserError(error))}\n`);
     return 1;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`internal error: ${message}\n`);
-  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`internal error: ${redact(message)}\n`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${redact(error.stack)}\n`);
   else process.stderr.write('This is a bug in assistants-deploy; rerun with --verbose for details and please report it.\n');
   return 1;
 }

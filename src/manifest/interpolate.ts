@@ -26,6 +26,13 @@ export function collectVars(doc: unknown, cli: Record<string, string>): Record<s
   return { ...out, ...cli };
 }
 
+/** The variables that hold the tool's credentials, and any other variable holding the same value. */
+const CREDENTIALS = ['OPENAI_API_KEY', 'OPENAI_ADMIN_KEY'];
+function isCredential(name: string, value: string, env: Record<string, string | undefined>): boolean {
+  if (CREDENTIALS.includes(name)) return true;
+  return value.length >= 8 && CREDENTIALS.some((c) => env[c] !== undefined && env[c] !== '' && env[c] === value);
+}
+
 export function interpolate(value: unknown, locs: LocMap, ctx: InterpolationContext): { value: unknown; problems: Problem[] } {
   const problems: Problem[] = [];
   const visit = (v: unknown, path: Path): unknown => {
@@ -57,6 +64,16 @@ export function interpolate(value: unknown, locs: LocMap, ctx: InterpolationCont
       }
       const [, kind, name] = m as unknown as [string, 'env' | 'var', string];
       const found = kind === 'env' ? ctx.env[name] : ctx.vars[name];
+      if (kind === 'env' && found !== undefined && isCredential(name, found, ctx.env)) {
+        // the manifest's values end up in plans (posted on pull requests), in the account and in
+        // generated code: the tool's own credential must never be copied there
+        problems.push({
+          path: displayPath(path),
+          loc,
+          message: `\${env:${name}} would copy the API key into the manifest (and from there into plans, the account and generated code); it is refused`,
+        });
+        return whole;
+      }
       if (found === undefined) {
         problems.push({
           path: displayPath(path),
