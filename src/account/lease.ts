@@ -406,6 +406,25 @@ export class DeploymentLease {
     return async (input, init) => (this.lease ? this.lease.fence(fetch)(input, init) : fetch(input, init));
   };
 
+  /**
+   * With nothing to change no lease is taken; but a lease that a process of this machine left when
+   * it died (killed after its last change) is removed now rather than waiting for the next change.
+   */
+  async sweep(target: { client: OpenAI; local: boolean }, deployment: string): Promise<void> {
+    if (target.local) return;
+    const store = vectorStoreLeases(target.client.withOptions({ fetch: this.raw }));
+    const me = thisHolder();
+    try {
+      for (const l of await store.list(deployment)) {
+        if (l.machine !== me.machine || processAlive(l.pid)) continue;
+        await store.remove(l.id);
+        this.say.info(`Removed the stale lease ${l.id} of deployment "${deployment}" (${l.command}, pid ${l.pid} on ${l.host}): its process is gone.`);
+      }
+    } catch (error) {
+      this.say.debug(`lease: could not look for stale leases (${(error as Error).message})`);
+    }
+  }
+
   async hold<T>(target: { client: OpenAI; baseUrl: string; local: boolean }, deployment: string, work: () => Promise<T>): Promise<T> {
     if (target.local) return work();
     // the lease's own requests bypass the fence (it must still be able to delete itself)

@@ -127,7 +127,10 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
     const live = await readAccount(target, desired.deployment, io);
     let plan = makePlan(desired, live, target, { prices: opts.prices });
     if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
-    if (!hasChanges(plan)) return 0;
+    if (!hasChanges(plan)) {
+      await lease.sweep(target, desired.deployment);
+      return 0;
+    }
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
     return await lease.hold(target, desired.deployment, async () => {

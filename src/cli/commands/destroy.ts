@@ -36,6 +36,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
     io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) {
       io.info(`Deployment "${manifest.deployment}" owns nothing on this target.`);
+      await lease.sweep(target, manifest.deployment);
       return 0;
     }
     // destroying is deleting everything: the mass-delete threshold does not apply, protect does
