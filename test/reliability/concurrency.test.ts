@@ -168,11 +168,20 @@ describe('stale and live leases', () => {
   it('a holder paused past its TTL loses the lease to the next apply and, woken up, sends nothing more', async () => {
     const account = await restore(base);
     try {
-      const env = { ...FAST, ASSISTANTS_DEPLOY_LEASE_TTL_MS: '3000' };
+      const env = { ...FAST, ASSISTANTS_DEPLOY_LEASE_TTL_MS: '5000' };
       let pausedPid = 0;
-      // X stops right after its first upload, holding the lease
-      const x = account.run(APPLY, copyOf(base.b), { method: 'POST', route: '/v1/files', nth: 1, signal: 'SIGSTOP', then: (pid) => (pausedPid = pid) }, env);
-      while (pausedPid === 0) await new Promise((r) => setTimeout(r, 20));
+      // X stops mid-apply, holding the lease: uploads done, stores made, files attached, waiting for
+      // indexing (only reads in flight: a write whose sending had begun would land on resume, which
+      // is what the real TTL's margin over the request timeout is for; see docs/RELIABILITY.md)
+      const stopAt = { method: 'GET', route: '/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}', nth: 1, signal: 'SIGSTOP' as const };
+      const x = account.run(APPLY, copyOf(base.b), { ...stopAt, then: (pid) => (pausedPid = pid) }, env);
+      const reached = await Promise.race([
+        new Promise<boolean>((r) => {
+          const t = setInterval(() => pausedPid !== 0 && (clearInterval(t), r(true)), 20);
+        }),
+        x.then(() => false),
+      ]);
+      expect(reached, 'the first apply ended before its pause point').toBe(true);
       const y = await account.run(APPLY, copyOf(base.b), undefined, env);
       expect(y.code, y.stderr).toBe(0);
       expect(y.stderr).toMatch(/Broke the stale lease .*: no heartbeat for \d s\./);
