@@ -20,7 +20,7 @@ export const SIZES = {
 };
 
 /** Read concurrency of src/account/read.ts: vector store file lists read at once. */
-const READ_CONCURRENCY = 16;
+const READ_CONCURRENCY = 32;
 
 function minimumPages({ assistants, stores, files }) {
   const perStore = Math.ceil(files / stores);

@@ -137,7 +137,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   const stores = await storesRead;
   const owned = stores.items.filter((v) => ours(v.metadata)).map(toLiveVectorStore);
   let storeFilePages = 0;
-  await mapLimit(owned, options.concurrency ?? 16, async (store) => {
+  await mapLimit(owned, options.concurrency ?? 32, async (store) => {
     const r = await readAll(
       client.vectorStores.files.list(store.id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
     );

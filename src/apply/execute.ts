@@ -39,6 +39,18 @@ const isRef = (v: unknown): v is Ref => typeof v === 'object' && v !== null && t
 
 class Skip extends Error {}
 
+/**
+ * Runs `fn` over a list with at most `limit` in flight: a list of 100,000 uploads is walked by a
+ * few workers, never turned into 100,000 pending promises at once.
+ */
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+}
+
 /** Pending batch of one store, to poll. */
 interface PendingBatch {
   storeKey: string;
@@ -52,6 +64,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   const { plan, account, budget } = ctx;
   const clock = ctx.clock ?? realClock;
   const emit = ctx.onEvent ?? (() => {});
+  const each = <T>(items: readonly T[], fn: (item: T) => Promise<unknown>) => forEachLimit(items, budget.inFlight.limit, fn);
   const policy = { ...(ctx.policy ?? DEFAULT_RETRY), clock };
   // a create whose answer was lost may still have happened: it is found by its tags, created after
   // this run started, and not one of the resources the plan already knew
@@ -111,8 +124,9 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   const failedContent = new Set<string>();
   emit({ type: 'phase', name: 'upload', total: plan.uploads.length });
   let uploaded = 0;
-  await Promise.all(
-    plan.uploads.map(async (u) => {
+  await each(
+    plan.uploads,
+    async (u) => {
       try {
         const abs = path.join(ctx.root, ...u.path.split('/'));
         const { id } = await call(`upload ${u.path}`, () => account.uploadFile(abs, u.filename), {
@@ -126,7 +140,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         failedContent.add(u.sha256);
         fail(`file ${u.path}`, error);
       }
-    }),
+    },
   );
 
   // --- 2. vector stores ---
@@ -194,7 +208,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       // a file re-attached with other chunking or after a failure must leave first (one id per store)
       const first = files.detach.filter((d) => attachIds.has(d.file_id));
       const later = files.detach.filter((d) => !attachIds.has(d.file_id));
-      await Promise.all(first.map((d) => detach(d.file_id, d.path)));
+      await each(first, (d) => detach(d.file_id, d.path));
       const size = ctx.batchSize ?? 2000;
       const chunks: FileAttach[][] = [];
       for (let i = 0; i < attachable.length; i += size) chunks.push(attachable.slice(i, i + size));
@@ -228,17 +242,15 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
           }
         }),
       );
-      await Promise.all(later.map((d) => detach(d.file_id, d.path)));
-      await Promise.all(
-        files.update_attributes.map((u) =>
-          call(`update attributes of ${u.path} in ${c.address}`, () => account.updateFileAttributes(storeId, u.file_id, u.attributes), {
-            bucket: budget.attachRequests(storeId),
+      await each(later, (d) => detach(d.file_id, d.path));
+      await each(files.update_attributes, (u) =>
+        call(`update attributes of ${u.path} in ${c.address}`, () => account.updateFileAttributes(storeId, u.file_id, u.attributes), {
+          bucket: budget.attachRequests(storeId),
+        })
+          .then(() => {
+            result.files.reattributed++;
           })
-            .then(() => {
-              result.files.reattributed++;
-            })
-            .catch((error: unknown) => fail(`${c.address} ${u.path}`, error)),
-        ),
+          .catch((error: unknown) => fail(`${c.address} ${u.path}`, error)),
       );
     }),
   );
@@ -251,8 +263,9 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   // --- 5. assistants ---
   const assistantChanges = plan.resource_changes.filter((c) => c.type === 'assistant' && !c.actions.includes('delete'));
   emit({ type: 'phase', name: 'assistants', total: assistantChanges.length });
-  await Promise.all(
-    assistantChanges.map(async (c) => {
+  await each(
+    assistantChanges,
+    async (c) => {
       try {
         const body = resolveAssistant(c, storeIds, fileIds, failed);
         const metadata = assistantMetadata(plan.deployment, c.key, body);
@@ -271,7 +284,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       } catch (error) {
         fail(c.address, error);
       }
-    }),
+    },
   );
 
   // --- 6. prune ---
@@ -296,20 +309,18 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       fail(c.address, error);
     }
   };
-  await Promise.all(deletions.filter((c) => c.type === 'assistant').map(deleteOne));
-  await Promise.all(deletions.filter((c) => c.type === 'vector_store').map(deleteOne));
+  await each(deletions.filter((c) => c.type === 'assistant'), deleteOne);
+  await each(deletions.filter((c) => c.type === 'vector_store'), deleteOne);
   if (plan.file_deletions.length > 0) {
     if (result.failures.length > 0) {
       emit({ type: 'note', message: `left ${plan.file_deletions.length} unused files in place because something failed; the next apply removes them` });
     } else {
-      await Promise.all(
-        plan.file_deletions.map((d) =>
-          call(`delete file ${d.filename}`, () => account.deleteFile(d.file_id), { gone: () => undefined })
-            .then(() => {
-              result.files.deleted++;
-            })
-            .catch((error: unknown) => fail(`file ${d.filename}`, error)),
-        ),
+      await each(plan.file_deletions, (d) =>
+        call(`delete file ${d.filename}`, () => account.deleteFile(d.file_id), { gone: () => undefined })
+          .then(() => {
+            result.files.deleted++;
+          })
+          .catch((error: unknown) => fail(`file ${d.filename}`, error)),
       );
     }
   }

@@ -25,8 +25,11 @@ import { VERSION } from '../package-root.js';
 
 /** With ASSISTANTS_DEPLOY_TIMINGS set, each stage's time goes to stderr (benchmarks read it). */
 const TIMINGS = Boolean(process.env.ASSISTANTS_DEPLOY_TIMINGS);
+if (TIMINGS) process.stderr.write(`timing: start ${performance.now().toFixed(0)} ms\n`);
 function timed(io: Io, stage: string, started: number, extra = ''): void {
-  if (TIMINGS) io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra}`);
+  if (!TIMINGS) return;
+  const m = process.memoryUsage();
+  io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra} [rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB]`);
 }
 
 export function printWarnings(io: Io, warnings: Warning[]): void {
@@ -74,6 +77,7 @@ export async function readAccount(target: Target, deployment: string, io?: Io): 
 
 /** The plan, with its storage cost from the price table `options.prices` names (default: the built-in one). */
 export function makePlan(desired: Desired, live: Live, target: Target, options: { prices?: unknown } = {}): Plan {
+  const started = performance.now();
   const root = path.relative(process.cwd(), desired.root).split(path.sep).join('/') || '.';
   const plan = diff(desired, live, {
     toolVersion: VERSION,
@@ -82,5 +86,6 @@ export function makePlan(desired: Desired, live: Live, target: Target, options: 
     manifestRoot: root,
   });
   plan.cost = estimatePlanCost(plan, live, loadPrices(options.prices));
+  if (TIMINGS) process.stderr.write(`timing: diff ${(performance.now() - started).toFixed(0)} ms\n`);
   return plan;
 }

@@ -5,11 +5,21 @@
  */
 import type { PricesRef, RateRef } from './types.js';
 
+const formatters = new Map<string, Intl.NumberFormat>();
+/** Intl formatters are slow to make: one per currency and precision. */
+function formatter(currency: string, cents: boolean): Intl.NumberFormat {
+  const key = `${currency}:${cents}`;
+  let f = formatters.get(key);
+  if (!f) {
+    const digits: Intl.NumberFormatOptions = cents ? { minimumFractionDigits: 2, maximumFractionDigits: 2 } : { maximumSignificantDigits: 2 };
+    formatters.set(key, (f = new Intl.NumberFormat('en-US', { style: 'currency', currency, ...digits })));
+  }
+  return f;
+}
+
 export function formatMoney(amount: number, currency: string): string {
   const abs = Math.abs(amount);
-  const digits: Intl.NumberFormatOptions =
-    abs === 0 || abs >= 0.01 ? { minimumFractionDigits: 2, maximumFractionDigits: 2 } : { maximumSignificantDigits: 2 };
-  const text = new Intl.NumberFormat('en-US', { style: 'currency', currency, ...digits }).format(abs);
+  const text = formatter(currency, abs === 0 || abs >= 0.01).format(abs);
   return amount < 0 ? `-${text}` : text;
 }
 

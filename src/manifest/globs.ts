@@ -3,8 +3,8 @@
  * excluding, matches sorted and measured. A pattern that escapes the root or matches nothing is an
  * error at the pattern's line.
  */
-import { statSync } from 'node:fs';
-import { lstat, realpath, stat } from 'node:fs/promises';
+import { lstatSync, statSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
 import type { Problem, SourceLoc } from '../errors.js';
@@ -62,7 +62,7 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
     }
   }
   const all = [...byPath.values()];
-  await measure(all, symlinked);
+  measure(all, symlinked);
   if (!root.allowOutside) {
     // a file is outside when it is a symlink pointing out, or sits in a folder that resolves outside
     const dirs = new Map<string, Promise<string>>();
@@ -93,23 +93,22 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
   return { files, matchedBy, problems };
 }
 
-/** Fills size, mtime and inode (of the target, for symlinks, which it notes), a few calls at a time. */
-async function measure(files: LocalFile[], symlinked: Set<string>, concurrency = 64): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const f = files[next++]!;
-      let st = await lstat(f.abs);
-      if (st.isSymbolicLink()) {
-        symlinked.add(f.path);
-        st = await stat(f.abs);
-      }
-      f.size = st.size;
-      f.mtimeMs = st.mtimeMs;
-      f.ino = st.ino;
+/**
+ * Fills size, mtime and inode (of the target, for symlinks, which it notes). Synchronous on
+ * purpose: 100,000 lstat calls through the thread pool cost seconds of promise overhead, directly
+ * a tenth of that.
+ */
+function measure(files: LocalFile[], symlinked: Set<string>): void {
+  for (const f of files) {
+    let st = lstatSync(f.abs);
+    if (st.isSymbolicLink()) {
+      symlinked.add(f.path);
+      st = statSync(f.abs);
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, files.length) }, worker));
+    f.size = st.size;
+    f.mtimeMs = st.mtimeMs;
+    f.ino = st.ino;
+  }
 }
 
 async function emptyMessage(

@@ -32,7 +32,10 @@ export function isInside(parent: string, child: string): boolean {
 
 /** Root-relative path with forward slashes, as stored in file attributes. */
 export function toPosixRelative(root: Root, abs: string): string {
-  return path.relative(root.dir, abs).split(path.sep).join('/');
+  // the common case, a path under the root, without path.relative's normalising
+  const prefix = root.dir.endsWith(path.sep) ? root.dir : root.dir + path.sep;
+  const rel = abs.startsWith(prefix) && !abs.includes(`${path.sep}..`) ? abs.slice(prefix.length) : path.relative(root.dir, abs);
+  return path.sep === '/' ? rel : rel.split(path.sep).join('/');
 }
 
 /** Whether a path written in the manifest leaves the root before any file is touched. */

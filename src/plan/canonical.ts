@@ -33,3 +33,32 @@ export function sha256(text: string): string {
 export function shortHash(value: unknown): string {
   return createHash('sha256').update(canonical(value ?? null)).digest('base64url').slice(0, 6);
 }
+
+type Flat = Record<string, string | number | boolean> | null | undefined;
+
+/** Equality of two flat maps of primitives (file attributes), without serialising them. */
+export function sameFlat(a: Flat, b: Flat): boolean {
+  const ka = a ? Object.keys(a) : [];
+  const kb = b ? Object.keys(b) : [];
+  if (ka.length !== kb.length) return false;
+  for (const k of ka) if (!b || !Object.hasOwn(b, k) || b[k] !== a![k]) return false;
+  return true;
+}
+
+/** A stable text for a flat map of primitives (keys sorted). */
+export function flatKey(a: Flat): string {
+  if (!a) return '';
+  return Object.keys(a)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}=${JSON.stringify(a[k])}`)
+    .join(',');
+}
+
+/** A stable text for a chunking strategy: the common static case without a generic serialiser. */
+export function chunkKey(c: unknown): string {
+  const o = c as { type?: unknown; static?: { max_chunk_size_tokens?: unknown; chunk_overlap_tokens?: unknown } } | null;
+  if (o && o.type === 'static' && o.static && Object.keys(o).length === 2 && Object.keys(o.static).length === 2) {
+    return `static:${String(o.static.max_chunk_size_tokens)}:${String(o.static.chunk_overlap_tokens)}`;
+  }
+  return canonical(c);
+}

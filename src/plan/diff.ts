@@ -7,7 +7,8 @@ import { parseUploadName, uploadName } from '../account/files-naming.js';
 import type { Live, LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
 import type { Desired, DesiredAssistant, DesiredVectorStore, LocalFile } from '../manifest/desired.js';
 import { TAG_RESOURCE } from '../ownership.js';
-import { canonical, equal, sha256, shortHash } from './canonical.js';
+import { createHash } from 'node:crypto';
+import { canonical, chunkKey, equal, flatKey, shortHash } from './canonical.js';
 import { diffPaths } from './field-diff.js';
 import { allNew, diffStoreFiles, wantedFiles } from './files-diff.js';
 import {
@@ -134,21 +135,21 @@ function assistantBody(a: DesiredAssistant, spec: AssistantSpec, refs: { vs: (k:
 }
 
 export function liveFingerprint(live: Live): string {
-  const stores = [...live.vectorStores]
-    .sort((a, b) => (a.id < b.id ? -1 : 1))
-    .map((v) => ({
-      id: v.id,
-      spec: liveVectorStoreSpec(v),
-      tag: v.metadata[TAG_RESOURCE] ?? null,
-      files: [...(v.files ?? [])]
-        .sort((a, b) => (a.id < b.id ? -1 : 1))
-        .map((f) => ({ id: f.id, attributes: f.attributes, chunking: f.chunking_strategy, failed: f.status === 'failed' || f.status === 'cancelled' })),
-    }));
-  const assistants = [...live.assistants]
-    .sort((a, b) => (a.id < b.id ? -1 : 1))
-    .map((a) => ({ id: a.id, spec: liveAssistantSpec(a), tag: a.metadata[TAG_RESOURCE] ?? null }));
-  const files = [...live.files].sort((a, b) => (a.id < b.id ? -1 : 1)).map((f) => [f.id, f.filename]);
-  return sha256(canonical({ assistants_api: live.assistantsApi, stores, assistants, files }));
+  // streamed into the hash, file by file: a store of 100,000 files is never one big string
+  const hash = createHash('sha256');
+  const put = (v: unknown) => hash.update(`${canonical(v)}\n`);
+  const byId = <T extends { id: string }>(list: readonly T[]) => [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  put({ assistants_api: live.assistantsApi });
+  for (const v of byId(live.vectorStores)) {
+    put({ id: v.id, spec: liveVectorStoreSpec(v), tag: v.metadata[TAG_RESOURCE] ?? null });
+    for (const f of byId(v.files ?? [])) {
+      const failed = f.status === 'failed' || f.status === 'cancelled' ? 1 : 0;
+      hash.update(`${f.id}\t${flatKey(f.attributes)}\t${chunkKey(f.chunking_strategy)}\t${failed}\n`);
+    }
+  }
+  for (const a of byId(live.assistants)) put({ id: a.id, spec: liveAssistantSpec(a), tag: a.metadata[TAG_RESOURCE] ?? null });
+  for (const f of byId(live.files)) hash.update(`${f.id}\t${f.filename}\n`);
+  return hash.digest('hex');
 }
 
 export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {

@@ -5,7 +5,7 @@
 import type { LiveVectorStoreFile } from '../account/live.js';
 import type { DesiredVectorStore, LocalFile } from '../manifest/desired.js';
 import { ATTR_PATH, ATTR_SHA256 } from '../ownership.js';
-import { equal } from './canonical.js';
+import { chunkKey, sameFlat } from './canonical.js';
 import { normalizeChunking } from './normalize.js';
 import type { FileAttach, FileDetach, FileReattribute, VectorStoreFiles } from './types.js';
 
@@ -15,6 +15,8 @@ export interface WantedFile {
   file: LocalFile & { sha256: string };
   attributes: Attributes;
   chunking: unknown;
+  /** chunkKey(chunking), computed once. */
+  chunkKey: string;
 }
 
 /** The files a store should hold: one per content (the first path in order wins). */
@@ -23,6 +25,7 @@ export function wantedFiles(store: DesiredVectorStore): { wanted: WantedFile[]; 
   const wanted: WantedFile[] = [];
   const duplicates: { path: string; same_as: string }[] = [];
   const chunking = normalizeChunking(store.chunking_strategy);
+  const chunkingKey = chunkKey(chunking);
   for (const f of store.files) {
     if (!f.sha256) throw new Error(`internal: ${f.path} was not hashed before planning`);
     const first = byContent.get(f.sha256);
@@ -35,6 +38,7 @@ export function wantedFiles(store: DesiredVectorStore): { wanted: WantedFile[]; 
       file: f as LocalFile & { sha256: string },
       attributes: { ...store.attributes, [ATTR_PATH]: f.path, [ATTR_SHA256]: f.sha256 },
       chunking,
+      chunkKey: chunkingKey,
     });
   }
   return { wanted, duplicates };
@@ -89,10 +93,10 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
       } else if (l.status === 'failed' || l.status === 'cancelled') {
         detach.push({ file_id: l.id, path: w.file.path, reason: 'failed' });
         attach.push(toAttach(w, 'retry_failed'));
-      } else if (!equal(normalizeChunking(l.chunking_strategy), w.chunking)) {
+      } else if (chunkKey(normalizeChunking(l.chunking_strategy)) !== w.chunkKey) {
         detach.push({ file_id: l.id, path: w.file.path, reason: 'chunking_changed' });
         attach.push(toAttach(w, 'chunking_changed'));
-      } else if (!equal(l.attributes, w.attributes)) {
+      } else if (!sameFlat(l.attributes, w.attributes)) {
         update_attributes.push({ file_id: l.id, path: w.file.path, from_path: null, attributes: w.attributes, reason: 'attributes_changed' });
       } else {
         unchanged++;
@@ -100,7 +104,7 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
       continue;
     }
     const renamed = spare.get(w.file.sha256);
-    if (renamed && !claimed.has(renamed.id) && equal(normalizeChunking(renamed.chunking_strategy), w.chunking)) {
+    if (renamed && !claimed.has(renamed.id) && chunkKey(normalizeChunking(renamed.chunking_strategy)) === w.chunkKey) {
       claimed.add(renamed.id);
       update_attributes.push({
         file_id: renamed.id,
