@@ -29,12 +29,17 @@ interface Paged<T> {
 
 /** Every item of a cursor-paginated list, and how many pages it took. */
 export async function readAll<T>(first: Promise<Paged<T>>): Promise<{ items: T[]; pages: number }> {
+  return readAllAs(first, (x) => x);
+}
+
+/** readAll, converting each page's items as it arrives (the API's objects are dropped page by page). */
+export async function readAllAs<T, R>(first: Promise<Paged<T>>, convert: (item: T) => R): Promise<{ items: R[]; pages: number }> {
   let page = await first;
-  const items = [...page.data];
+  const items: R[] = page.data.map(convert);
   let pages = 1;
   while (page.hasNextPage()) {
     page = await page.getNextPage();
-    items.push(...page.data);
+    for (const item of page.data) items.push(convert(item));
     pages++;
   }
   return { items, pages };
@@ -83,12 +88,22 @@ function toLiveVectorStore(v: OpenAI.VectorStores.VectorStore): LiveVectorStore 
   };
 }
 
+/** Chunking strategies repeat file after file: one shared object per distinct one. */
+const chunkings = new Map<string, Json>();
+function shared(c: unknown): Json {
+  if (c === null || c === undefined) return null;
+  const key = JSON.stringify(c);
+  let found = chunkings.get(key);
+  if (found === undefined) chunkings.set(key, (found = c as Json));
+  return found;
+}
+
 function toLiveVectorStoreFile(f: OpenAI.VectorStores.VectorStoreFile): LiveVectorStoreFile {
   return {
     id: f.id,
     status: f.status,
     attributes: (f.attributes ?? null) as LiveVectorStoreFile['attributes'],
-    chunking_strategy: (f.chunking_strategy ?? null) as unknown as Json,
+    chunking_strategy: shared(f.chunking_strategy),
     usage_bytes: f.usage_bytes,
     created_at: f.created_at,
   };
@@ -119,8 +134,16 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
       if (isNotFound(error)) return { items: [] as OpenAI.Beta.Assistant[], pages: 1, served: false };
       throw error;
     });
-  const filesRead = readAll(
+  // only this deployment's uploads are kept: the rest of a 100,000-file account is counted and dropped
+  let fileCount = 0;
+  const filesRead = readAllAs(
     client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>,
+    (f): LiveFile | undefined => {
+      fileCount++;
+      return parseUploadName(f.filename)?.deployment === deployment
+        ? { id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose }
+        : undefined;
+    },
   );
   const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
 
@@ -138,23 +161,22 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   const owned = stores.items.filter((v) => ours(v.metadata)).map(toLiveVectorStore);
   let storeFilePages = 0;
   await mapLimit(owned, options.concurrency ?? 32, async (store) => {
-    const r = await readAll(
+    const r = await readAllAs(
       client.vectorStores.files.list(store.id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
+      toLiveVectorStoreFile,
     );
-    store.files = r.items.map(toLiveVectorStoreFile);
+    store.files = r.items;
     storeFilePages += r.pages;
   });
   const assistants = await unwrap(assistantsSettled);
   const files = await unwrap(filesSettled);
 
-  const liveFiles: LiveFile[] = files.items
-    .filter((f) => parseUploadName(f.filename)?.deployment === deployment)
-    .map((f) => ({ id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose }));
+  const liveFiles = files.items.filter((f): f is LiveFile => f !== undefined);
 
   const minimumPages =
     (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1) +
     pagesFor(stores.items.length, PAGE.list) +
-    pagesFor(files.items.length, PAGE.files) +
+    pagesFor(fileCount, PAGE.files) +
     owned.reduce((n, s) => n + pagesFor(s.files?.length ?? 0, PAGE.list), 0);
   const requests = assistants.pages + stores.pages + files.pages + storeFilePages;
 

@@ -23,6 +23,15 @@ import { loadOptions } from './options.js';
 export { VERSION } from '../package-root.js';
 import { VERSION } from '../package-root.js';
 
+/**
+ * Loading and hashing a big tree leaves much garbage, and V8 grows the heap rather than collect
+ * it: a collection between the phases keeps the peak memory of a 100,000-file plan near what is
+ * alive. Only when the process runs with --expose-gc (no-op otherwise).
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** With ASSISTANTS_DEPLOY_TIMINGS set, each stage's time goes to stderr (benchmarks read it). */
 const TIMINGS = Boolean(process.env.ASSISTANTS_DEPLOY_TIMINGS);
 if (TIMINGS) process.stderr.write(`timing: start ${performance.now().toFixed(0)} ms\n`);
@@ -44,6 +53,7 @@ export async function loadDesired(opts: CommandOptions, io: Io): Promise<Desired
   started = performance.now();
   const stats = await hashDesired(desired, { cacheRoot: process.cwd() });
   timed(io, 'hash', started, ` (${stats.hashed} hashed, ${stats.cached} from the cache, ${stats.bytesHashed} bytes)`);
+  collectGarbage();
   return desired;
 }
 

@@ -162,7 +162,9 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   for (const f of live.files) {
     const n = parseUploadName(f.filename);
     if (!n) continue;
-    liveBySha16.set(n.sha16, [...(liveBySha16.get(n.sha16) ?? []), f]);
+    const same = liveBySha16.get(n.sha16);
+    if (same) same.push(f);
+    else liveBySha16.set(n.sha16, [f]);
   }
   const attachedIds = new Set<string>();
   for (const v of live.vectorStores) for (const f of v.files ?? []) attachedIds.add(f.id);
@@ -172,12 +174,12 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     return candidates.find((c) => attachedIds.has(c.id)) ?? candidates[0];
   };
   const uploads = new Map<string, Upload>();
-  const existing_files: Record<string, string> = {};
+  const existing_files = new Map<string, string>();
   const fileRef = (f: LocalFile): string | Ref => {
     const sha = f.sha256!;
     const found = existingFor(f);
     if (found) {
-      existing_files[sha] = found.id;
+      existing_files.set(sha, found.id);
       return found.id;
     }
     if (!uploads.has(sha)) uploads.set(sha, { sha256: sha, path: f.path, size: f.size, filename: uploadName(desired.deployment, sha, f.path) });
@@ -316,13 +318,20 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     resource_changes,
     uploads: [...uploads.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     file_deletions,
-    existing_files: Object.fromEntries(Object.entries(existing_files).sort()),
+    existing_files: referencedExisting(resource_changes, existing_files),
     not_deployable,
     conflicts: [],
     warnings,
     summary,
     read: live.stats,
   };
+}
+
+/** The existing content the plan's attaches refer to (sha256 -> file id), in order. */
+function referencedExisting(changes: ResourceChange[], existing: Map<string, string>): Record<string, string> {
+  const used = new Set<string>();
+  for (const c of changes) for (const a of c.files?.attach ?? []) if (existing.has(a.sha256)) used.add(a.sha256);
+  return Object.fromEntries([...used].sort().map((sha) => [sha, existing.get(sha)!]));
 }
 
 function storeChange(

@@ -5,7 +5,7 @@
 import type { LiveVectorStoreFile } from '../account/live.js';
 import type { DesiredVectorStore, LocalFile } from '../manifest/desired.js';
 import { ATTR_PATH, ATTR_SHA256 } from '../ownership.js';
-import { chunkKey, sameFlat } from './canonical.js';
+import { chunkKey } from './canonical.js';
 import { normalizeChunking } from './normalize.js';
 import type { FileAttach, FileDetach, FileReattribute, VectorStoreFiles } from './types.js';
 
@@ -13,7 +13,8 @@ type Attributes = Record<string, string | number | boolean>;
 
 export interface WantedFile {
   file: LocalFile & { sha256: string };
-  attributes: Attributes;
+  /** The store's attributes; the file's own (path, hash) are added by attributesOf(). */
+  storeAttributes: Attributes;
   chunking: unknown;
   /** chunkKey(chunking), computed once. */
   chunkKey: string;
@@ -36,12 +37,26 @@ export function wantedFiles(store: DesiredVectorStore): { wanted: WantedFile[]; 
     byContent.set(f.sha256, f.path);
     wanted.push({
       file: f as LocalFile & { sha256: string },
-      attributes: { ...store.attributes, [ATTR_PATH]: f.path, [ATTR_SHA256]: f.sha256 },
+      storeAttributes: store.attributes,
       chunking,
       chunkKey: chunkingKey,
     });
   }
   return { wanted, duplicates };
+}
+
+/** Every attribute a file should carry (built only for the files that change). */
+export function attributesOf(w: WantedFile): Attributes {
+  return { ...w.storeAttributes, [ATTR_PATH]: w.file.path, [ATTR_SHA256]: w.file.sha256 };
+}
+
+/** Whether live attributes are exactly the ones the file should carry, without building them. */
+function attributesMatch(live: LiveVectorStoreFile['attributes'], w: WantedFile): boolean {
+  if (!live || live[ATTR_PATH] !== w.file.path || live[ATTR_SHA256] !== w.file.sha256) return false;
+  const keys = Object.keys(w.storeAttributes);
+  if (Object.keys(live).length !== keys.length + 2) return false;
+  for (const k of keys) if (live[k] !== w.storeAttributes[k]) return false;
+  return true;
 }
 
 const managedPath = (f: LiveVectorStoreFile) => {
@@ -78,7 +93,7 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
     path: w.file.path,
     sha256: w.file.sha256,
     size: w.file.size,
-    attributes: w.attributes,
+    attributes: attributesOf(w),
     chunking_strategy: w.chunking,
     reason,
   });
@@ -96,8 +111,8 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
       } else if (chunkKey(normalizeChunking(l.chunking_strategy)) !== w.chunkKey) {
         detach.push({ file_id: l.id, path: w.file.path, reason: 'chunking_changed' });
         attach.push(toAttach(w, 'chunking_changed'));
-      } else if (!sameFlat(l.attributes, w.attributes)) {
-        update_attributes.push({ file_id: l.id, path: w.file.path, from_path: null, attributes: w.attributes, reason: 'attributes_changed' });
+      } else if (!attributesMatch(l.attributes, w)) {
+        update_attributes.push({ file_id: l.id, path: w.file.path, from_path: null, attributes: attributesOf(w), reason: 'attributes_changed' });
       } else {
         unchanged++;
       }
@@ -110,7 +125,7 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
         file_id: renamed.id,
         path: w.file.path,
         from_path: managedPath(renamed) ?? null,
-        attributes: w.attributes,
+        attributes: attributesOf(w),
         reason: 'renamed',
       });
       continue;

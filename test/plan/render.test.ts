@@ -357,7 +357,8 @@ describe('JSON plan (diff of hand-made states)', () => {
       ],
       uploads: [{ sha256: sha('2'), path: 'docs/b.md', size: 7, filename: `ad~shop~${'2'.repeat(16)}~b.md` }],
       file_deletions: [],
-      existing_files: { [sha('1')]: 'file-a' },
+      // only content the plan's attaches refer to: a.md stays as it is, b.md is uploaded
+      existing_files: {},
       not_deployable: [],
       conflicts: [],
       warnings: [],
