@@ -1,17 +1,29 @@
 /**
- * A hashing worker: receives batches of file paths, answers [path, sha256 | error] pairs.
- * hash.ts runs one per core for trees of many files.
+ * A hashing worker: takes files from the shared list by bumping the shared counter (so no thread
+ * waits for another to hand out work), hashes each, and answers once with every
+ * [index, sha256 | '', error | null] it made. hash.ts runs one per core for trees of many files.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { sha256OfFileSync } from './hash-file.js';
 
-parentPort?.on('message', (paths: string[]) => {
-  const out = paths.map((p): [string, string, string | null] => {
-    try {
-      return [p, sha256OfFileSync(p), null];
-    } catch (error) {
-      return [p, '', (error as Error).message];
-    }
-  });
-  parentPort!.postMessage(out);
-});
+export interface HashWorkerData {
+  files: string[];
+  /** Int32 [0]: the index of the next file to take. */
+  next: SharedArrayBuffer;
+}
+
+const { files, next } = workerData as HashWorkerData;
+const counter = new Int32Array(next);
+const out: [number, string, string | null][] = [];
+for (;;) {
+  const i = Atomics.add(counter, 0, 1);
+  if (i >= files.length) break;
+  try {
+    out.push([i, sha256OfFileSync(files[i]!), null]);
+  } catch (error) {
+    out.push([i, '', (error as Error).message]);
+    Atomics.store(counter, 0, files.length); // the run fails on its first error: stop the others
+    break;
+  }
+}
+parentPort!.postMessage(out);

@@ -106,30 +106,28 @@ export interface HashOptions {
 const WORKER_THRESHOLD = 64;
 const WORKER_FILE = fileURLToPath(new URL('./hash-worker.js', import.meta.url));
 
-/** Hashes files on `threads` worker threads, in batches; every result or the first error. */
+/**
+ * Hashes files on `threads` worker threads that share one list and one counter (each takes the
+ * next file when it is free); every result, or the first error.
+ */
 async function hashInWorkers(files: string[], threads: number): Promise<Map<string, string>> {
+  const next = new SharedArrayBuffer(4);
+  const workers = Array.from({ length: Math.min(threads, files.length) }, () => new Worker(WORKER_FILE, { workerData: { files, next } }));
   const results = new Map<string, string>();
-  const batch = Math.max(8, Math.min(256, Math.ceil(files.length / (threads * 8))));
-  let next = 0;
-  const workers = Array.from({ length: Math.min(threads, Math.ceil(files.length / batch)) }, () => new Worker(WORKER_FILE));
   try {
     await Promise.all(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            const send = () => {
-              if (next >= files.length) return resolve();
-              worker.postMessage(files.slice(next, (next += batch)));
-            };
-            worker.on('message', (pairs: [string, string, string | null][]) => {
-              for (const [file, sha, error] of pairs) {
-                if (error) return reject(new Error(`cannot read ${file}: ${error}`));
-                results.set(file, sha);
+            worker.once('message', (triples: [number, string, string | null][]) => {
+              for (const [i, sha, error] of triples) {
+                if (error) return reject(new Error(`cannot read ${files[i]}: ${error}`));
+                results.set(files[i]!, sha);
               }
-              send();
+              resolve();
             });
-            worker.on('error', reject);
-            send();
+            worker.once('error', reject);
+            worker.once('exit', (code) => reject(new Error(`a hashing thread stopped (exit code ${code})`)));
           }),
       ),
     );
