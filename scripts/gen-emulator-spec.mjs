@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Generates src/emulator/spec/schemas.generated.ts from the official OpenAPI description
-// (../shared/openai-api/openapi.assistants.yaml, or $OPENAI_API_SPEC). The emulator validates request
+// (the one scripts/spec-overlay.mjs finds, or $OPENAI_API_SPEC). The emulator validates request
 // bodies with these schemas at run time, so it ships without the YAML file.
 //
 // Transformations (each keeps the meaning of the description):
@@ -14,9 +14,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { specPath as findSpec } from './spec-overlay.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const specPath = process.env.OPENAI_API_SPEC ?? path.resolve(root, '../shared/openai-api/openapi.assistants.yaml');
+const specPath = process.env.OPENAI_API_SPEC ?? findSpec('openapi.assistants.yaml');
 const out = path.join(root, 'src/emulator/spec/schemas.generated.ts');
 const doc = parse(readFileSync(specPath, 'utf8'));
 const schemas = doc.components.schemas;

@@ -13,7 +13,7 @@ export function specPath(name = 'openapi.assistants.yaml') {
   const candidates = [
     process.env.OPENAI_API_SPEC_DIR && path.join(process.env.OPENAI_API_SPEC_DIR, name),
     path.resolve(root, '../shared/openai-api', name),
-    path.resolve(root, 'shared/openai-api', name),
+    path.resolve(root, 'vendor/openai-api', name),
   ].filter(Boolean);
   const found = candidates.find((p) => existsSync(p));
   if (!found) throw new Error(`cannot find ${name}; looked in ${candidates.join(', ')} (set OPENAI_API_SPEC_DIR)`);

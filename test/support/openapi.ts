@@ -1,5 +1,5 @@
 /**
- * Conformance checking against ../shared/openai-api/openapi.assistants.yaml (or $OPENAI_API_SPEC_DIR),
+ * Conformance checking against openapi.assistants.yaml (../shared/openai-api, vendor/openai-api or $OPENAI_API_SPEC_DIR),
  * read with ajv (`ajv/dist/2020`, strict false) after its `nullable: true` marks are rewritten as
  * "or null" and the documented deviations (docs/API-DEVIATIONS.md) applied.
  *
