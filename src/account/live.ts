@@ -59,6 +59,15 @@ export interface LiveFile {
   purpose: string;
 }
 
+/** An assistant outside the deployment, and which of the deployment's resources it uses. */
+export interface ForeignUse {
+  assistant_id: string;
+  /** The deployment its tags name, or null when no assistants-deploy deployment manages it. */
+  deployment: string | null;
+  vector_store_ids: string[];
+  file_ids: string[];
+}
+
 /** How many list pages each read took, to compare with the minimum. */
 export interface ReadStats {
   requests: number;
@@ -78,6 +87,11 @@ export interface Live {
   files: LiveFile[];
   /** Resources tagged with other deployments, by kind: key -> deployment (for messages). */
   others: { assistants: number; vectorStores: number };
+  /**
+   * Assistants this deployment does not own that use its vector stores or uploads (read from the
+   * same assistant pages): deleting what they use would harm them, so the plan shows a conflict.
+   */
+  foreignUses?: ForeignUse[];
   /** Every vector store the account lists (any owner): their count and usage_bytes in all (for cost). */
   accountUsage?: { vectorStores: number; vectorStoreBytes: number };
   stats: ReadStats;

@@ -7,7 +7,7 @@ import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import { TAG_DEPLOYMENT } from '../ownership.js';
 import { parseUploadName } from './files-naming.js';
-import type { Json, Live, LiveAssistant, LiveFile, LiveVectorStore, LiveVectorStoreFile } from './live.js';
+import type { ForeignUse, Json, Live, LiveAssistant, LiveFile, LiveVectorStore, LiveVectorStoreFile } from './live.js';
 
 /** Reads are safe to repeat: the SDK retries them on 429, 5xx, timeouts and dropped connections. */
 export const READ = { maxRetries: 8 } as const;
@@ -172,6 +172,17 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   const files = await unwrap(filesSettled);
 
   const liveFiles = files.items.filter((f): f is LiveFile => f !== undefined);
+  const ownStoreIds = new Set(owned.map((v) => v.id));
+  const ownFileIds = new Set(liveFiles.map((f) => f.id));
+  const foreignUses: ForeignUse[] = [];
+  for (const a of assistants.items) {
+    if (ours(a.metadata)) continue;
+    const vector_store_ids = (a.tool_resources?.file_search?.vector_store_ids ?? []).filter((id) => ownStoreIds.has(id));
+    const file_ids = (a.tool_resources?.code_interpreter?.file_ids ?? []).filter((id) => ownFileIds.has(id));
+    if (vector_store_ids.length + file_ids.length === 0) continue;
+    const owner = (a.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT];
+    foreignUses.push({ assistant_id: a.id, deployment: typeof owner === 'string' ? owner : null, vector_store_ids, file_ids });
+  }
 
   const minimumPages =
     (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1) +
@@ -189,6 +200,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
       assistants: assistants.items.filter((a) => tagged(a.metadata) && !ours(a.metadata)).length,
       vectorStores: stores.items.filter((v) => tagged(v.metadata) && !ours(v.metadata)).length,
     },
+    foreignUses,
     accountUsage: { vectorStores: stores.items.length, vectorStoreBytes: stores.items.reduce((n, v) => n + (v.usage_bytes ?? 0), 0) },
     stats: {
       requests,

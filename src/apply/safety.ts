@@ -1,7 +1,7 @@
 /**
  * The safety gate: checked over the whole plan before the first write (octoDNS-style). Refuses
  * deleting or replacing protected resources, deleting more than a share of the deployment, and
- * taking over resources another deployment owns.
+ * deleting what assistants outside the deployment use.
  */
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
@@ -23,7 +23,8 @@ export interface SafetyOptions {
   /** Largest share of them one apply may delete (default 0.25). */
   threshold?: number;
   allowMassDelete?: boolean;
-  allowTakeover?: boolean;
+  /** Apply even when the plan deletes what assistants outside the deployment use. */
+  allowConflicts?: boolean;
 }
 
 export function checkSafety(plan: Plan, options: SafetyOptions): void {
@@ -36,11 +37,11 @@ export function checkSafety(plan: Plan, options: SafetyOptions): void {
       list,
     );
   }
-  if (plan.conflicts.length > 0 && !options.allowTakeover) {
-    const list = plan.conflicts.map((c) => `${c.address} (${c.id}, owned by deployment "${c.owner}")`);
+  if (plan.conflicts.length > 0 && !options.allowConflicts) {
+    const list = plan.conflicts.map((c) => `${c.address} (${c.id}, used by ${c.used_by}${c.used_by_deployment === null ? '' : ` of deployment "${c.used_by_deployment}"`})`);
     throw new PlanRefused(
-      `refusing to apply: ${list.length} resource(s) belong to another deployment: ${list.join(', ')}`,
-      'pass --allow-takeover to move them to this deployment, if that is really intended',
+      `refusing to apply: the plan deletes or replaces what assistants outside this deployment use: ${list.join(', ')}`,
+      'detach them from those assistants first; or, if breaking them is intended, rerun with --allow-conflicts',
       list,
     );
   }

@@ -77,7 +77,7 @@ export function buildProgram(): Command {
     .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')
     .option('--concurrency <n>', 'requests in flight at once', '32')
     .option('--allow-mass-delete', 'allow deleting more than 25% of the deployment\'s resources')
-    .option('--allow-takeover', 'allow taking over resources another deployment owns')
+    .option('--allow-conflicts', 'allow deleting or replacing what assistants outside this deployment use')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
     .option('--prices <file>', 'price table (JSON) for the storage cost shown with the plan (default: the built-in prices/openai.json)')
     .action(lazy('apply'));
@@ -100,6 +100,7 @@ export function buildProgram(): Command {
     .addOption(manifestOption())
     .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')
     .option('--concurrency <n>', 'requests in flight at once', '32')
+    .option('--allow-conflicts', 'delete even what assistants outside this deployment use')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
     .action(lazy('destroy'));
 

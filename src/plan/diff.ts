@@ -4,7 +4,7 @@
  * and each difference labelled by its cause using the fingerprint the last apply recorded.
  */
 import { parseUploadName, uploadName } from '../account/files-naming.js';
-import type { Live, LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
+import type { ForeignUse, Live, LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
 import type { Desired, DesiredAssistant, DesiredVectorStore, LocalFile } from '../manifest/desired.js';
 import { TAG_RESOURCE } from '../ownership.js';
 import { createHash } from 'node:crypto';
@@ -27,6 +27,7 @@ import { PLAN_FORMAT_VERSION } from './types.js';
 import type {
   AssistantBody,
   Cause,
+  Conflict,
   FieldChange,
   FileDeletion,
   Plan,
@@ -149,6 +150,8 @@ export function liveFingerprint(live: Live): string {
   }
   for (const a of byId(live.assistants)) put({ id: a.id, spec: liveAssistantSpec(a), tag: a.metadata[TAG_RESOURCE] ?? null });
   for (const f of byId(live.files)) hash.update(`${f.id}\t${f.filename}\n`);
+  // who outside the deployment uses its resources: a saved plan that would now harm one is stale
+  for (const u of [...(live.foreignUses ?? [])].sort((a, b) => (a.assistant_id < b.assistant_id ? -1 : 1))) put({ foreign: u });
   return hash.digest('hex');
 }
 
@@ -320,11 +323,43 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     file_deletions,
     existing_files: referencedExisting(resource_changes, existing_files),
     not_deployable,
-    conflicts: [],
+    conflicts: conflictsOf(resource_changes, file_deletions, live),
     warnings,
     summary,
     read: live.stats,
   };
+}
+
+/** The plan's deletions and replacements of what assistants outside the deployment use. */
+function conflictsOf(changes: ResourceChange[], fileDeletions: FileDeletion[], live: Live): Conflict[] {
+  const uses = live.foreignUses ?? [];
+  if (uses.length === 0) return [];
+  const out: Conflict[] = [];
+  const owner = (u: ForeignUse) => (u.deployment === null ? 'an assistant no deployment manages' : `an assistant of deployment "${u.deployment}"`);
+  for (const c of changes) {
+    if (c.type !== 'vector_store' || c.id === null || !c.actions.includes('delete')) continue;
+    const replace = c.actions.includes('create');
+    for (const u of uses) {
+      if (!u.vector_store_ids.includes(c.id)) continue;
+      out.push({
+        address: c.address,
+        id: c.id,
+        used_by: u.assistant_id,
+        used_by_deployment: u.deployment,
+        message: replace
+          ? `the plan replaces it, and ${owner(u)} would be left searching the deleted store`
+          : `the plan deletes it, and ${owner(u)} searches it`,
+      });
+    }
+  }
+  for (const d of fileDeletions) {
+    for (const u of uses) {
+      if (!u.file_ids.includes(d.file_id)) continue;
+      out.push({ address: `file ${d.filename}`, id: d.file_id, used_by: u.assistant_id, used_by_deployment: u.deployment, message: `the plan deletes it, and ${owner(u)} uses it with code_interpreter` });
+    }
+  }
+  const order = (c: Conflict) => `${c.address}\t${c.used_by}`;
+  return out.sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
 }
 
 /** The existing content the plan's attaches refer to (sha256 -> file id), in order. */

@@ -51,6 +51,10 @@ export function renderMarkdown(plan: Plan): string {
     out.push('', '**Not deployable on this target** (Assistants API not served):', '');
     for (const n of plan.not_deployable) out.push(`- \`${n.address}\`: ${n.reason}`);
   }
+  if (plan.conflicts.length > 0) {
+    out.push('', '**Conflicts**: apply refuses these without `--allow-conflicts`:', '');
+    for (const c of plan.conflicts) out.push(`- \`${c.address}\` (\`${c.id}\`) is used by \`${c.used_by}\`: ${c.message}`);
+  }
   if (plan.cost) out.push('', ...renderCostMarkdown(plan.cost));
   if (plan.warnings.length > 0) {
     out.push('', '<details><summary>Warnings</summary>', '');

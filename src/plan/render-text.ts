@@ -187,7 +187,10 @@ export function renderText(plan: Plan, options: TextOptions): string {
     for (const n of plan.not_deployable) out.push(`  ! ${n.address}: ${n.reason}`);
   }
   for (const w of plan.warnings) out.push(`Warning: ${w}`);
-  for (const c of plan.conflicts) out.push(paint('red', `Conflict: ${c.address} (${c.id}) is owned by deployment "${c.owner}": ${c.message}`));
+  if (plan.conflicts.length > 0) {
+    out.push('', paint('red', 'Conflicts (apply refuses them without --allow-conflicts):'));
+    for (const c of plan.conflicts) out.push(paint('red', `  ! ${c.address} (${c.id}) is used by ${c.used_by}: ${c.message}`));
+  }
   if (plan.cost) out.push('', ...renderCostText(plan.cost));
   out.push('');
   const files = filesLine(plan);

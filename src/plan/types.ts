@@ -146,10 +146,19 @@ export interface NotDeployable {
   reason: string;
 }
 
+/**
+ * A deletion or replacement that would harm a resource outside the deployment: an assistant of
+ * another deployment (or one no deployment manages) uses the vector store or upload. Apply refuses
+ * the plan unless told otherwise (--allow-conflicts).
+ */
 export interface Conflict {
+  /** The deployment's resource the plan deletes or replaces. */
   address: string;
   id: string;
-  owner: string;
+  /** The assistant outside the deployment that uses it. */
+  used_by: string;
+  /** That assistant's deployment, or null when no assistants-deploy deployment manages it. */
+  used_by_deployment: string | null;
   message: string;
 }
 

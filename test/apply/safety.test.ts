@@ -45,6 +45,99 @@ describe('ownership', () => {
   });
 });
 
+describe('conflicts: what assistants outside the deployment use', () => {
+  const storeManifest = (stores: string[]) =>
+    `version: 1\ndeployment: kb\nvector_stores:\n${stores.map((k) => `  ${k}: { name: ${k} docs, files: ["${k}.md"] }\n`).join('')}`;
+
+  it('a plan that deletes a store another deployment\'s assistant searches shows the conflict; apply and destroy refuse it until --allow-conflicts', async () => {
+    const dir = tempProject({ 'assistants.yaml': storeManifest(['docs', 'faq', 'news', 'misc']), 'docs.md': '# docs\n', 'faq.md': '# faq\n', 'news.md': '# news\n', 'misc.md': '# misc\n' });
+    expect((await account.cli(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    const c = account.client;
+    const stores = (await c.vectorStores.list({ limit: 100 })).data;
+    const docs = stores.find((v) => v.name === 'docs docs')!;
+    const faq = stores.find((v) => v.name === 'faq docs')!;
+    // someone else's assistant (another deployment) searches "docs"; a hand-made one searches "faq"
+    const theirs = await c.beta.assistants.create({
+      model: 'gpt-4o',
+      tools: [{ type: 'file_search' }],
+      tool_resources: { file_search: { vector_store_ids: [docs.id] } },
+      metadata: { [TAG_DEPLOYMENT]: 'support', [TAG_RESOURCE]: 'bot;v1;' },
+    });
+    const handMade = await c.beta.assistants.create({ model: 'gpt-4o', tools: [{ type: 'file_search' }], tool_resources: { file_search: { vector_store_ids: [faq.id] } } });
+
+    // dropping "news" harms nobody: no conflict
+    writeFileSync(path.join(dir, 'assistants.yaml'), storeManifest(['docs', 'faq', 'misc']));
+    const harmless = await account.cli(['plan', '--format', 'json'], { cwd: dir });
+    expect(JSON.parse(harmless.stdout).conflicts).toEqual([]);
+
+    writeFileSync(path.join(dir, 'assistants.yaml'), storeManifest(['misc']));
+    const plan = await account.cli(['plan', '--format', 'json'], { cwd: dir });
+    expect(plan.code).toBe(0);
+    const conflicts = (JSON.parse(plan.stdout) as { conflicts: { address: string; id: string; used_by: string; used_by_deployment: string | null }[] }).conflicts;
+    expect(conflicts.map(({ address, id, used_by, used_by_deployment }) => ({ address, id, used_by, used_by_deployment }))).toEqual([
+      { address: 'vector_store.docs', id: docs.id, used_by: theirs.id, used_by_deployment: 'support' },
+      { address: 'vector_store.faq', id: faq.id, used_by: handMade.id, used_by_deployment: null },
+    ]);
+    const text = await account.cli(['plan', '--no-color'], { cwd: dir });
+    expect(text.stdout).toContain('Conflicts (apply refuses them without --allow-conflicts):');
+    expect(text.stdout).toContain(`  ! vector_store.docs (${docs.id}) is used by ${theirs.id}: the plan deletes it, and an assistant of deployment "support" searches it`);
+    expect(text.stdout).toContain(`  ! vector_store.faq (${faq.id}) is used by ${handMade.id}: the plan deletes it, and an assistant no deployment manages searches it`);
+    const markdown = await account.cli(['plan', '--format', 'markdown'], { cwd: dir });
+    expect(markdown.stdout).toContain(`- \`vector_store.docs\` (\`${docs.id}\`) is used by \`${theirs.id}\`: the plan deletes it`);
+
+    const from = account.emu.log.length;
+    const refused = await account.cli(['apply', '--auto-approve', '--allow-mass-delete'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`error: refusing to apply: the plan deletes or replaces what assistants outside this deployment use: vector_store.docs (${docs.id}, used by ${theirs.id} of deployment "support"), vector_store.faq (${faq.id}, used by ${handMade.id})`);
+    expect(refused.stderr).toContain('hint: detach them from those assistants first; or, if breaking them is intended, rerun with --allow-conflicts');
+    expect(refused.stderr).not.toMatch(/\n\s+at /);
+    const destroyRefused = await account.cli(['destroy', '--auto-approve'], { cwd: dir });
+    expect(destroyRefused.code).toBe(1);
+    expect(destroyRefused.stderr).toContain('error: refusing to apply: the plan deletes or replaces what assistants outside this deployment use');
+    expect(mutating(account.emu, from)).toEqual([]);
+
+    // once their assistant lets go of "docs", only "faq" remains in conflict; the flag lifts it
+    await c.beta.assistants.update(theirs.id, { tool_resources: { file_search: { vector_store_ids: [] } } });
+    const after = JSON.parse((await account.cli(['plan', '--format', 'json'], { cwd: dir })).stdout) as { conflicts: { address: string }[] };
+    expect(after.conflicts.map((x) => x.address)).toEqual(['vector_store.faq']);
+    const allowed = await account.cli(['apply', '--auto-approve', '--allow-mass-delete', '--allow-conflicts'], { cwd: dir });
+    expect(allowed.code, allowed.stderr).toBe(0);
+    expect(allowed.stdout).toContain('0 added, 0 changed, 3 destroyed');
+    await expect(c.beta.assistants.retrieve(handMade.id)).resolves.toMatchObject({ id: handMade.id });
+  });
+
+  it('deleting an upload that an outside assistant uses with code_interpreter is a conflict', async () => {
+    const manifest = (sets: string) => `version: 1\ndeployment: data\nfile_sets:\n${sets}`;
+    const dir = tempProject({ 'assistants.yaml': manifest('  sales: { files: ["sales.csv"] }\n  misc: { files: ["misc.csv"] }\n'), 'sales.csv': 'a,b\n1,2\n', 'misc.csv': 'c\n3\n' });
+    expect((await account.cli(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    const uploads = (await account.client.files.list({ purpose: 'assistants' })).data;
+    const sales = uploads.find((f) => f.filename.endsWith('sales.csv'))!;
+    const analyst = await account.client.beta.assistants.create({ model: 'gpt-4o', tools: [{ type: 'code_interpreter' }], tool_resources: { code_interpreter: { file_ids: [sales.id] } } });
+    writeFileSync(path.join(dir, 'assistants.yaml'), manifest('  misc: { files: ["misc.csv"] }\n'));
+    const plan = JSON.parse((await account.cli(['plan', '--format', 'json'], { cwd: dir })).stdout) as { conflicts: { address: string; id: string; used_by: string; message: string }[] };
+    expect(plan.conflicts).toEqual([
+      { address: `file ${sales.filename}`, id: sales.id, used_by: analyst.id, used_by_deployment: null, message: 'the plan deletes it, and an assistant no deployment manages uses it with code_interpreter' },
+    ]);
+    const refused = await account.cli(['apply', '--auto-approve'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    await expect(account.client.files.retrieve(sales.id)).resolves.toMatchObject({ id: sales.id });
+  });
+
+  it('a saved plan goes stale when an outside assistant starts using what it deletes', async () => {
+    const dir = tempProject({ 'assistants.yaml': storeManifest(['docs', 'faq']), 'docs.md': '# docs\n', 'faq.md': '# faq\n' });
+    expect((await account.cli(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    writeFileSync(path.join(dir, 'assistants.yaml'), storeManifest(['faq']));
+    expect((await account.cli(['plan', '--out', 'plan.json'], { cwd: dir })).code).toBe(0);
+    const docs = (await account.client.vectorStores.list({ limit: 100 })).data.find((v) => v.name === 'docs docs')!;
+    await account.client.beta.assistants.create({ model: 'gpt-4o', tools: [{ type: 'file_search' }], tool_resources: { file_search: { vector_store_ids: [docs.id] } } });
+    const from = account.emu.log.length;
+    const stale = await account.cli(['apply', 'plan.json', '--auto-approve'], { cwd: dir });
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('is stale');
+    expect(mutating(account.emu, from)).toEqual([]);
+  });
+});
+
 describe('refusals', () => {
   const manifest = (bots: string[], extra = '') =>
     `version: 1\ndeployment: fleet\nassistants:\n${bots.map((b) => `  ${b}: { model: gpt-4o }\n`).join('')}${extra}`;

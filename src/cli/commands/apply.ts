@@ -131,7 +131,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
       await lease.sweep(target, desired.deployment);
       return 0;
     }
-    checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
+    checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
     return await lease.hold(target, desired.deployment, async () => {
       // another apply may have changed the account before this one got the lease: plan again
@@ -141,7 +141,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
         plan = makePlan(desired, now, target, { prices: opts.prices });
         if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
         if (!hasChanges(plan)) return 0;
-        checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
+        checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
         if (!(await approve(io, opts, 'The plan changed. Do you want to perform these actions?', 'apply'))) return 1;
       }
       return report(io, await execute(plan, target, desired.root, opts, io));
@@ -173,7 +173,7 @@ async function applySaved(file: string, opts: CommandOptions, io: Io): Promise<n
     if (liveFingerprint(live) !== plan.live_fingerprint) throw stale();
     if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
     if (!hasChanges(plan)) return 0;
-    checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowTakeover: opts.allowTakeover === true });
+    checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
     return await lease.hold(target, plan.deployment, async () => {
       if (liveFingerprint(await readAccount(target, plan.deployment)) !== plan.live_fingerprint) throw stale();

@@ -40,7 +40,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
       return 0;
     }
     // destroying is deleting everything: the mass-delete threshold does not apply, protect does
-    checkSafety(plan, { owned: live.assistants.length + live.vectorStores.length, allowMassDelete: true, allowTakeover: false });
+    checkSafety(plan, { owned: live.assistants.length + live.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
     const question = `Do you really want to destroy everything deployment "${manifest.deployment}" owns?\n  There is no undo.`;
     if (!(await approve(io, opts, question, 'destroy'))) return 1;
     return await lease.hold(target, manifest.deployment, async () => {
@@ -51,7 +51,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
         plan = planFor(now);
         io.out(renderText(plan, { color: io.color }));
         if (!hasChanges(plan)) return 0;
-        checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowTakeover: false });
+        checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
       }
       return report(io, await execute(plan, target, manifest.root, opts, io), 'Destroy');
     });
