@@ -32,7 +32,8 @@ export function renderMarkdown(plan: Plan): string {
   out.push(`### assistants-deploy plan for \`${plan.deployment}\`${env}`, '');
   const files = filesLine(plan);
   const changed = plan.resource_changes.length > 0 || plan.uploads.length > 0 || plan.file_deletions.length > 0;
-  out.push(changed ? `**${summaryLine(plan)}**${files ? ` ${files}` : ''}` : '**No changes.** The account matches the manifest.');
+  const except = plan.not_deployable.length > 0 ? ', apart from what this target cannot hold (below)' : '';
+  out.push(changed ? `**${summaryLine(plan)}**${files ? ` ${files}` : ''}` : `**No changes.** The account matches the manifest${except}.`);
   out.push('', `Target: ${target}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}.`);
   if (plan.cost) out.push('', costSummaryLine(plan.cost));
   if (plan.summary.drifted > 0) out.push('', `⚠️ ${plan.summary.drifted} resource(s) changed outside the manifest (drift); apply reverts them.`);

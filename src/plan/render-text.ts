@@ -70,7 +70,7 @@ export function value(v: unknown): string {
   if (typeof v === 'object' && !Array.isArray(v) && typeof (v as { $ref?: unknown }).$ref === 'string') {
     return `(known after apply: ${(v as { $ref: string }).$ref})`;
   }
-  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'string') return /^\(known after apply: [^)]*\)$/.test(v) ? v : JSON.stringify(v);
   if (typeof v === 'object') {
     if (Array.isArray(v)) return `[${v.map(value).join(', ')}]`;
     const entries = Object.entries(v as Record<string, unknown>);
@@ -158,7 +158,8 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const symbols = new Set(changes.map(symbolFor));
   const hasFileOnly = plan.uploads.length > 0 || plan.file_deletions.length > 0;
   if (changes.length === 0 && !hasFileOnly) {
-    out.push('', paint('green', 'No changes.') + ' The account matches the manifest.');
+    const except = plan.not_deployable.length > 0 ? ', apart from what this target cannot hold (below)' : '';
+    out.push('', paint('green', 'No changes.') + ` The account matches the manifest${except}.`);
   } else {
     out.push('', 'Resource actions are indicated with the following symbols:');
     const legend: [string, string][] = [
@@ -186,7 +187,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     out.push('', 'Not deployable on this target (Assistants API not served):');
     for (const n of plan.not_deployable) out.push(`  ! ${n.address}: ${n.reason}`);
   }
-  for (const w of plan.warnings) out.push(`Warning: ${w}`);
+  if (plan.warnings.length > 0) out.push('', ...plan.warnings.map((w) => `Warning: ${w}`));
   if (plan.conflicts.length > 0) {
     out.push('', paint('red', 'Conflicts (apply refuses them without --allow-conflicts):'));
     for (const c of plan.conflicts) out.push(paint('red', `  ! ${c.address} (${c.id}) is used by ${c.used_by}: ${c.message}`));

@@ -1,20 +1,25 @@
 /**
- * Golden tests for the three renderings of a plan. The plan below is built by hand (not by
- * diff), and the expected text and markdown are written by hand from what a reviewer should see.
- * The JSON golden is a diff() of hand-made Desired and Live states against a hand-written Plan.
+ * Golden tests for the three renderings of a plan. The plans below are built by hand (not by
+ * diff), and the expected text and markdown are written by hand, in full, from what a reviewer
+ * should see. The JSON goldens are diff()s of hand-made Desired and Live states against
+ * hand-written Plans.
  */
 import { describe, expect, it } from 'vitest';
-import type { Live } from '../../src/account/live.js';
+import type { Live, LiveAssistant, LiveVectorStore } from '../../src/account/live.js';
 import type { Desired } from '../../src/manifest/desired.js';
 import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
 import { diff } from '../../src/plan/diff.js';
+import { ASSISTANT_FIELDS, liveAssistantSpec, liveVectorStoreSpec, VECTOR_STORE_FIELDS } from '../../src/plan/normalize.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText } from '../../src/plan/render-text.js';
+import { renderText, value } from '../../src/plan/render-text.js';
 import { planValidator } from '../../src/plan/saved.js';
+import { encodeResourceTag, fieldHashes } from '../../src/plan/tags.js';
 import type { Plan } from '../../src/plan/types.js';
 
 const SHA_B = 'b'.repeat(64);
 const SHA_C = 'c'.repeat(64);
+const SHA_E = 'e'.repeat(64);
+const NO_CHANGES = { add: 0, change: 0, destroy: 0, drifted: 0, files: { upload: 0, attach: 0, detach: 0, update_attributes: 0, delete: 0 } };
 
 const PLAN: Plan = {
   format_version: '1.0',
@@ -53,6 +58,27 @@ const PLAN: Plan = {
       },
     },
     {
+      // a description cannot be changed in place: a new store is created first, then the old one destroyed
+      address: 'vector_store.kb',
+      type: 'vector_store',
+      key: 'kb',
+      id: 'vs_2',
+      actions: ['create', 'delete'],
+      action_reason: 'replace_because_cannot_update',
+      drift: false,
+      protect: false,
+      field_changes: [{ field: 'description', path: 'description', before: 'Product notes', after: 'Product notes, 2026 edition', cause: 'manifest', forces_replacement: true }],
+      body: { name: 'KB', description: 'Product notes, 2026 edition', expires_after: null, metadata: {} },
+      files: {
+        attach: [{ path: 'kb/intro.md', sha256: SHA_E, size: 300, attributes: {}, chunking_strategy: {}, reason: 'new' }],
+        detach: [],
+        update_attributes: [],
+        unchanged: 0,
+        total_after: 1,
+        duplicates: [],
+      },
+    },
+    {
       address: 'assistant.support',
       type: 'assistant',
       key: 'support',
@@ -74,6 +100,31 @@ const PLAN: Plan = {
         tool_resources: {},
         metadata: {},
         temperature: 0.2,
+        top_p: 1,
+        response_format: 'auto',
+        reasoning_effort: null,
+      },
+    },
+    {
+      // a JSON-schema change inside a function tool, shown by path
+      address: 'assistant.orders',
+      type: 'assistant',
+      key: 'orders',
+      id: 'asst_2',
+      actions: ['update'],
+      action_reason: 'update_because_manifest_changed',
+      drift: false,
+      protect: false,
+      field_changes: [{ field: 'tools', path: 'tools[lookup_order].function.parameters.properties.id.type', before: 'integer', after: 'string', cause: 'manifest' }],
+      body: {
+        name: 'Orders',
+        description: null,
+        model: 'gpt-4o',
+        instructions: 'Look orders up.',
+        tools: [{ type: 'function', function: { name: 'lookup_order', parameters: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }, strict: true } }],
+        tool_resources: {},
+        metadata: {},
+        temperature: 1,
         top_p: 1,
         response_format: 'auto',
         reasoning_effort: null,
@@ -121,11 +172,13 @@ const PLAN: Plan = {
     { sha256: SHA_C, path: 'docs/faq.md', size: 2048, filename: `ad~shop~${'c'.repeat(16)}~faq.md` },
   ],
   file_deletions: [{ file_id: 'file-gone', filename: `ad~shop~${'d'.repeat(16)}~gone.md`, reason: 'unreferenced' }],
-  existing_files: {},
+  // kb/intro.md is already uploaded: the new store attaches it without an upload
+  existing_files: { [SHA_E]: 'file-kb' },
   not_deployable: [],
   conflicts: [],
   warnings: [],
-  summary: { add: 1, change: 2, destroy: 1, drifted: 1, files: { upload: 2, attach: 2, detach: 2, update_attributes: 1, delete: 1 } },
+  // the replace counts once in add and once in destroy
+  summary: { add: 2, change: 3, destroy: 2, drifted: 1, files: { upload: 2, attach: 3, detach: 2, update_attributes: 1, delete: 1 } },
   read: { requests: 5, pages: { assistants: 1, vector_stores: 1, files: 1, vector_store_files: 2 }, minimumPages: 5 },
 };
 
@@ -135,6 +188,7 @@ Read the account with 5 list requests.
 Resource actions are indicated with the following symbols:
   + create
   ~ update in place
++/- create replacement and then destroy
   - destroy
 
 assistants-deploy will perform the following actions:
@@ -149,6 +203,14 @@ assistants-deploy will perform the following actions:
         + docs/new.md (new)
     }
 
+  # vector_store.kb must be replaced (description cannot be changed in place)
++/- vector_store "kb" {
+        id = "vs_2"
+      ~ description = "Product notes" -> "Product notes, 2026 edition"  # forces replacement
+      files: 1 to add, 0 unchanged
+        + kb/intro.md (new)
+    }
+
   # assistant.support will be updated in place (changed outside the manifest (drift); apply puts back what the manifest says)
   ~ assistant "support" {
         id = "asst_1"
@@ -159,6 +221,12 @@ assistants-deploy will perform the following actions:
           +Be precise.
         EOT
       ~ temperature = 1 -> 0.2  # drift: changed outside the manifest
+    }
+
+  # assistant.orders will be updated in place (the manifest changed)
+  ~ assistant "orders" {
+        id = "asst_2"
+      ~ tools[lookup_order].function.parameters.properties.id.type = "integer" -> "string"
     }
 
   # assistant.triage will be created (not in the account yet)
@@ -181,7 +249,7 @@ assistants-deploy will perform the following actions:
     + upload docs/faq.md (2.0 KB)
     - delete ad~shop~dddddddddddddddd~gone.md (file-gone, no longer used)
 
-Plan: 1 to add, 2 to change, 1 to destroy. Files: 2 to upload, 2 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
+Plan: 2 to add, 3 to change, 2 to destroy. Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
 1 of these changed outside the manifest (drift).
 `;
 
@@ -197,7 +265,7 @@ describe('text rendering', () => {
   });
 
   it('an empty plan says so, with a zero summary', () => {
-    const empty: Plan = { ...PLAN, resource_changes: [], uploads: [], file_deletions: [], summary: { add: 0, change: 0, destroy: 0, drifted: 0, files: { upload: 0, attach: 0, detach: 0, update_attributes: 0, delete: 0 } } };
+    const empty: Plan = { ...PLAN, resource_changes: [], uploads: [], file_deletions: [], existing_files: {}, summary: NO_CHANGES };
     expect(renderText(empty, { color: false })).toBe(
       'Target: https://api.openai.com/v1; deployment "shop", environment "prod".\nRead the account with 5 list requests.\n\nNo changes. The account matches the manifest.\n\nPlan: 0 to add, 0 to change, 0 to destroy.\n',
     );
@@ -221,9 +289,14 @@ describe('text rendering', () => {
   });
 });
 
-const EXPECTED_MARKDOWN_HEAD = `### assistants-deploy plan for \`shop\` (environment \`prod\`)
+/**
+ * The pull-request comment: summary and table first, then the text plan folded into a diff block
+ * in which `+`/`-` markers move to the first column (GitHub colours by it); a `+/-` replace and
+ * `~` lines stay uncoloured.
+ */
+const EXPECTED_MARKDOWN = `### assistants-deploy plan for \`shop\` (environment \`prod\`)
 
-**Plan: 1 to add, 2 to change, 1 to destroy.** Files: 2 to upload, 2 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
+**Plan: 2 to add, 3 to change, 2 to destroy.** Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
 
 Target: https://api.openai.com/v1.
 
@@ -232,31 +305,234 @@ Target: https://api.openai.com/v1.
 | | resource | action | why | files |
 |---|---|---|---|---|
 | 🟡 | \`vector_store.docs\` | update | its files changed | 1 to add, 1 to replace, 1 renamed, 1 to remove, 4 unchanged |
+| 🟠 | \`vector_store.kb\` | replace | description cannot be changed in place | 1 to add, 0 unchanged |
 | 🟡 | \`assistant.support\` | update | changed outside the manifest (drift); apply puts back what the manifest says |  |
+| 🟡 | \`assistant.orders\` | update | the manifest changed |  |
 | 🟢 | \`assistant.triage\` | create | not in the account yet |  |
 | 🔴 | \`assistant.legacy\` | destroy | no longer in the manifest |  |
 
 <details><summary>Full plan</summary>
 
 \`\`\`diff
+Target: https://api.openai.com/v1; deployment "shop", environment "prod".
+Read the account with 5 list requests.
+
+Resource actions are indicated with the following symbols:
++   create
+  ~ update in place
+ +/- create replacement and then destroy
+-   destroy
+
+assistants-deploy will perform the following actions:
+
+  # vector_store.docs will be updated in place (its files changed)
+  ~ vector_store "docs" {
+        id = "vs_1"
+      files: 1 to add, 1 to replace, 1 renamed, 1 to remove, 4 unchanged
+        ~ docs/faq.md (content changed)
+-         docs/gone.md (no longer in the manifest)
+        ~ docs/guide.md (renamed from docs/manual.md)
++         docs/new.md (new)
+    }
+
+  # vector_store.kb must be replaced (description cannot be changed in place)
+ +/- vector_store "kb" {
+        id = "vs_2"
+      ~ description = "Product notes" -> "Product notes, 2026 edition"  # forces replacement
+      files: 1 to add, 0 unchanged
++         kb/intro.md (new)
+    }
+
+  # assistant.support will be updated in place (changed outside the manifest (drift); apply puts back what the manifest says)
+  ~ assistant "support" {
+        id = "asst_1"
+      ~ instructions = <<-EOT  # drift: changed outside the manifest
+          @@ -1,2 +1,2 @@
+           Be kind.
+-          Be brief.
++          Be precise.
+        EOT
+      ~ temperature = 1 -> 0.2  # drift: changed outside the manifest
+    }
+
+  # assistant.orders will be updated in place (the manifest changed)
+  ~ assistant "orders" {
+        id = "asst_2"
+      ~ tools[lookup_order].function.parameters.properties.id.type = "integer" -> "string"
+    }
+
+  # assistant.triage will be created (not in the account yet)
++   assistant "triage" {
++       name           = "Triage"
++       model          = "gpt-4.1-mini"
++       instructions   = "Route the customer." (2 lines)
++       tools[0]       = function lookup_order(order) strict
++       tool_resources = { file_search = { vector_store_ids = ["vs_1"] } }
++       metadata       = { owner = "desk" }
+    }
+
+  # assistant.legacy will be destroyed (no longer in the manifest)
+-   assistant "legacy" {
+        id = "asst_9"
+    }
+
+  # files of deployment "shop"
++     upload docs/new.md (10 B)
++     upload docs/faq.md (2.0 KB)
+-     delete ad~shop~dddddddddddddddd~gone.md (file-gone, no longer used)
+
+Plan: 2 to add, 3 to change, 2 to destroy. Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
+1 of these changed outside the manifest (drift).
+\`\`\`
+
+</details>
 `;
 
 describe('markdown rendering', () => {
-  const md = renderMarkdown(PLAN);
-  it('puts the summary and the table first', () => {
-    expect(md.startsWith(EXPECTED_MARKDOWN_HEAD)).toBe(true);
-  });
-  it('folds the full plan into a collapsible diff block with markers in the first column', () => {
-    expect(md).toContain('\n-         docs/gone.md (no longer in the manifest)\n');
-    expect(md).toContain('\n+         docs/new.md (new)\n');
-    expect(md).toContain('\n-          Be brief.\n');
-    expect(md).toContain('\n+          Be precise.\n');
-    expect(md).toContain('\n+   assistant "triage" {\n');
-    expect(md.endsWith('```\n\n</details>\n')).toBe(true);
+  it('matches the golden markdown: summary, table, then the full plan folded', () => {
+    expect(renderMarkdown(PLAN)).toBe(EXPECTED_MARKDOWN);
   });
   it('an empty plan is one line of news, no details', () => {
-    const empty: Plan = { ...PLAN, environment: null, resource_changes: [], uploads: [], file_deletions: [], summary: { add: 0, change: 0, destroy: 0, drifted: 0, files: { upload: 0, attach: 0, detach: 0, update_attributes: 0, delete: 0 } } };
+    const empty: Plan = { ...PLAN, environment: null, resource_changes: [], uploads: [], file_deletions: [], existing_files: {}, summary: NO_CHANGES };
     expect(renderMarkdown(empty)).toBe('### assistants-deploy plan for `shop`\n\n**No changes.** The account matches the manifest.\n\nTarget: https://api.openai.com/v1.\n');
+  });
+  it('folds warnings into their own collapsible list', () => {
+    const warned: Plan = {
+      ...PLAN,
+      environment: null,
+      resource_changes: [],
+      uploads: [],
+      file_deletions: [],
+      existing_files: {},
+      warnings: ['vector_store.docs: docs/faq-copy.md has the same content as docs/faq.md; the store holds it once'],
+      summary: NO_CHANGES,
+    };
+    expect(renderMarkdown(warned)).toBe(`### assistants-deploy plan for \`shop\`
+
+**No changes.** The account matches the manifest.
+
+Target: https://api.openai.com/v1.
+
+<details><summary>Warnings</summary>
+
+- vector_store.docs: docs/faq-copy.md has the same content as docs/faq.md; the store holds it once
+
+</details>
+`);
+    expect(renderText(warned, { color: false })).toContain('\nWarning: vector_store.docs: docs/faq-copy.md has the same content as docs/faq.md; the store holds it once\n');
+  });
+});
+
+/** A target without the Assistants API: the vector store deploys, the assistant is listed as not deployable. */
+const NOT_DEPLOYABLE_PLAN: Plan = {
+  ...PLAN,
+  environment: null,
+  target: { base_url: 'https://api.openai.com/v1', local: false, assistants_api: false },
+  resource_changes: [
+    {
+      address: 'vector_store.docs',
+      type: 'vector_store',
+      key: 'docs',
+      id: null,
+      actions: ['create'],
+      action_reason: 'create_because_missing',
+      drift: false,
+      protect: false,
+      field_changes: [],
+      body: { name: 'Docs', description: null, expires_after: null, metadata: {} },
+      files: {
+        attach: [{ path: 'docs/new.md', sha256: SHA_B, size: 10, attributes: {}, chunking_strategy: {}, reason: 'new' }],
+        detach: [],
+        update_attributes: [],
+        unchanged: 0,
+        total_after: 1,
+        duplicates: [],
+      },
+    },
+  ],
+  uploads: [{ sha256: SHA_B, path: 'docs/new.md', size: 10, filename: `ad~shop~${'b'.repeat(16)}~new.md` }],
+  file_deletions: [],
+  existing_files: {},
+  not_deployable: [{ address: 'assistant.support', key: 'support', reason: 'run `assistants-deploy codegen python --api responses` to call it through the Responses API' }],
+  summary: { add: 1, change: 0, destroy: 0, drifted: 0, files: { upload: 1, attach: 1, detach: 0, update_attributes: 0, delete: 0 } },
+  read: null,
+};
+
+const EXPECTED_NOT_DEPLOYABLE_TEXT = `Target: https://api.openai.com/v1 (Assistants API not served); deployment "shop".
+
+Resource actions are indicated with the following symbols:
+  + create
+
+assistants-deploy will perform the following actions:
+
+  # vector_store.docs will be created (not in the account yet)
+  + vector_store "docs" {
+      + name = "Docs"
+      files: 1 to add, 0 unchanged
+        + docs/new.md (new)
+    }
+
+  # files of deployment "shop"
+    + upload docs/new.md (10 B)
+
+Not deployable on this target (Assistants API not served):
+  ! assistant.support: run \`assistants-deploy codegen python --api responses\` to call it through the Responses API
+
+Plan: 1 to add, 0 to change, 0 to destroy. Files: 1 to upload, 1 to attach.
+`;
+
+const EXPECTED_NOT_DEPLOYABLE_MARKDOWN = `### assistants-deploy plan for \`shop\`
+
+**Plan: 1 to add, 0 to change, 0 to destroy.** Files: 1 to upload, 1 to attach.
+
+Target: https://api.openai.com/v1 (Assistants API not served).
+
+| | resource | action | why | files |
+|---|---|---|---|---|
+| 🟢 | \`vector_store.docs\` | create | not in the account yet | 1 to add, 0 unchanged |
+
+**Not deployable on this target** (Assistants API not served):
+
+- \`assistant.support\`: run \`assistants-deploy codegen python --api responses\` to call it through the Responses API
+
+<details><summary>Full plan</summary>
+
+\`\`\`diff
+Target: https://api.openai.com/v1 (Assistants API not served); deployment "shop".
+
+Resource actions are indicated with the following symbols:
++   create
+
+assistants-deploy will perform the following actions:
+
+  # vector_store.docs will be created (not in the account yet)
++   vector_store "docs" {
++       name = "Docs"
+      files: 1 to add, 0 unchanged
++         docs/new.md (new)
+    }
+
+  # files of deployment "shop"
++     upload docs/new.md (10 B)
+
+Not deployable on this target (Assistants API not served):
+  ! assistant.support: run \`assistants-deploy codegen python --api responses\` to call it through the Responses API
+
+Plan: 1 to add, 0 to change, 0 to destroy. Files: 1 to upload, 1 to attach.
+\`\`\`
+
+</details>
+`;
+
+describe('a target without the Assistants API', () => {
+  it('the plan is valid', async () => {
+    expect((await planValidator())(NOT_DEPLOYABLE_PLAN)).toEqual([]);
+  });
+  it('text lists what is not deployable after the actions', () => {
+    expect(renderText(NOT_DEPLOYABLE_PLAN, { color: false })).toBe(EXPECTED_NOT_DEPLOYABLE_TEXT);
+  });
+  it('markdown lists it under the table', () => {
+    expect(renderMarkdown(NOT_DEPLOYABLE_PLAN)).toBe(EXPECTED_NOT_DEPLOYABLE_MARKDOWN);
   });
 });
 
@@ -370,5 +646,173 @@ describe('JSON plan (diff of hand-made states)', () => {
     expect(live_fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect((await planValidator())(JSON.parse(JSON.stringify(plan)))).toEqual([]);
     expect((await planValidator())(PLAN)).toEqual([]);
+  });
+
+  it('replaces a store whose description changed, and shows a parameter change by path', async () => {
+    const lookupOrder = (idType: string) => ({
+      type: 'function' as const,
+      function: { name: 'lookup_order', parameters: { type: 'object', properties: { id: { type: idType } }, required: ['id'] }, strict: true },
+    });
+    // what the last apply wrote: the live store and assistant carry its fingerprint, so each change is the manifest's
+    const kb: LiveVectorStore = {
+      id: 'vs_2',
+      created_at: 1,
+      name: 'KB',
+      description: 'Product notes',
+      expires_after: null,
+      metadata: { [TAG_DEPLOYMENT]: 'shop' },
+      usage_bytes: 300,
+      status: 'completed',
+      last_active_at: 1,
+      file_counts: { in_progress: 0, completed: 1, failed: 0, cancelled: 0, total: 1 },
+      files: [
+        {
+          id: 'file-k',
+          status: 'completed',
+          attributes: { [ATTR_PATH]: 'kb/intro.md', [ATTR_SHA256]: sha('5') },
+          chunking_strategy: { type: 'static', static: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } },
+          usage_bytes: 300,
+          created_at: 1,
+        },
+      ],
+    };
+    kb.metadata[TAG_RESOURCE] = encodeResourceTag('kb', fieldHashes(liveVectorStoreSpec(kb), VECTOR_STORE_FIELDS));
+    const orders: LiveAssistant = {
+      id: 'asst_2',
+      created_at: 1,
+      name: 'Orders',
+      description: null,
+      model: 'gpt-4o',
+      instructions: 'Look orders up.',
+      tools: [lookupOrder('integer')],
+      tool_resources: {},
+      metadata: { [TAG_DEPLOYMENT]: 'shop' },
+      temperature: 1,
+      top_p: 1,
+      response_format: 'auto',
+      reasoning_effort: null,
+    };
+    orders.metadata[TAG_RESOURCE] = encodeResourceTag('orders', fieldHashes(liveAssistantSpec(orders), ASSISTANT_FIELDS));
+    const desired2: Desired = {
+      deployment: 'shop',
+      root: '/work/shop',
+      sources: ['assistants.yaml'],
+      vectorStores: [
+        {
+          key: 'kb',
+          name: 'KB',
+          description: 'Product notes, 2026 edition',
+          files: [{ path: 'kb/intro.md', abs: '/work/shop/kb/intro.md', size: 300, mtimeMs: 0, ino: 1, sha256: sha('5') }],
+          attributes: {},
+          metadata: {},
+          protect: false,
+        },
+      ],
+      fileSets: [],
+      assistants: [
+        { key: 'orders', model: 'gpt-4o', name: 'Orders', instructions: 'Look orders up.', tools: [lookupOrder('string')], vectorStores: [], fileSets: [], metadata: {}, protect: false },
+      ],
+    };
+    const live2: Live = {
+      assistantsApi: true,
+      assistants: [orders],
+      vectorStores: [kb],
+      files: [{ id: 'file-k', filename: `ad~shop~${'5'.repeat(16)}~intro.md`, bytes: 300, created_at: 1, purpose: 'assistants' }],
+      others: { assistants: 0, vectorStores: 0 },
+      stats: { requests: 4, pages: { assistants: 1, vector_stores: 1, files: 1, vector_store_files: 1 }, minimumPages: 4 },
+    };
+    const plan = diff(desired2, live2, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
+    const expected: Omit<Plan, 'live_fingerprint'> = {
+      format_version: '1.0',
+      tool_version: '9.9.9',
+      created_at: '2026-11-25T00:00:00.000Z',
+      deployment: 'shop',
+      environment: null,
+      manifest: { root: '.', sources: ['assistants.yaml'] },
+      target: { base_url: 'local', local: true, assistants_api: true },
+      resource_changes: [
+        {
+          address: 'vector_store.kb',
+          type: 'vector_store',
+          key: 'kb',
+          id: 'vs_2',
+          // one change: the new store first, then the old one deleted
+          actions: ['create', 'delete'],
+          action_reason: 'replace_because_cannot_update',
+          drift: false,
+          protect: false,
+          field_changes: [{ field: 'description', path: 'description', before: 'Product notes', after: 'Product notes, 2026 edition', cause: 'manifest', forces_replacement: true }],
+          body: { name: 'KB', description: 'Product notes, 2026 edition', expires_after: null, metadata: {} },
+          // the new store gets every file, attached from the upload already in the account
+          files: {
+            attach: [
+              {
+                path: 'kb/intro.md',
+                sha256: sha('5'),
+                size: 300,
+                attributes: { [ATTR_PATH]: 'kb/intro.md', [ATTR_SHA256]: sha('5') },
+                chunking_strategy: { type: 'static', static: { chunk_overlap_tokens: 400, max_chunk_size_tokens: 800 } },
+                reason: 'new',
+              },
+            ],
+            detach: [],
+            update_attributes: [],
+            unchanged: 0,
+            total_after: 1,
+            duplicates: [],
+          },
+        },
+        {
+          address: 'assistant.orders',
+          type: 'assistant',
+          key: 'orders',
+          id: 'asst_2',
+          actions: ['update'],
+          action_reason: 'update_because_manifest_changed',
+          drift: false,
+          protect: false,
+          field_changes: [{ field: 'tools', path: 'tools[lookup_order].function.parameters.properties.id.type', before: 'integer', after: 'string', cause: 'manifest' }],
+          body: {
+            name: 'Orders',
+            description: null,
+            model: 'gpt-4o',
+            instructions: 'Look orders up.',
+            tools: [lookupOrder('string')],
+            tool_resources: {},
+            metadata: {},
+            temperature: 1,
+            top_p: 1,
+            response_format: 'auto',
+            reasoning_effort: null,
+          },
+        },
+      ],
+      uploads: [],
+      file_deletions: [],
+      existing_files: { [sha('5')]: 'file-k' },
+      not_deployable: [],
+      conflicts: [],
+      warnings: [],
+      summary: { add: 1, change: 1, destroy: 1, drifted: 0, files: { upload: 0, attach: 1, detach: 0, update_attributes: 0, delete: 0 } },
+      read: live2.stats,
+    };
+    const { live_fingerprint, ...rest } = plan;
+    expect(rest).toEqual(expected);
+    expect(live_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect((await planValidator())(JSON.parse(JSON.stringify(plan)))).toEqual([]);
+  });
+});
+
+describe('values in the text plan', () => {
+  it('shows an id known only after apply bare, and any other string quoted', () => {
+    expect(value('(known after apply: vector_store.kb)')).toBe('(known after apply: vector_store.kb)');
+    expect(value({ $ref: 'vector_store.kb' })).toBe('(known after apply: vector_store.kb)');
+    expect(value(['vs_2', '(known after apply: vector_store.kb)'])).toBe('["vs_2", (known after apply: vector_store.kb)]');
+    expect(value('(known after apply')).toBe('"(known after apply"');
+  });
+
+  it('sets warnings apart from the changes above them', () => {
+    const plan = { ...PLAN, warnings: ['vector_store.docs: two paths hold the same content'] } as Plan;
+    expect(renderText(plan, { color: false })).toMatch(/\n\nWarning: vector_store\.docs: two paths hold the same content\n/);
   });
 });
