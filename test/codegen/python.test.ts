@@ -7,7 +7,7 @@
  * streaming events received, polling, one conversation reused per id, attachments; and the code is
  * py_compile-, ruff- and mypy --strict-clean.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
@@ -61,6 +61,12 @@ async function generate(ex: Example, api: (typeof APIS)[number], extra: string[]
 function pyFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.py')).map((f) => path.join(dir, f));
 }
+
+it('covers every example under examples/ (each folder holding an assistants.yaml)', () => {
+  const onDisk = readdirSync(path.join(REPO, 'examples')).filter((d) => statSync(path.join(REPO, 'examples', d, 'assistants.yaml'), { throwIfNoEntry: false })?.isFile());
+  expect(onDisk.length).toBeGreaterThan(0);
+  expect(EXAMPLES.map((ex) => ex.name).sort()).toEqual(onDisk.sort());
+});
 
 for (const ex of EXAMPLES) {
   describe(`${ex.name}`, () => {

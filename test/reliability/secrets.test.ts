@@ -1,7 +1,8 @@
 /**
  * Secrets (issue 9). The API key, set in the environment as users set it, must never appear in any
- * output, log, saved plan, generated code, pulled manifest, cache, or error: checked across every
- * command, every format (text, json, markdown), --verbose and --quiet, and failing commands (401,
+ * output, log, saved plan, generated code, pulled manifest, cache, scaffolded project, or error:
+ * checked across every command (audit and audit --delete, init and completion too), every format
+ * (text, json, markdown), --verbose and --quiet, and failing commands (401,
  * 5xx, unreachable target, credentials in OPENAI_BASE_URL). A manifest can not copy it in with
  * ${env:…}. --verbose logs each request without its authorization header. And a manifest can not
  * read a file outside its folder (by path, glob or symlink) unless --allow-outside-root says so.
@@ -9,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
@@ -49,14 +51,15 @@ afterAll(async () => {
   recordFigures('secrets', { outputs_checked: checked });
 });
 
-async function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}): Promise<CliResult> {
+/** `helpText`: a phrase of help text the output may hold (the emulator's "--api-key: accept only this bearer key"), skipped by the authorization/bearer scan. */
+async function cli(args: string[], cwd: string, env: Record<string, string | undefined> = {}, helpText?: string): Promise<CliResult> {
   const r = await runCliAsync(args, { cwd, env: { OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: KEY, CI: '1', ...env } });
   const what = `${args.join(' ')} (exit ${r.code})`;
   outputs.push({ what, text: `${r.stdout}\n${r.stderr}` });
   checked++;
   const leak = leaksKey(`${r.stdout}\n${r.stderr}`);
   expect(leak, `${what} printed ${leak}:\n${r.stdout}\n${r.stderr}`).toBeUndefined();
-  expect(`${r.stdout}\n${r.stderr}`, what).not.toMatch(/authorization|bearer/i);
+  expect(helpText === undefined ? `${r.stdout}\n${r.stderr}` : `${r.stdout}\n${r.stderr}`.replaceAll(helpText, ''), what).not.toMatch(/authorization|bearer/i);
   expect(hasStackTrace(r.stderr), `${what}:\n${r.stderr}`).toBe(false);
   return r;
 }
@@ -101,6 +104,51 @@ describe('the API key never appears', () => {
     expect(leaksKey(JSON.stringify(emu.log))).toBeUndefined();
   }, 300_000);
 
+  it('in audit (every format and verbosity), audit --delete, init and completion, nor in the files init writes', async () => {
+    const dir = tempProject({});
+    const expectOk = (r: CliResult) => expect(r.code, r.stderr).toBe(0);
+    // an unused store and a loose file for audit to list, made as a user would, with the SDK and the key
+    const sdk = new OpenAI({ apiKey: KEY, baseURL: emu.url, maxRetries: 0 });
+    const store = await sdk.vectorStores.create({ name: 'Forgotten' });
+    const file = await sdk.files.create({ file: await toFile(Buffer.from('an old export\n'), 'old-export.txt'), purpose: 'assistants' });
+    for (const v of [[], ['--verbose'], ['--quiet']]) {
+      for (const format of ['text', 'json', 'markdown']) {
+        const r = await cli(['audit', '--format', format, ...v], dir);
+        expectOk(r);
+        expect(r.stdout, `audit --format ${format} ${v.join(' ')}`).toContain(store.id);
+        expect(r.stdout, `audit --format ${format} ${v.join(' ')}`).toContain(file.id);
+      }
+    }
+    const verbose = await cli(['audit', '--verbose'], dir);
+    expect(verbose.stderr).toMatch(/^api: GET \/v1\/vector_stores\?limit=100 -> 200 \(\d+ ms\)$/m);
+    expect(verbose.stderr).toMatch(/^api: GET \/v1\/files\S* -> 200 \(\d+ ms\)$/m);
+    const deleted = await cli(['audit', '--delete', store.id, file.id, '--auto-approve', '--verbose'], dir);
+    expectOk(deleted);
+    expect(deleted.stderr).toMatch(new RegExp(`^api: DELETE /v1/vector_stores/${store.id} -> 200 \\(\\d+ ms\\)$`, 'm'));
+    await expect(sdk.vectorStores.retrieve(store.id)).rejects.toMatchObject({ status: 404 });
+    await expect(sdk.files.retrieve(file.id)).rejects.toMatchObject({ status: 404 });
+
+    expectOk(await cli(['init', 'project'], dir));
+    expectOk(await cli(['init', 'other', '--ci', 'gitlab', '--deployment', 'team-x', '--verbose'], dir));
+    for (const shell of ['bash', 'zsh', 'fish']) {
+      // zsh and fish describe each flag, so the emulator's --api-key help names a bearer key: that phrase, and nothing else
+      const r = await cli(['completion', shell], dir, {}, 'accept only this bearer key');
+      expectOk(r);
+      expect(r.stdout, shell).toContain('audit');
+      expect(r.stdout, shell).toContain('api-key');
+    }
+    // every file written: the two scaffolded projects (manifest, prompt, knowledge, .gitignore, CI workflow), and anything audit left
+    const written = filesUnder(dir);
+    expect(written.map((f) => path.relative(dir, f).split(path.sep).join('/'))).toEqual(
+      expect.arrayContaining(['project/assistants.yaml', 'project/.gitignore', 'project/.github/workflows/assistants-deploy.yml', 'other/.gitlab/assistants-deploy.gitlab-ci.yml']),
+    );
+    for (const f of written) {
+      checked++;
+      expect(leaksKey(readFileSync(f).toString('latin1')), f).toBeUndefined();
+    }
+    expect(leaksKey(JSON.stringify(emu.log))).toBeUndefined();
+  }, 120_000);
+
   it('in failing commands: a 401, server errors, an unreachable target, credentials in OPENAI_BASE_URL', async () => {
     const dir = copyExample('data-analyst');
     const locked = await startEmulator({ quiet: true, apiKey: 'sk-the-only-key-this-server-takes-0000' });
@@ -113,8 +161,18 @@ describe('the API key never appears', () => {
         ['credentials in the URL', { OPENAI_BASE_URL: emu.url.replace('http://', 'http://deploy-bot:Pa55-url-secret@') }, /cannot reach/],
       ];
       // reads are retried with backoff (about 40 s against a target that keeps failing): run them side by side
-      const all = ['plan --verbose', 'apply --auto-approve --verbose', 'destroy --auto-approve', 'codegen python --resolve-ids -o gen', 'pull --deployment x -o p --verbose', 'plan --format json --quiet'];
-      const quick = ['plan --verbose', 'apply --auto-approve --verbose', 'codegen python --resolve-ids -o gen'];
+      const all = [
+        'plan --verbose',
+        'apply --auto-approve --verbose',
+        'destroy --auto-approve',
+        'codegen python --resolve-ids -o gen',
+        'pull --deployment x -o p --verbose',
+        'plan --format json --quiet',
+        'audit --verbose',
+        'audit --format json --quiet',
+        'audit --delete vs_unlisted --auto-approve --verbose',
+      ];
+      const quick = ['plan --verbose', 'apply --auto-approve --verbose', 'codegen python --resolve-ids -o gen', 'audit --verbose'];
       await Promise.all(
         cases.flatMap(([name, env, message]) =>
           (name === '401' ? all : quick).map(async (command) => {
