@@ -4,14 +4,15 @@
 //   (a) a straightforward SDK script: upload and attach one file at a time, then wait for indexing;
 //   (b) the SDK's own helper, vectorStores.fileBatches.uploadAndPoll (5 uploads at a time);
 //   (c) assistants-deploy apply.
-// Each runs against a fresh emulator account. Prints wall time, requests and the ratios.
+// Each runs against a fresh emulator account. Prints wall time, requests and the ratios; `npm run
+// bench` runs it too (bench/run.mjs) and writes its table into bench/RESULTS.md.
 //   node bench/apply-files.mjs [--files 2000] [--latency 50] [--skip-naive]
 import { createReadStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { startEmulator } from '../dist/emulator/index.js';
-import { cli, parseArgs } from './lib.mjs';
+import { cli, fmt, parseArgs, table } from './lib.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const FILES = Number(args.files ?? 2000);
@@ -40,15 +41,15 @@ export function writeCorpus(dir, n, seed = 7) {
   return { files, total };
 }
 
-async function account() {
+async function account(latency) {
   const emu = await startEmulator({ indexingDelayMs: 50, quiet: true });
-  emu.setFaults(`latency=${LATENCY}`);
+  emu.setFaults(`latency=${latency}`);
   const client = new OpenAI({ apiKey: 'bench', baseURL: emu.url, maxRetries: 5 });
   return { emu, client };
 }
 
-async function naive(dir, files) {
-  const { emu, client } = await account();
+async function naive(dir, files, latency) {
+  const { emu, client } = await account(latency);
   const t0 = performance.now();
   const store = await client.vectorStores.create({ name: 'docs' });
   for (const rel of files) {
@@ -66,8 +67,8 @@ async function naive(dir, files) {
   return { ms, requests };
 }
 
-async function helper(dir, files) {
-  const { emu, client } = await account();
+async function helper(dir, files, latency) {
+  const { emu, client } = await account(latency);
   const t0 = performance.now();
   const store = await client.vectorStores.create({ name: 'docs' });
   const batch = await client.vectorStores.fileBatches.uploadAndPoll(store.id, { files: files.map((rel) => createReadStream(path.join(dir, rel))) });
@@ -78,8 +79,8 @@ async function helper(dir, files) {
   return { ms, requests };
 }
 
-async function ours(dir) {
-  const { emu } = await account();
+async function ours(dir, latency) {
+  const { emu } = await account(latency);
   const env = { OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: 'bench', CI: '1' };
   const r = await cli(['apply', '--auto-approve', '--quiet'], dir, env);
   if (r.status !== 0) throw new Error(`apply failed: ${r.stderr}`);
@@ -88,23 +89,37 @@ async function ours(dir) {
   return { ms: r.ms, requests };
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'ad-bench-apply-'));
-try {
-  const { files, total } = writeCorpus(dir, FILES);
-  console.log(`${FILES} files, ${(total / 1024 / 1024).toFixed(0)} MB, ${LATENCY} ms latency per request`);
-  const rows = [];
-  const c = await ours(dir);
-  rows.push(['assistants-deploy apply', c]);
-  const b = await helper(dir, files);
-  rows.push(['SDK uploadAndPoll (5 at a time)', b]);
-  let a;
-  if (!args['skip-naive']) {
-    a = await naive(dir, files);
-    rows.push(['one file at a time (SDK script)', a]);
+/**
+ * The scenario: returns a markdown table and the ratios. `naive: false` leaves out (a), which
+ * takes minutes (one request after another).
+ */
+export async function runApplyFiles({ files: n = FILES, latency = LATENCY, naive: withNaive = true, log = console.log } = {}) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ad-bench-apply-'));
+  try {
+    const { files, total } = writeCorpus(dir, n);
+    log(`[apply-files] ${n} files, ${(total / 1024 / 1024).toFixed(0)} MB, ${latency} ms latency per request`);
+    const c = await ours(dir, latency);
+    const b = await helper(dir, files, latency);
+    const a = withNaive ? await naive(dir, files, latency) : undefined;
+    const row = (name, r, ratio) => [name, fmt.s(r.ms), fmt.n(r.requests), ratio];
+    const rows = [row('assistants-deploy apply', c, '1.00x'), row('(b) SDK `uploadAndPoll` (5 uploads at a time)', b, fmt.x(b.ms / c.ms))];
+    if (a) rows.push(row('(a) one file at a time (SDK script)', a, fmt.x(a.ms / c.ms)));
+    for (const r of rows) log(`[apply-files] ${r.join('  ')}`);
+    return {
+      table: table(['run', 'wall time', 'requests', 'its time / assistants-deploy'], rows),
+      files: n,
+      megabytes: total / 1024 / 1024,
+      vsNaive: a ? a.ms / c.ms : undefined,
+      vsHelper: b.ms / c.ms,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  for (const [name, r] of rows) console.log(`${name.padEnd(34)} ${(r.ms / 1000).toFixed(1).padStart(7)} s  ${String(r.requests).padStart(6)} requests`);
-  if (a) console.log(`speed-up vs one at a time: ${(a.ms / c.ms).toFixed(1)}x (target >= 5x)`);
-  console.log(`speed-up vs uploadAndPoll: ${(b.ms / c.ms).toFixed(2)}x (target >= 1x)`);
-} finally {
-  rmSync(dir, { recursive: true, force: true });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await runApplyFiles({ naive: !args['skip-naive'] });
+  console.log(r.table);
+  if (r.vsNaive !== undefined) console.log(`speed-up vs one at a time: ${r.vsNaive.toFixed(1)}x (target >= 5x)`);
+  console.log(`speed-up vs uploadAndPoll: ${r.vsHelper.toFixed(2)}x (target >= 1x)`);
 }

@@ -108,6 +108,7 @@ async function measureBaseline(latency, fn) {
 export async function runScale({ latency = 50, sizes = ['S', 'M', 'L'], log = console.log } = {}) {
   const rows1 = [];
   const rows2 = [];
+  const figures = { noop: [], apply: [] };
   const notes = [];
   for (const name of sizes) {
     const size = SIZES[name];
@@ -148,6 +149,7 @@ export async function runScale({ latency = 50, sizes = ['S', 'M', 'L'], log = co
           t.hash?.note.startsWith('(0 hashed') ? '0' : (t.hash?.note ?? '?'),
           fmt.mb(plan.rssMb),
         ]);
+        figures.noop.push({ name, files: size.files, requests: planLog.length, minimum: min, ms: plan.ms, criticalMs: crit * latency, rssMb: plan.rssMb });
         log(`[${name}] no-op plan ${planLog.length} requests (min ${min}), ${fmt.s(plan.ms)}, ${fmt.mb(plan.rssMb)}`);
 
         // 2. a one-file change
@@ -202,6 +204,7 @@ export async function runScale({ latency = 50, sizes = ['S', 'M', 'L'], log = co
           fmt.x(aChange.ms / change.ms),
           fmt.mb(first.rssMb),
         ]);
+        figures.apply.push({ name, files: size.files, ms: first.ms, rssMb: first.rssMb, vsNaive: a.ms / first.ms, vsHelper: b.ms / first.ms, projected: Boolean(a.projected || b.projected) });
         log(`[${name}] one-file change ${fmt.s(change.ms)}, ${changeRequests} requests`);
       } finally {
         await acct.emu.close();
@@ -218,5 +221,5 @@ export async function runScale({ latency = 50, sizes = ['S', 'M', 'L'], log = co
     ['size', 'files', 'assistants-deploy apply', '(a) one call per resource', 'speed-up vs (a)', '(b) SDK uploadAndPoll', 'speed-up vs (b)', 'one-file change', '(a) one-file change', 'speed-up', 'apply peak memory'],
     rows2,
   );
-  return { noop: t1, apply: t2, notes };
+  return { noop: t1, apply: t2, notes, figures };
 }

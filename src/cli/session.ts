@@ -18,19 +18,12 @@ import { diff } from '../plan/diff.js';
 import type { Plan } from '../plan/types.js';
 import type { Io } from './io.js';
 import type { CommandOptions } from './main.js';
+import { collectGarbage } from './memory.js';
 import { loadOptions } from './options.js';
 
 export { VERSION } from '../package-root.js';
 import { VERSION } from '../package-root.js';
 
-/**
- * Loading and hashing a big tree leaves much garbage, and V8 grows the heap rather than collect
- * it: a collection between the phases keeps the peak memory of a 100,000-file plan near what is
- * alive. Only when the process runs with --expose-gc (no-op otherwise).
- */
-function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
-}
 
 /** With ASSISTANTS_DEPLOY_TIMINGS set, each stage's time goes to stderr (benchmarks read it). */
 const TIMINGS = Boolean(process.env.ASSISTANTS_DEPLOY_TIMINGS);
@@ -49,6 +42,7 @@ export async function loadDesired(opts: CommandOptions, io: Io): Promise<Desired
   let started = performance.now();
   const { desired, warnings } = await loadManifest(loadOptions(opts));
   timed(io, 'load', started);
+  collectGarbage();
   printWarnings(io, warnings);
   started = performance.now();
   const stats = await hashDesired(desired, { cacheRoot: process.cwd() });
@@ -79,6 +73,7 @@ export async function readAccount(target: Target, deployment: string, io?: Io): 
   try {
     const live = await readLive(target.client, { deployment });
     if (io) timed(io, 'read', started, ` (${live.stats.requests} requests, minimum ${live.stats.minimumPages})`);
+    collectGarbage();
     return live;
   } catch (error) {
     throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;

@@ -21,6 +21,7 @@ import type { Plan } from '../../plan/types.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
+import { collectWhenGrown } from '../memory.js';
 import { createReporter } from '../progress.js';
 import { connect, loadDesired, makePlan, readAccount } from '../session.js';
 
@@ -84,8 +85,18 @@ export async function execute(plan: Plan, target: Target, root: string, opts: Co
     ...(scale ? { timeScale: scale } : {}),
   });
   const reporter = createReporter(io);
+  const collect = collectWhenGrown();
   try {
-    return await executePlan({ plan, account: accountFor(target.client), budget, root, onEvent: (e) => reporter.onEvent(e) });
+    return await executePlan({
+      plan,
+      account: accountFor(target.client),
+      budget,
+      root,
+      onEvent: (e) => {
+        reporter.onEvent(e);
+        if (e.type === 'progress') collect();
+      },
+    });
   } finally {
     reporter.stop();
   }
