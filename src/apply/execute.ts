@@ -215,6 +215,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       await Promise.all(
         chunks.map(async (chunk) => {
           const ids = chunk.map((a) => fileIds.get(a.sha256)!);
+          const slot = await budget.batches.acquire();
           try {
             const batch = await call(
               `attach ${chunk.length} files to ${c.address}`,
@@ -239,6 +240,8 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
             emit({ type: 'progress', phase: 'attach', done: result.files.attached, total: attachTotal, item: c.address });
           } catch (error) {
             fail(`${c.address} (${chunk.length} files)`, error);
+          } finally {
+            slot();
           }
         }),
       );

@@ -121,6 +121,12 @@ export interface BudgetOptions {
 
 export class Budget {
   readonly inFlight: Semaphore;
+  /**
+   * File batch requests in flight at once, over all stores. Each carries up to 2,000 files with
+   * their attributes (a body of about 1 MB), and the published 2,000 attached files a minute let
+   * barely one through a minute anyway: more at once would only hold more bodies in memory.
+   */
+  readonly batches = new Semaphore(4);
   readonly uploads: TokenBucket;
   readonly attachedFiles: TokenBucket;
   private readonly stores = new Map<string, TokenBucket>();

@@ -28,17 +28,19 @@ export function collectGarbage(): void {
 }
 
 /**
- * For the events of a long run (uploads, attaches): every `every` calls, looks at the heap, and
+ * For the events of a long run (uploads, attaches): at most every `everyMs`, looks at the heap, and
  * collects when it holds more than half again what was alive after the last collection (and more
  * than 64 MB), so the heap stays near the live size at the cost of a collection per growth step.
  */
-export function collectWhenGrown(every = 200): () => void {
-  let count = 0;
+export function collectWhenGrown(everyMs = 200): () => void {
+  let checked = 0;
   let live = 0;
   return () => {
-    if (++count % every !== 0) return;
+    const now = performance.now();
+    if (now - checked < everyMs) return;
+    checked = now;
     const used = process.memoryUsage().heapUsed;
-    if (used < 64 * 2 ** 20 || used < live * 1.5) return;
+    if (used < 64 * 2 ** 20 || used < live * 1.25) return;
     collectGarbage();
     live = process.memoryUsage().heapUsed;
   };

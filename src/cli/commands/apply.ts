@@ -94,7 +94,7 @@ export async function execute(plan: Plan, target: Target, root: string, opts: Co
       root,
       onEvent: (e) => {
         reporter.onEvent(e);
-        if (e.type === 'progress') collect();
+        collect();
       },
     });
   } finally {
