@@ -11,7 +11,11 @@ import { runInNewContext } from 'node:vm';
 
 let gc: (() => void) | null | undefined;
 
+/** Below this much heap a collection is not worth its time (a small manifest never pays for one). */
+const SMALL_HEAP = 64 * 2 ** 20;
+
 export function collectGarbage(): void {
+  if (process.memoryUsage().heapUsed < SMALL_HEAP) return;
   if (gc === undefined) {
     try {
       const exposed = (globalThis as { gc?: () => void }).gc;
@@ -29,7 +33,7 @@ export function collectGarbage(): void {
 
 /**
  * For the events of a long run (uploads, attaches): at most every `everyMs`, looks at the heap, and
- * collects when it holds more than half again what was alive after the last collection (and more
+ * collects when it holds a quarter more than what was alive after the last collection (and more
  * than 64 MB), so the heap stays near the live size at the cost of a collection per growth step.
  */
 export function collectWhenGrown(everyMs = 200): () => void {
@@ -40,7 +44,7 @@ export function collectWhenGrown(everyMs = 200): () => void {
     if (now - checked < everyMs) return;
     checked = now;
     const used = process.memoryUsage().heapUsed;
-    if (used < 64 * 2 ** 20 || used < live * 1.25) return;
+    if (used < SMALL_HEAP || used < live * 1.25) return;
     collectGarbage();
     live = process.memoryUsage().heapUsed;
   };
