@@ -1,8 +1,8 @@
 /**
  * Peak memory of big runs. V8 grows its heap rather than collect the garbage that loading 100,000
  * files, reading their pages and uploading them leaves, so a plan or apply of a big tree would
- * hold several times what is alive. A full collection between phases, and every few thousand
- * files of a long apply, keeps the peak near the live size. The collector is reached through V8's
+ * hold several times what is alive. A full collection between phases, and during a long apply
+ * whenever the heap has grown past what was alive, keeps the peak near the live size. The collector is reached through V8's
  * own flag (set at run time), so no command line needs --expose-gc; where that is refused, this
  * does nothing.
  */

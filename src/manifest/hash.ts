@@ -14,6 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../errors.js';
 import type { Desired, LocalFile } from './desired.js';
 import { sha256OfFileSync } from './hash-file.js';
+import type { HashWorkerData } from './hash-worker.js';
 
 export const HASH_CACHE = path.join('.assistants-deploy', 'hash-cache.tsv');
 const CACHE_HEADER = '# assistants-deploy hash cache v2: path, size, mtime (ms), inode, sha256';
@@ -112,7 +113,7 @@ const WORKER_FILE = fileURLToPath(new URL('./hash-worker.js', import.meta.url));
  */
 async function hashInWorkers(files: string[], threads: number): Promise<Map<string, string>> {
   const next = new SharedArrayBuffer(4);
-  const workers = Array.from({ length: Math.min(threads, files.length) }, () => new Worker(WORKER_FILE, { workerData: { files, next } }));
+  const workers = Array.from({ length: Math.min(threads, files.length) }, () => new Worker(WORKER_FILE, { workerData: { files, next } satisfies HashWorkerData }));
   const results = new Map<string, string>();
   try {
     await Promise.all(
