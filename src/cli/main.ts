@@ -150,8 +150,9 @@ export function buildProgram(): Command {
 
   program
     .command('emulator')
-    .description('run the local OpenAI-compatible API server (Assistants, Files, Vector stores, Responses)')
-    .option('--port <n>', 'port to listen on (0: any free port)', '8787')
+    .argument('[command...]', 'after --: run this command with OPENAI_BASE_URL and OPENAI_API_KEY pointing at the emulator, then stop it (exit code: the command\'s)')
+    .description('run the local OpenAI-compatible API server (Assistants, Files, Vector stores, Responses), until Ctrl-C or, with -- COMMAND, until the command ends')
+    .option('--port <n>', 'port to listen on (0: any free port; default 8787, with a command 0)')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--data <dir>', 'persist the account in this folder (default: in memory)')
     .option('--faults <spec>', 'inject faults, for example "seed=1,429=0.1,500=0.05,latency=50~20"')

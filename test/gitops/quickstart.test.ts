@@ -1,9 +1,10 @@
 /**
  * The README quickstart, word for word: its command block is read from README.md and run in a
- * fresh copy of the repository (every file git would keep), one shell, each command's exit code
- * and key output checked. No key, no server started by hand.
+ * fresh copy of the repository (every file git would keep, committed there), one shell, each
+ * command's exit code and key output checked. No key, no server started by hand; after its last
+ * line nothing it started is still running, and git sees no file it wrote.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ function quickstart(): string[] {
   return body.split('\n').filter((l) => l.trim() !== '');
 }
 
-/** A fresh copy: the files git tracks or would track, nothing it ignores (no node_modules, dist, .venv). */
+/** A fresh copy: the files git tracks or would track, nothing it ignores (no node_modules, dist, .venv), committed in a repository of its own. */
 function freshCopy(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'ad-quickstart-'));
   const list = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: REPO, encoding: 'utf8' });
@@ -31,7 +32,26 @@ function freshCopy(): string {
       // a file deleted in the working tree but still in the index
     }
   }
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'pipe' });
+  git('init', '-q');
+  git('add', '-A');
+  git('-c', 'user.name=quickstart', '-c', 'user.email=quickstart@example.invalid', 'commit', '-qm', 'fresh copy');
   return dir;
+}
+
+/** The pids of a process group still alive (ps lists them by group id). */
+function aliveInGroup(pgid: number): string[] {
+  const r = spawnSync('ps', ['-eo', 'pgid=,pid=,args='], { encoding: 'utf8' });
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.split(/\s+/)[0] === String(pgid));
+}
+
+interface Block {
+  steps: Step[];
+  /** Processes of the block's group still alive once its shell had exited. */
+  leftRunning: string[];
 }
 
 interface Step {
@@ -40,7 +60,7 @@ interface Step {
   out: string;
 }
 
-function runBlock(lines: string[], cwd: string): Promise<Step[]> {
+function runBlock(lines: string[], cwd: string): Promise<Block> {
   const script = lines
     .map((line, i) =>
       [
@@ -68,9 +88,11 @@ function runBlock(lines: string[], cwd: string): Promise<Step[]> {
       }
     };
     const timer = setTimeout(killGroup, 600_000);
+    let leftRunning: string[] = [];
     child.on('error', reject);
     child.on('exit', () => {
       clearTimeout(timer);
+      leftRunning = aliveInGroup(child.pid!);
       killGroup();
     });
     child.on('close', () => {
@@ -81,7 +103,7 @@ function runBlock(lines: string[], cwd: string): Promise<Step[]> {
         const text = start >= 0 ? out.slice(start, endMatch ? endMatch.index : undefined) : '';
         return { command, code, out: text };
       });
-      resolve(steps);
+      resolve({ steps, leftRunning });
     });
   });
 }
@@ -90,7 +112,8 @@ describe('README quickstart', () => {
   it('runs word for word in a fresh copy of the repository', { timeout: 900_000 }, async () => {
     const lines = quickstart();
     expect(lines[0]).toBe('npm ci');
-    const steps = await runBlock(lines, freshCopy());
+    const dir = freshCopy();
+    const { steps, leftRunning } = await runBlock(lines, dir);
     const find = (prefix: string) => {
       const s = steps.find((x) => x.command.startsWith(prefix));
       if (!s) throw new Error(`the quickstart has no command starting with "${prefix}"`);
@@ -104,8 +127,12 @@ describe('README quickstart', () => {
     expect(apply.out).toContain('Apply complete! Resources: 2 added, 0 changed, 0 destroyed. Files: 6 uploaded, 6 attached.');
     expect(find('npx assistants-deploy plan').out).toContain('No changes. The account matches the manifest.');
     expect(find('npx assistants-deploy codegen').out).toContain('Python client for deployment "support-bot"');
-    const answer = find('cd support-bot-client');
+    const answer = find('PYTHONPATH=support-bot-client');
     expect(answer.out).toMatch(/refund/i);
     expect(answer.out).toMatch(/cited: file-/);
+
+    expect(leftRunning, 'processes the quickstart left running').toEqual([]);
+    const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8' });
+    expect(status.stdout, 'files the quickstart wrote that git does not ignore').toBe('');
   });
 });

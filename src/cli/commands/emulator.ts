@@ -1,7 +1,16 @@
 /**
  * `assistants-deploy emulator`: run the local OpenAI-compatible API server until SIGINT/SIGTERM.
  * Prints `emulator listening on http://HOST:PORT/v1` (stdout) once it accepts connections.
+ *
+ * `emulator [options] -- COMMAND [ARGS…]` runs COMMAND instead of waiting (as `firebase
+ * emulators:exec` does): OPENAI_BASE_URL and OPENAI_API_KEY in its environment point at the
+ * emulator, its stdio is the terminal's, Ctrl-C and SIGTERM reach it, and when it ends the emulator
+ * stops and the exit code is the command's (128 + signal number when a signal ended it). Nothing is
+ * left running, so scripts and the README's quickstart need no `kill`. The listening line goes to
+ * stderr then: stdout is the command's.
  */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { UserError } from '../../errors.js';
 import { parseFaultSpec, startEmulator, type EmulatorOptions } from '../../emulator/index.js';
 
@@ -11,9 +20,10 @@ function intOption(name: string, value: unknown, min: number): number {
   return n;
 }
 
-export async function run(_args: string[], opts: Record<string, unknown>): Promise<number> {
+export async function run(args: string[], opts: Record<string, unknown>): Promise<number> {
+  const command = args;
   const options: EmulatorOptions = {
-    port: intOption('port', opts.port ?? 8787, 0),
+    port: intOption('port', opts.port ?? (command.length > 0 ? 0 : 8787), 0),
     host: typeof opts.host === 'string' ? opts.host : '127.0.0.1',
     assistantsApi: opts.assistantsApi !== false,
     indexingDelayMs: intOption('indexing-delay', opts.indexingDelay ?? 200, 0),
@@ -55,6 +65,15 @@ export async function run(_args: string[], opts: Record<string, unknown>): Promi
     if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${String(options.host)}:${String(options.port)} (${code})`);
     throw error;
   }
+  if (command.length > 0) {
+    if (!options.quiet) process.stderr.write(`emulator listening on ${emu.url}; running ${command.join(' ')}\n`);
+    try {
+      return await runCommand(command, emu.url, typeof opts.apiKey === 'string' ? opts.apiKey : 'emulator');
+    } finally {
+      await emu.close();
+      unlock();
+    }
+  }
   process.stdout.write(`emulator listening on ${emu.url}\n`);
   if (!options.quiet) {
     const notes = [
@@ -73,4 +92,32 @@ export async function run(_args: string[], opts: Record<string, unknown>): Promi
   await emu.close();
   unlock();
   return 0;
+}
+
+/** Runs the command against the emulator; resolves with its exit code (128 + signal when killed). */
+function runCommand(command: string[], url: string, apiKey: string): Promise<number> {
+  const [file, ...rest] = command as [string, ...string[]];
+  const child = spawn(file, rest, { stdio: 'inherit', env: { ...process.env, OPENAI_BASE_URL: url, OPENAI_API_KEY: apiKey } });
+  // the terminal's Ctrl-C reaches the child by itself (same process group); a SIGTERM sent to us alone is passed on
+  const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
+  const onInt = forward('SIGINT');
+  const onTerm = forward('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return new Promise<number>((resolve, reject) => {
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      cleanup();
+      if (error.code === 'ENOENT') reject(new UserError(`cannot run ${JSON.stringify(file)}: no such command`, 'check the command after --, or give its path'));
+      else if (error.code === 'EACCES') reject(new UserError(`cannot run ${JSON.stringify(file)}: permission denied`));
+      else reject(error);
+    });
+    child.once('exit', (code, signal) => {
+      cleanup();
+      resolve(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
+    });
+  });
+  function cleanup(): void {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
 }

@@ -1,0 +1,27 @@
+/**
+ * `npm run test:quick`: the unit and fast end-to-end tests, for everyday work (under 2 minutes on a
+ * 2-core machine). It leaves out the suites that spend their time on purpose: crash and fault
+ * matrices, fuzzing, load, Schemathesis, the Python environments the generated code runs in, and the
+ * README quickstart from a fresh copy. `npm test` (CI) runs everything, these included.
+ */
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+export const SLOW = [
+  'test/apply/crash.test.ts',
+  'test/codegen/python.test.ts',
+  'test/codegen/targets.test.ts',
+  'test/emulator/restart.test.ts',
+  'test/emulator/schemathesis.test.ts',
+  'test/gitops/quickstart.test.ts',
+  'test/gitops/install.test.ts',
+  'test/reliability/concurrency.test.ts',
+  'test/reliability/crash-matrix.test.ts',
+  'test/reliability/fault-matrix.test.ts',
+  'test/reliability/fuzz.test.ts',
+  'test/reliability/load.test.ts',
+  'test/reliability/secrets.test.ts',
+  'test/reliability/signals.test.ts',
+];
+
+export default mergeConfig(base, defineConfig({ test: { exclude: SLOW } }));
