@@ -10,11 +10,17 @@
  *   429-bare=P        429 without any retry header (the API sometimes answers so)
  *   500=P  503=P      server errors in the API's error shape
  *   drop=P            the connection is destroyed without an answer
+ *   drop-after=P      the request is handled (its writes are durable), then the connection is destroyed
+ *                     without an answer: the server acted, the client never heard
+ *   500-after=P       the request is handled (its writes are durable), then answered 500
+ *   index-fail=P      a file attached to a vector store ends `failed` (last_error server_error) instead
+ *                     of `completed` when its indexing time comes
  *   retry-after=S     seconds advertised by 429 (default 1; fractions allowed: `retry-after-ms` carries them, `retry-after` rounds up)
  *   latency=MS[~J]    added delay per request, uniformly MS ± J milliseconds
  *   lag=MS            read-after-write lag: an object created less than MS ago answers 404 when read by id
  *   routes=GLOB|GLOB  only requests whose path matches (`*` matches any run of characters) get faults and latency
- * Probabilities are 0..1. A rate applies per request: one draw decides the fault.
+ * Probabilities are 0..1. A rate applies per request: one draw decides the fault (before or after
+ * the handler); index-fail draws once per attached file, from a stream of its own.
  */
 export interface FaultSpec {
   seed: number;
@@ -23,6 +29,9 @@ export interface FaultSpec {
   p500: number;
   p503: number;
   pdrop: number;
+  pdropAfter: number;
+  p500After: number;
+  pindexFail: number;
   retryAfterSec: number;
   latencyMs: number;
   jitterMs: number;
@@ -30,13 +39,13 @@ export interface FaultSpec {
   routes: string[];
 }
 
-export type FaultKind = '429' | '429-bare' | '500' | '503' | 'drop' | 'lag';
+export type FaultKind = '429' | '429-bare' | '500' | '503' | 'drop' | 'drop-after' | '500-after' | 'lag';
 
 export function emptyFaultSpec(): FaultSpec {
-  return { seed: 1, p429: 0, p429bare: 0, p500: 0, p503: 0, pdrop: 0, retryAfterSec: 1, latencyMs: 0, jitterMs: 0, lagMs: 0, routes: [] };
+  return { seed: 1, p429: 0, p429bare: 0, p500: 0, p503: 0, pdrop: 0, pdropAfter: 0, p500After: 0, pindexFail: 0, retryAfterSec: 1, latencyMs: 0, jitterMs: 0, lagMs: 0, routes: [] };
 }
 
-const KEYS = ['seed', 'rate', '429', '429-bare', '500', '503', 'drop', 'retry-after', 'latency', 'lag', 'routes'];
+const KEYS = ['seed', 'rate', '429', '429-bare', '500', '503', 'drop', 'drop-after', '500-after', 'index-fail', 'retry-after', 'latency', 'lag', 'routes'];
 
 function prob(key: string, value: string): number {
   const n = Number(value);
@@ -92,6 +101,15 @@ export function parseFaultSpec(spec: string): FaultSpec {
       case 'drop':
         out.pdrop = prob(key, value);
         break;
+      case 'drop-after':
+        out.pdropAfter = prob(key, value);
+        break;
+      case '500-after':
+        out.p500After = prob(key, value);
+        break;
+      case 'index-fail':
+        out.pindexFail = prob(key, value);
+        break;
       case 'retry-after':
         out.retryAfterSec = nonNeg(key, value);
         break;
@@ -113,7 +131,7 @@ export function parseFaultSpec(spec: string): FaultSpec {
         throw new Error(`faults: unknown key "${key}"; keys are ${KEYS.join(', ')}`);
     }
   }
-  const total = out.p429 + out.p429bare + out.p500 + out.p503 + out.pdrop;
+  const total = out.p429 + out.p429bare + out.p500 + out.p503 + out.pdrop + out.pdropAfter + out.p500After;
   if (total > 1 + 1e-9) throw new Error(`faults: the fault probabilities add up to ${total.toFixed(3)}, more than 1`);
   return out;
 }
@@ -143,6 +161,7 @@ export interface FaultDecision {
 export class FaultInjector {
   private spec: FaultSpec;
   private rand: () => number;
+  private indexRand: () => number;
   private patterns: RegExp[];
   /** id -> creation time (ms), for read-after-write lag. */
   private created = new Map<string, number>();
@@ -150,6 +169,7 @@ export class FaultInjector {
   constructor(spec?: FaultSpec) {
     this.spec = spec ?? emptyFaultSpec();
     this.rand = prng(this.spec.seed);
+    this.indexRand = prng(this.spec.seed ^ 0x5f3759df);
     this.patterns = this.spec.routes.map(globToRegExp);
   }
 
@@ -160,7 +180,13 @@ export class FaultInjector {
   set(spec: FaultSpec | undefined): void {
     this.spec = spec ?? emptyFaultSpec();
     this.rand = prng(this.spec.seed);
+    this.indexRand = prng(this.spec.seed ^ 0x5f3759df);
     this.patterns = this.spec.routes.map(globToRegExp);
+  }
+
+  /** Whether a file attached to a vector store now fails its indexing (index-fail). */
+  indexingFails(): boolean {
+    return this.spec.pindexFail > 0 && this.indexRand() < this.spec.pindexFail;
   }
 
   private applies(path: string): boolean {
@@ -172,7 +198,7 @@ export class FaultInjector {
     if (!this.applies(path)) return { delayMs: 0 };
     let delayMs = 0;
     if (s.latencyMs > 0 || s.jitterMs > 0) delayMs = Math.max(0, s.latencyMs + (this.rand() * 2 - 1) * s.jitterMs);
-    const total = s.p429 + s.p429bare + s.p500 + s.p503 + s.pdrop;
+    const total = s.p429 + s.p429bare + s.p500 + s.p503 + s.pdrop + s.pdropAfter + s.p500After;
     if (total <= 0) return { delayMs };
     let r = this.rand();
     const pick: [number, Exclude<FaultKind, 'lag'>][] = [
@@ -181,6 +207,8 @@ export class FaultInjector {
       [s.p500, '500'],
       [s.p503, '503'],
       [s.pdrop, 'drop'],
+      [s.pdropAfter, 'drop-after'],
+      [s.p500After, '500-after'],
     ];
     for (const [p, kind] of pick) {
       if (r < p) return { delayMs, fault: kind };

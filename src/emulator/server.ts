@@ -41,7 +41,7 @@ interface RouteInfo {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    emu?: { start: number; fault?: string; logged?: boolean };
+    emu?: { start: number; fault?: string; logged?: boolean; after?: 'drop-after' | '500-after' };
   }
 }
 
@@ -156,6 +156,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
           throw new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
         case '503':
           throw new ApiError(503, 'The server is overloaded or not ready yet.', 'server_error', null, null);
+        case 'drop-after':
+        case '500-after':
+          // the handler runs; onSend loses its answer
+          req.emu.after = d.fault;
+          break;
       }
     }
     if (req.method === 'GET' && deps.faults.lagging(path)) {
@@ -170,9 +175,17 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   // Nothing is acknowledged before it is durable.
-  app.addHook('onSend', async (req, _reply, payload) => {
+  app.addHook('onSend', async (req, reply, payload) => {
     await deps.account.persistence.sync();
     deps.account.maybeCompact();
+    // after-handler faults: what the handler did is durable; the client never hears of it
+    if (req.emu?.after === 'drop-after') {
+      record(req, 0);
+      req.raw.socket?.destroy();
+    } else if (req.emu?.after === '500-after' && reply.statusCode < 400) {
+      void reply.code(500).type('application/json');
+      return JSON.stringify(new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null).body());
+    }
     return payload;
   });
 

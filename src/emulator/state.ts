@@ -264,7 +264,10 @@ export class Account {
     if (status === 'completed') rt.usage -= Number(rec._bytes ?? 0);
   }
 
-  /** Vector store files whose indexing time has come become `completed` (derived, so not journaled). */
+  /**
+   * Vector store files whose indexing time has come become `completed`, or `failed` with the
+   * last_error recorded at attach time in `_fail` (derived, so not journaled).
+   */
   settleVs(vsId: string, now = Date.now()): void {
     const rt = this.vsRuntime.get(vsId);
     if (!rt) return;
@@ -273,7 +276,10 @@ export class Account {
       const rec = this.cols.vsf.get(`${vsId}/${fileId}`);
       if (!rec || rec.status !== 'in_progress' || Number(rec._ready_at) > now) continue;
       this.countOut(rt, rec);
-      rec.status = 'completed';
+      if (rec._fail) {
+        rec.status = 'failed';
+        rec.last_error = rec._fail;
+      } else rec.status = 'completed';
       this.countIn(rt, rec);
     }
   }

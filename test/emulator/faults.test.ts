@@ -23,6 +23,9 @@ describe('parseFaultSpec', () => {
       p500: 0.05,
       p503: 0.02,
       pdrop: 0.01,
+      pdropAfter: 0,
+      p500After: 0,
+      pindexFail: 0,
       retryAfterSec: 2,
       latencyMs: 50,
       jitterMs: 10,
@@ -39,6 +42,52 @@ describe('parseFaultSpec', () => {
     expect(() => parseFaultSpec('latency=fast')).toThrow(/MS~JITTER/);
     expect(() => parseFaultSpec('500')).toThrow(/not key=value/);
     expect(() => parseFaultSpec('429=0.6,500=0.6')).toThrow(/add up to/);
+    expect(() => parseFaultSpec('drop-after=0.6,500-after=0.6')).toThrow(/add up to/);
+    expect(() => parseFaultSpec('index-fail=1.5')).toThrow(/probability between 0 and 1/);
+  });
+
+  it('reads the after-handler and indexing faults', () => {
+    const s = parseFaultSpec('drop-after=0.2,500-after=0.1,index-fail=0.5');
+    expect([s.pdropAfter, s.p500After, s.pindexFail]).toEqual([0.2, 0.1, 0.5]);
+  });
+});
+
+describe('faults after the handler acted, and failed indexing', () => {
+  it('drop-after: the write is done and durable, the client gets no answer', async () => {
+    api = await startTestApi({ faults: 'drop-after=1,routes=/v1/vector_stores' }, { maxRetries: 0 });
+    await expect(api.client.vectorStores.create({ name: 'lost answer' })).rejects.toThrow(/Connection error|socket|terminated/i);
+    api.emu.setFaults(undefined);
+    const listed = [];
+    for await (const v of api.client.vectorStores.list()) listed.push(v.name);
+    expect(listed).toEqual(['lost answer']);
+    expect(api.emu.log.find((e) => e.method === 'POST')).toMatchObject({ status: 0, fault: 'drop-after' });
+  });
+
+  it('500-after: the write is done, the answer is a 500 in the API error shape', async () => {
+    api = await startTestApi({ faults: '500-after=1,routes=/v1/vector_stores' }, { maxRetries: 0 });
+    const err = await api.client.vectorStores.create({ name: 'twice?' }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 500, error: { type: 'server_error' } });
+    api.emu.setFaults(undefined);
+    const listed = [];
+    for await (const v of api.client.vectorStores.list()) listed.push(v.name);
+    expect(listed).toEqual(['twice?']);
+  });
+
+  it('index-fail: attached files end failed with last_error, are counted failed and use no bytes', async () => {
+    api = await startTestApi({ faults: 'index-fail=1', indexingDelayMs: 5 });
+    const c = api.client;
+    const f = await c.files.create({ file: await toFile(Buffer.from('doc about refunds'), 'a.md'), purpose: 'assistants' });
+    const vs = await c.vectorStores.create({ name: 'failing' });
+    const vsf = await c.vectorStores.files.createAndPoll(vs.id, { file_id: f.id }, { pollIntervalMs: 5 });
+    expect(vsf.status).toBe('failed');
+    expect(vsf.last_error).toEqual({ code: 'server_error', message: expect.any(String) as string });
+    expect(vsf.usage_bytes).toBe(0);
+    const store = await c.vectorStores.retrieve(vs.id);
+    expect(store.file_counts).toMatchObject({ failed: 1, completed: 0, in_progress: 0, total: 1 });
+    // with the fault off, a new attachment indexes
+    api.emu.setFaults(undefined);
+    const vs2 = await c.vectorStores.create({ name: 'fine' });
+    expect((await c.vectorStores.files.createAndPoll(vs2.id, { file_id: f.id }, { pollIntervalMs: 5 })).status).toBe('completed');
   });
 });
 

@@ -142,6 +142,8 @@ export function attachFile(
     _bytes: Number(file.bytes ?? 0),
     _ready_at: Date.now() + ctx.options.indexingDelayMs,
     ...(opts.batchId ? { _batch: opts.batchId } : {}),
+    // the faults' index-fail: indexing ends `failed` when its time comes
+    ...(ctx.faults.indexingFails() ? { _fail: { code: 'server_error', message: 'The file could not be indexed. Please try again.' } } : {}),
     _seq: a.nextSeq(),
   };
   a.put('vsf', rec);
