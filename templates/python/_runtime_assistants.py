@@ -200,6 +200,8 @@ class Assistant:
         Attachments are uploaded and attached to the message for the assistant's
         code_interpreter or file_search tool.
         """
+        # first the assistant, so a missing one leaves the thread untouched
+        assistant_id = self.assistant_id
         thread_id = self.thread_for(conversation_id)
         markers = Markers()
         try:
@@ -216,9 +218,11 @@ class Assistant:
             messages: list[Message] = []
             if stream:
                 out = MarkerStream(markers, on_text) if on_text is not None else None
-                run = self._stream(thread_id, calls, out, on_event, messages)
+                run = self._stream(
+                    thread_id, assistant_id, calls, out, on_event, messages
+                )
             else:
-                run = self._poll(thread_id, calls)
+                run = self._poll(thread_id, assistant_id, calls)
             if run.status != "completed":
                 raise RunFailedError(
                     f"run {run.id} ended {run.status}: {run.last_error}"
@@ -270,6 +274,7 @@ class Assistant:
     def _stream(
         self,
         thread_id: str,
+        assistant_id: str,
         calls: list[str],
         text: MarkerStream | None,
         on_event: Callable[[str], None] | None,
@@ -278,7 +283,7 @@ class Assistant:
         runs = self.client.beta.threads.runs
         events = _Events(text, on_event, messages)
         with runs.stream(
-            thread_id=thread_id, assistant_id=self.assistant_id, event_handler=events
+            thread_id=thread_id, assistant_id=assistant_id, event_handler=events
         ) as handler:
             handler.until_done()
         run = events.current_run
@@ -298,9 +303,9 @@ class Assistant:
             raise RunFailedError("the stream ended without a run")
         return run
 
-    def _poll(self, thread_id: str, calls: list[str]) -> Run:
+    def _poll(self, thread_id: str, assistant_id: str, calls: list[str]) -> Run:
         runs = self.client.beta.threads.runs
-        run = runs.create_and_poll(thread_id=thread_id, assistant_id=self.assistant_id)
+        run = runs.create_and_poll(thread_id=thread_id, assistant_id=assistant_id)
         while run.status == "requires_action":
             run = runs.submit_tool_outputs_and_poll(
                 thread_id=thread_id,
