@@ -1,12 +1,14 @@
 /**
- * The generator without Python: golden files written by hand (what a reviewer should see), byte-
- * identical output for the same manifest, JSON Schema -> TypedDict, the writer's safety rules, and
- * the openai ranges agreeing with the setup script.
+ * The generator without Python: golden files written by hand (what a reviewer should see), the
+ * templates copied as they are, byte-identical output for the same manifest, a README that names
+ * exactly the files written, JSON Schema -> TypedDict, the writer's safety rules, and the openai
+ * ranges agreeing with the setup script.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TEMPLATES } from '../../src/codegen/python/generate.js';
 import { TypedDictBuilder } from '../../src/codegen/python/typed-dict.js';
 import { OPENAI_RANGES } from '../../src/codegen/python/versions.js';
 import { REPO, runCliAsync, tempProject } from '../helpers/cli.js';
@@ -41,6 +43,8 @@ describe('golden: examples/order-desk', () => {
           'requirements.txt',
           'order_desk/__init__.py',
           'order_desk/__main__.py',
+          'order_desk/_common.py',
+          'order_desk/_config.py',
           'order_desk/_runtime.py',
           'order_desk/billing.py',
           'order_desk/handlers.py',
@@ -55,11 +59,52 @@ describe('golden: examples/order-desk', () => {
       expect(got['order_desk/handlers.py']).toBe(readFileSync(path.join(GOLDEN, 'handlers.py'), 'utf8'));
       expect(got['order_desk/billing.py']).toBe(readFileSync(path.join(GOLDEN, api, 'billing.py'), 'utf8'));
       if (api === 'responses') expect(got['order_desk/shipping.py']).toBe(readFileSync(path.join(GOLDEN, api, 'shipping.py'), 'utf8'));
-      // the shared runtime names the deployment
-      expect(got['order_desk/_runtime.py']).toContain('\nDEPLOYMENT = "order-desk"\n');
+      // the runtime is the templates as they are; the manifest's values are in _config.py
+      expect(got['order_desk/_config.py']).toBe(readFileSync(path.join(GOLDEN, '_config.py'), 'utf8'));
+      expect(got['order_desk/_common.py']).toBe(readFileSync(path.join(REPO, 'templates', 'python', '_common.py'), 'utf8'));
+      expect(got['order_desk/_runtime.py']).toBe(readFileSync(path.join(REPO, 'templates', 'python', `_runtime_${api}.py`), 'utf8'));
+      const readme = readFileSync(path.join(GOLDEN, 'assistants', 'README.md'), 'utf8');
+      expect(got['README.md']).toBe(
+        api === 'assistants'
+          ? readme
+          : readme
+              .replace('on the Assistants API.', 'on the Responses API.')
+              .replace(
+                '| the client on the Assistants API: finds each assistant by its tags, one thread per conversation, runs |',
+                '| the client on the Responses API: finds the vector stores and files by their tags, one conversation per id |',
+              ),
+      );
       expect(got['order_desk/__main__.py']).toContain('    parser.add_argument("--assistant", choices=list(ASSISTANTS), default="billing")\n');
     }
   }, 60_000);
+});
+
+describe('the templates', () => {
+  it('each API takes _common.py and its own runtime from templates/python/, and every template there is used or is the _config.py stand-in', () => {
+    expect(TEMPLATES).toEqual({
+      assistants: { '_common.py': '_common.py', '_runtime.py': '_runtime_assistants.py' },
+      responses: { '_common.py': '_common.py', '_runtime.py': '_runtime_responses.py' },
+    });
+    const used = new Set(Object.values(TEMPLATES).flatMap((t) => Object.values(t)));
+    expect(readdirSync(path.join(REPO, 'templates', 'python')).sort()).toEqual([...used, '_config.py'].sort());
+  });
+});
+
+describe('README.md of the generated folder', () => {
+  it('names every file of the folder, and no file that is not there, for every example and both APIs', async () => {
+    for (const [example, extra] of [['support-bot', []], ['data-analyst', []], ['order-desk', []], ['staged-rollout', ['--env', 'prod']]] as const) {
+      for (const api of ['assistants', 'responses']) {
+        const out = await generate(['-f', `examples/${example}`, '--api', api, ...extra]);
+        const files = Object.keys(tree(out)).sort();
+        const readme = readFileSync(path.join(out, 'README.md'), 'utf8');
+        // every `quoted` thing that looks like a file name (a path ending in a file extension)
+        const named = [...readme.matchAll(/`([\w.-]+(?:\/[\w.-]+)*\.(?:py|txt|md|typed|json|toml|cfg))`/g)].map((m) => m[1]!);
+        expect(named.filter((f) => !files.includes(f)), `${example} --api ${api}: named but not written`).toEqual([]);
+        expect(files.filter((f) => !named.includes(f)), `${example} --api ${api}: written but not named`).toEqual([]);
+        expect(files.some((f) => f.endsWith('/handlers.py'))).toBe(example === 'order-desk');
+      }
+    }
+  }, 120_000);
 });
 
 describe('determinism', () => {
@@ -107,11 +152,16 @@ describe('JSON Schema -> TypedDict', () => {
     );
     expect(b.blocks.map((x) => x.join('\n')).join('\n\n\n')).toBe(
       [
-        'class CreateOrderCustomer(TypedDict):',
-        '    """Who orders."""',
+        'class _CreateOrderCustomerRequired(TypedDict):',
+        '    """The keys of CreateOrderCustomer that are always present."""',
         '',
         '    name: str',
-        '    vip: NotRequired[bool]',
+        '',
+        '',
+        'class CreateOrderCustomer(_CreateOrderCustomerRequired, total=False):',
+        '    """Who orders."""',
+        '',
+        '    vip: bool',
         '',
         '',
         'class CreateOrderLinesItem(TypedDict):',
@@ -119,8 +169,8 @@ describe('JSON Schema -> TypedDict', () => {
         '    qty: int',
         '',
         '',
-        'class CreateOrderArgs(TypedDict):',
-        '    """Create an order."""',
+        'class _CreateOrderArgsRequired(TypedDict):',
+        '    """The keys of CreateOrderArgs that are always present."""',
         '',
         '    customer: CreateOrderCustomer',
         '    """Who orders."""',
@@ -128,19 +178,36 @@ describe('JSON Schema -> TypedDict', () => {
         '    priority: Literal["low", "high"] | None',
         '    channel: Literal["web"]',
         '    note: str | None',
-        '    tags: NotRequired[list[str]]',
-        '    extra: NotRequired[dict[str, Any]]',
         '    amount: float | None',
+        '',
+        '',
+        'class CreateOrderArgs(_CreateOrderArgsRequired, total=False):',
+        '    """Create an order."""',
+        '',
+        '    tags: list[str]',
+        '    extra: dict[str, Any]',
       ].join('\n'),
     );
     expect([...b.imports.typing].sort()).toEqual(['Any', 'Literal']);
-    expect([...b.imports.extensions]).toEqual(['NotRequired']);
+  });
+
+  it('an object without required properties is one total=False class', () => {
+    const b = new TypedDictBuilder();
+    b.define({ type: 'object', properties: { page: { type: 'integer' } } }, 'ListArgs', undefined, true);
+    expect(b.blocks.map((x) => x.join('\n'))).toEqual(['class ListArgs(TypedDict, total=False):\n    page: int']);
   });
 
   it('keys that are not Python names use the functional syntax', () => {
     const b = new TypedDictBuilder();
     b.define({ type: 'object', properties: { 'order-id': { type: 'string' }, class: { type: 'integer' } }, required: ['order-id', 'class'] }, 'OddArgs', undefined, true);
     expect(b.blocks[0]!.join('\n')).toBe('OddArgs = TypedDict("OddArgs", {"order-id": str, "class": int})');
+    const mixed = new TypedDictBuilder();
+    mixed.define({ type: 'object', properties: { 'order-id': { type: 'string' }, 'dry-run': { type: 'boolean' } }, required: ['order-id'] }, 'MixedArgs', 'Mixed.', true);
+    expect(mixed.blocks.map((x) => x.join('\n'))).toEqual([
+      '_MixedArgsRequired = TypedDict("_MixedArgsRequired", {"order-id": str})\n"""The keys of MixedArgs that are always present."""',
+      '_MixedArgsOptional = TypedDict("_MixedArgsOptional", {"dry-run": bool}, total=False)\n"""The keys of MixedArgs that may be absent."""',
+      'class MixedArgs(_MixedArgsRequired, _MixedArgsOptional):\n    """Mixed."""',
+    ]);
   });
 });
 
@@ -171,7 +238,7 @@ describe('writing the package', () => {
     writeFileSync(handlers, mine);
     // unchanged manifest: nothing written, the handler kept
     r = await run();
-    expect(r.stdout).toContain('0 written, 8 unchanged');
+    expect(r.stdout).toContain('0 written, 10 unchanged');
     expect(readFileSync(handlers, 'utf8')).toBe(mine);
     // a new tool: its stub is appended, the developer's code untouched
     writeFileSync(path.join(dir, 'assistants.yaml'), manifest(['find_item', 'drop_item']));

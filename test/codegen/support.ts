@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { combinedValidator, type CombinedValidator } from '../support/openapi-responses.js';
 import { REPO } from '../helpers/cli.js';
@@ -117,4 +118,73 @@ export function runPython(python: string, args: string[], options: { cwd: string
       resolve({ code: code ?? -1, stdout, stderr });
     });
   });
+}
+
+/** Rules checked on top of ruff's defaults, at Python 3.10 (the oldest the openai package supports). */
+export const STRICT_RULES = 'E,W,F,I,N,UP,B,SIM,RUF';
+
+/**
+ * ruff in `cwd` as a user runs it (`ruff check .`: the configuration found there, none in a
+ * generated folder), with ruff's own defaults only (`--isolated`), with STRICT_RULES added at
+ * py310, and `ruff format --check`: every one clean.
+ */
+export async function expectRuffClean(cwd: string): Promise<void> {
+  const ruff = toolsBin('ruff');
+  const runs: [string, string[]][] = [
+    ['ruff check .', ['check', '--no-cache', '.']],
+    ['ruff check --isolated .', ['check', '--no-cache', '--isolated', '.']],
+    ['ruff check --isolated --extend-select STRICT_RULES --target-version py310 .', ['check', '--no-cache', '--isolated', '--extend-select', STRICT_RULES, '--target-version', 'py310', '.']],
+  ];
+  for (const [what, args] of runs) {
+    const r = await runPython(ruff, args, { cwd });
+    expect(r.stdout + r.stderr, what).toContain('All checks passed!');
+    expect(r.code, what).toBe(0);
+  }
+  const fmt = await runPython(ruff, ['format', '--no-cache', '--isolated', '--check', '.'], { cwd });
+  expect(fmt.stdout + fmt.stderr, 'ruff format --check').toMatch(/files? already formatted/);
+  expect(fmt.code).toBe(0);
+}
+
+/** `mypy --strict` with the openai package of one environment; args default to `.`. */
+export async function expectMypyClean(cwd: string, env: Exclude<PyEnv, 'tools'>, args: string[] = ['.']): Promise<void> {
+  const r = await runPython(
+    toolsBin('mypy'),
+    ['--strict', '--python-executable', pythonEnvs()[env], '--cache-dir', path.join(REPO, '.venv', `mypy-cache-${env}`), ...args],
+    { cwd, timeoutMs: 300_000 },
+  );
+  expect(r.stdout + r.stderr, `mypy --strict against .venv/codegen-${env}`).toMatch(/^Success: no issues found/m);
+  expect(r.code).toBe(0);
+}
+
+/**
+ * The third-party modules the .py files under `cwd` import (absolute imports that are neither the
+ * standard library nor `pkg`), each with the distributions that provide it in that environment.
+ */
+export async function thirdPartyImports(cwd: string, python: string, pkg: string): Promise<Record<string, string[]>> {
+  const script = [
+    'import ast, json, pathlib, sys',
+    'import importlib.metadata as md',
+    'mods = set()',
+    'for p in sorted(pathlib.Path(".").rglob("*.py")):',
+    '    for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):',
+    '        if isinstance(node, ast.Import):',
+    '            mods.update(a.name.split(".")[0] for a in node.names)',
+    '        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:',
+    '            mods.add(node.module.split(".")[0])',
+    'third = sorted(m for m in mods if m not in sys.stdlib_module_names and m not in ("__future__", sys.argv[1]))',
+    'dists = md.packages_distributions()',
+    'print(json.dumps({m: sorted(dists.get(m, [])) for m in third}))',
+  ].join('\n');
+  const r = await runPython(python, ['-c', script, pkg], { cwd });
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, string[]>;
+}
+
+/** PEP 503 name of each requirement line of a requirements.txt. */
+export function requirementNames(text: string): string[] {
+  return text
+    .split('\n')
+    .map((l) => l.replace(/#.*/, '').trim())
+    .filter(Boolean)
+    .map((l) => /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(l)![0].toLowerCase().replace(/[-_.]+/g, '-'));
 }

@@ -57,7 +57,7 @@ describe('a target without the Assistants API', () => {
     expect(r.code, r.stderr).toBe(0);
     const run = await runPython(py.responses, ['-m', 'support_bot', 'How do I turn on two-factor authentication?'], { cwd: out, env: { OPENAI_BASE_URL: api.url, OPENAI_API_KEY: 'test' } });
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^You said: How do I turn on two-factor authentication\? The best match is ad~support-bot~[0-9a-f]{16}~two-factor\.md\.\ncited: file-\S+\n$/);
+    expect(run.stdout).toMatch(/^You said: How do I turn on two-factor authentication\? The best match is ad~support-bot~[0-9a-f]{16}~two-factor\.md\.\[1\]\ncited: \[1\] docs\/account\/two-factor\.md\n$/);
   }, 120_000);
 
   it('--resolve-ids with --api assistants refuses, pointing at --api responses', async () => {
@@ -97,7 +97,7 @@ describe('the floor of the stated ranges (openai==3.3.1) and --resolve-ids', () 
       expect(streamed.stderr).toContain('event: ');
       const polled = await runPython(py.floor, ['-m', 'order_desk', '--assistant', 'billing', '--poll', 'refund policy goodwill'], { cwd: out, env });
       expect(polled.code, polled.stderr).toBe(0);
-      expect(polled.stdout).toMatch(/^You said: refund policy goodwill The best match is ad~order-desk~[0-9a-f]{16}~refund-policy\.md/);
+      expect(polled.stdout).toMatch(/^You said: refund policy goodwill The best match is ad~order-desk~[0-9a-f]{16}~refund-policy\.md\.\[1\]\ncited: \[1\] policies\/refund-policy\.md\n$/);
     }, 120_000);
   }
 
@@ -108,6 +108,18 @@ describe('the floor of the stated ranges (openai==3.3.1) and --resolve-ids', () 
     const list = (await (await fetch(`${api.emu.url}/assistants?limit=100`, { headers: { authorization: 'Bearer test' } })).json()) as { data: { id: string; metadata: Record<string, string> }[] };
     for (const x of list.data) ids.set(x.metadata['assistants-deploy.resource']!.split(';')[0]!, x.id);
     expect(readFileSync(path.join(a.out, 'order_desk', 'billing.py'), 'utf8')).toContain(`    assistant_id="${ids.get('billing')}",\n`);
+    // no lookup by tags; the assistant is read once, only to know its vector store when a citation needs a path
+    api.emu.clearLog();
+    const asked = await runPython(py.assistants, ['-m', 'order_desk', '--assistant', 'billing', 'refund policy goodwill'], { cwd: a.out, env: { OPENAI_BASE_URL: api.url, OPENAI_API_KEY: 'test' } });
+    expect(asked.code, asked.stderr).toBe(0);
+    expect(asked.stdout).toMatch(/\.\[1\]\ncited: \[1\] policies\/refund-policy\.md\n$/);
+    expect(api.emu.log.map((e) => `${e.method} ${e.route}`)).toEqual([
+      'POST /v1/threads',
+      'POST /v1/threads/{thread_id}/messages',
+      'POST /v1/threads/{thread_id}/runs',
+      'GET /v1/assistants/{assistant_id}',
+      'GET /v1/vector_stores/{vector_store_id}/files/{file_id}',
+    ]);
     const r = await generate('data-analyst', 'responses', ['--resolve-ids'], { OPENAI_BASE_URL: api.url });
     expect(r.r.code, r.r.stderr).toBe(0);
     const analyst = readFileSync(path.join(r.out, 'data_analyst', 'analyst.py'), 'utf8');

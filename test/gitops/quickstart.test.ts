@@ -129,7 +129,10 @@ describe('README quickstart', () => {
     expect(find('npx assistants-deploy codegen').out).toContain('Python client for deployment "support-bot"');
     const answer = find('PYTHONPATH=support-bot-client');
     expect(answer.out).toMatch(/refund/i);
-    expect(answer.out).toMatch(/cited: file-/);
+    // the cited help-center article by its path in the manifest, and a readable marker in the answer
+    expect(answer.out).toMatch(/^cited: \[1\] docs\/[\w/-]+\.md$/m);
+    expect(answer.out).toContain('[1]');
+    expect(answer.out).not.toMatch(/[\u3010\u3011]/);
 
     expect(leftRunning, 'processes the quickstart left running').toEqual([]);
     const status = spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { cwd: dir, encoding: 'utf8' });

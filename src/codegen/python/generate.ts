@@ -2,11 +2,12 @@
  * Desired -> a Python package (file path -> content), deterministic: the same manifest (and, with
  * --resolve-ids, the same ids) gives byte-identical files. See docs/CODEGEN.md for the layout.
  */
+import { readFileSync } from 'node:fs';
 import { uploadName } from '../../account/files-naming.js';
 import type { Desired, DesiredAssistant, DesiredTool } from '../../manifest/desired.js';
 import type { JsonObject } from '../../manifest/types.js';
 import { atom, docstring, entry, fromJson, importFrom, kwarg, layout, pyFloat, pyStr, seq, snakeName, str, type Node } from './pysrc.js';
-import { ASSISTANTS_RUNTIME, RESPONSES_RUNTIME } from './runtime.js';
+import { packageFile } from '../../package-root.js';
 import { TypedDictBuilder } from './typed-dict.js';
 import { OPENAI_RANGES, type Api } from './versions.js';
 
@@ -45,6 +46,28 @@ export interface GeneratedPackage {
 }
 
 const RESERVED_MODULES = new Set(['tools', 'handlers', 'openai', 'typing', 'json', 'os', 'sys', 'argparse']);
+
+/**
+ * The hand-written modules in templates/python/, copied as they are (package path -> template):
+ * `_common.py` for both APIs and one runtime per API. They import the manifest's values from the
+ * `_config.py` written by `configModule` (templates/python/_config.py is its stand-in there, so
+ * the templates lint and type-check on their own).
+ */
+export const TEMPLATES: Record<Api, Record<string, string>> = {
+  assistants: { '_common.py': '_common.py', '_runtime.py': '_runtime_assistants.py' },
+  responses: { '_common.py': '_common.py', '_runtime.py': '_runtime_responses.py' },
+};
+
+const templateCache = new Map<string, string>();
+
+function template(name: string): string {
+  let text = templateCache.get(name);
+  if (text === undefined) {
+    text = readFileSync(packageFile('templates', 'python', name), 'utf8');
+    templateCache.set(name, text);
+  }
+  return text;
+}
 
 /** The default package name for a deployment: `order-desk` -> `order_desk`. */
 export function defaultPackageName(deployment: string): string {
@@ -149,8 +172,7 @@ function toolsModule(d: Desired, defs: FunctionDef[], schemas: Map<FunctionDef, 
     b.define(params as never, def.argsClass, def.description ?? (typeof params.description === 'string' ? params.description : undefined), true);
     classes.push(...b.blocks.slice(before));
   }
-  const ext = b.imports.extensions.size > 0;
-  const typing = [...b.imports.typing, 'cast', ...(ext ? [] : ['TypedDict'])];
+  const typing = [...b.imports.typing, 'TypedDict', 'cast'];
   const lines: string[] = [
     ...header(
       `Function tools of deployment \`\`${d.deployment}\`\`.`,
@@ -162,7 +184,6 @@ function toolsModule(d: Desired, defs: FunctionDef[], schemas: Map<FunctionDef, 
     'import json',
   ];
   lines.push(...importFrom('typing', typing));
-  if (ext) lines.push('', ...importFrom('typing_extensions', [...b.imports.extensions, 'TypedDict']));
   lines.push('', 'from . import handlers');
   for (const block of classes) lines.push('', '', ...block);
   for (const def of defs) {
@@ -255,7 +276,7 @@ function assistantModule(a: DesiredAssistant, d: Desired, opts: GenerateOptions,
   const api = opts.api;
   const summary = `${a.name} (\`\`${a.key}\`\`), on the ${api === 'assistants' ? 'Assistants' : 'Responses'} API.`;
   const lines: string[] = [...header(summary, a.description), '', 'from __future__ import annotations', ''];
-  const runtimeNames = ['Assistant', 'AssistantSpec', 'ConversationStore'];
+  const runtimeNames = ['Assistant', 'AssistantSpec'];
   const specArgs: Node[] = [kwarg('key', str(a.key)), kwarg('name', str(a.name))];
   const handlers = seq('{', '}', fns.map((f) => ({ kind: 'pair' as const, key: pyStr(f.name), sep: ': ', value: atom(`tools.${f.dispatcher}`) })));
   const body: string[] = [];
@@ -313,7 +334,7 @@ function assistantModule(a: DesiredAssistant, d: Desired, opts: GenerateOptions,
       specArgs.push(kwarg('resolved', seq('Resources(', ')', [kwarg('vector_store_ids', fromJson(vs)), kwarg('file_ids', fromJson(fileIds))])));
     }
   }
-  lines.push(...importFrom('._runtime', runtimeNames));
+  lines.push('from ._common import ConversationStore', ...importFrom('._runtime', runtimeNames));
   lines.push(...body);
   lines.push(...(body.length ? ['', ''] : ['']), ...layout(seq('SPEC = AssistantSpec(', ')', specArgs), 0));
   lines.push(
@@ -347,8 +368,8 @@ function mainModule(d: Desired, opts: GenerateOptions, modules: Map<string, stri
   ];
   const mods = d.assistants.map((a) => modules.get(a.key)!).sort();
   lines.push(...importFrom('.', mods));
-  const runtime = opts.api === 'assistants' ? ['Assistant', 'AssistantsApiUnavailableError', 'FileStore'] : ['Assistant', 'FileStore'];
-  lines.push(...importFrom('._runtime', runtime));
+  lines.push('from ._common import FileStore');
+  lines.push(...importFrom('._runtime', opts.api === 'assistants' ? ['Assistant', 'AssistantsApiUnavailableError'] : ['Assistant']));
   lines.push(
     '',
     ...layout(
@@ -447,7 +468,7 @@ function mainModule(d: Desired, opts: GenerateOptions, modules: Map<string, stri
     '    else:',
     '        print(reply.text)',
     '    for citation in reply.citations:',
-    '        print(f"cited: {citation.file_id}")',
+    '        print(f"cited: {citation.marker} {citation.path}")',
     '    return 0',
     '',
     '',
@@ -467,9 +488,17 @@ function initModule(d: Desired, opts: GenerateOptions, modules: Map<string, stri
       `    from ${opts.packageName} import ${mod}\n\n    assistant = ${mod}.connect()\n    reply = assistant.ask("customer-42", "Hello")\n    print(reply.text)\n\nAssistants, one module each: ${list}.`,
     ),
     '',
-    'from ._runtime import Assistant, ConversationStore, FileStore, MemoryStore, Reply',
+    'from ._common import Citation, ConversationStore, FileStore, MemoryStore',
+    'from ._runtime import Assistant, Reply',
     '',
-    '__all__ = ["Assistant", "ConversationStore", "FileStore", "MemoryStore", "Reply"]',
+    '__all__ = [',
+    '    "Assistant",',
+    '    "Citation",',
+    '    "ConversationStore",',
+    '    "FileStore",',
+    '    "MemoryStore",',
+    '    "Reply",',
+    ']',
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -486,14 +515,45 @@ function requirements(opts: GenerateOptions): string {
   return [`# ${GENERATED_MARK} (--api ${opts.api}); do not edit.`, ...why, OPENAI_RANGES[opts.api], ''].join('\n');
 }
 
-function readme(d: Desired, opts: GenerateOptions, modules: Map<string, string>): string {
+/** `_config.py`: the manifest's values the templates import (the names of templates/python/_config.py). */
+function configModule(d: Desired): string {
+  return [
+    ...header(`The manifest's values the runtime uses, for deployment \`\`${d.deployment}\`\`.`),
+    '',
+    ...layout(str(d.deployment), 0, 'DEPLOYMENT = '),
+    '"""The deployment whose resources this client uses (``deployment:`` in the manifest)."""',
+    '',
+  ].join('\n');
+}
+
+function readme(d: Desired, opts: GenerateOptions, modules: Map<string, string>, files: string[]): string {
   const pkg = opts.packageName;
   const first = d.assistants[0]!;
+  const apiName = opts.api === 'assistants' ? 'Assistants' : 'Responses';
+  const hasHandlers = files.includes(`${pkg}/handlers.py`);
+  const about: Record<string, string> = {
+    'requirements.txt': 'the packages the code imports, with the versions it works with',
+    'README.md': 'this file',
+    [`${pkg}/__init__.py`]: 'the package: `Assistant`, `Reply`, `Citation` and the conversation stores',
+    [`${pkg}/__main__.py`]: `the command line (\`python -m ${pkg} --help\`)`,
+    [`${pkg}/_config.py`]: "the manifest's values the other modules use: the deployment's name",
+    [`${pkg}/_common.py`]: 'conversation stores, the dispatch of function calls to handlers, citation numbering',
+    [`${pkg}/_runtime.py`]:
+      opts.api === 'assistants'
+        ? 'the client on the Assistants API: finds each assistant by its tags, one thread per conversation, runs'
+        : 'the client on the Responses API: finds the vector stores and files by their tags, one conversation per id',
+    [`${pkg}/py.typed`]: 'marks the package as typed (PEP 561)',
+    [`${pkg}/tools.py`]: "the arguments of each function tool as a TypedDict, and the glue that calls its handler",
+    [`${pkg}/handlers.py`]: 'yours: one function per function tool; written once, later runs only append stubs for new tools',
+  };
+  for (const a of d.assistants) about[`${pkg}/${modules.get(a.key)}.py`] = `assistant \`${a.key}\`: ${a.name}, ${a.model}`;
+  const missing = files.filter((f) => about[f] === undefined);
+  if (missing.length) throw new Error(`README: no description for ${missing.join(', ')}`);
   return [
     `# ${pkg}`,
     '',
-    `Python client for the assistants of deployment \`${d.deployment}\` on the ${opts.api === 'assistants' ? 'Assistants' : 'Responses'} API.`,
-    `${GENERATED_MARK} from the manifest; regenerate rather than edit, except \`${pkg}/handlers.py\`, which is yours.`,
+    `Python client for the assistants of deployment \`${d.deployment}\` on the ${apiName} API.`,
+    `${GENERATED_MARK} from the manifest; regenerate rather than edit${hasHandlers ? `, except \`${pkg}/handlers.py\`, which is yours` : ''}.`,
     '',
     '```sh',
     'python -m pip install -r requirements.txt',
@@ -501,17 +561,22 @@ function readme(d: Desired, opts: GenerateOptions, modules: Map<string, string>)
     `python -m ${pkg} --assistant ${first.key} --conversation alice --poll "Hello"`,
     '```',
     '',
+    'A reply that cites files of a vector store marks each with a number, `[1]`, and the',
+    'command line prints `cited: [1] PATH` for each: the path of the file in the manifest.',
+    '',
     '```python',
     `from ${pkg} import ${modules.get(first.key)}`,
     '',
     `assistant = ${modules.get(first.key)}.connect()  # OPENAI_API_KEY / OPENAI_BASE_URL`,
     'reply = assistant.ask("customer-42", "Hello")  # one conversation per id, reused',
     'print(reply.text)',
+    'for citation in reply.citations:',
+    '    print(citation.marker, citation.path)',
     '```',
     '',
-    '| module | assistant | model |',
-    '|---|---|---|',
-    ...d.assistants.map((a) => `| \`${modules.get(a.key)}\` | ${a.name} | ${a.model} |`),
+    '| file | what it is |',
+    '|---|---|',
+    ...files.map((f) => `| \`${f}\` | ${about[f]} |`),
     '',
   ].join('\n');
 }
@@ -522,15 +587,19 @@ export function generatePython(d: Desired, opts: GenerateOptions): GeneratedPack
   const modules = moduleNames(d.assistants);
   const { defs, byAssistant, schemas } = functionDefs(d);
   const files = new Map<string, string>();
-  const runtime = (opts.api === 'assistants' ? ASSISTANTS_RUNTIME : RESPONSES_RUNTIME).replace('DEPLOYMENT = __DEPLOYMENT__', `DEPLOYMENT = ${pyStr(d.deployment)}`);
   files.set('requirements.txt', requirements(opts));
-  files.set('README.md', readme(d, opts, modules));
+  files.set('README.md', '');
   files.set(`${pkg}/__init__.py`, initModule(d, opts, modules));
   files.set(`${pkg}/__main__.py`, mainModule(d, opts, modules));
-  files.set(`${pkg}/_runtime.py`, runtime);
+  files.set(`${pkg}/_config.py`, configModule(d));
+  for (const [out, name] of Object.entries(TEMPLATES[opts.api])) files.set(`${pkg}/${out}`, template(name));
   files.set(`${pkg}/py.typed`, '');
   if (defs.length) files.set(`${pkg}/tools.py`, toolsModule(d, defs, schemas));
   for (const a of d.assistants) files.set(`${pkg}/${modules.get(a.key)}.py`, assistantModule(a, d, opts, byAssistant.get(a.key) ?? []));
+  // The README describes every file of the folder: these, and handlers.py when there are tools.
+  const listed = [...files.keys()];
+  if (defs.length) listed.splice(listed.indexOf(`${pkg}/tools.py`) + 1, 0, `${pkg}/handlers.py`);
+  files.set('README.md', readme(d, opts, modules, listed));
   return {
     files,
     handlers: {

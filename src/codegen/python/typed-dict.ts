@@ -1,7 +1,7 @@
 /**
  * JSON Schema (a function tool's `parameters`) -> Python TypedDict classes: nested objects become
  * their own classes, enums and consts `Literal[...]`, nullable types `X | None`, arrays `list[X]`,
- * properties outside `required` `NotRequired[X]`; descriptions become docstrings.
+ * properties outside `required` keys of a `total=False` class; descriptions become docstrings.
  */
 import { docstring, isIdentifier, layout, pascalName, pyStr, seq, atom, type Node, flat } from './pysrc.js';
 
@@ -22,8 +22,15 @@ type Schema = {
 export interface TypedDictModule {
   /** Class definitions, dependencies first, each a block of lines. */
   blocks: string[][];
-  /** Names used from typing / typing_extensions. */
-  imports: { typing: Set<string>; extensions: Set<string> };
+  /** Names used from typing. */
+  imports: { typing: Set<string> };
+}
+
+interface Field {
+  key: string;
+  type: Node;
+  description: string | undefined;
+  required: boolean;
 }
 
 function literalValue(v: unknown): string | undefined {
@@ -35,7 +42,7 @@ function literalValue(v: unknown): string | undefined {
 
 export class TypedDictBuilder {
   readonly blocks: string[][] = [];
-  readonly imports = { typing: new Set<string>(), extensions: new Set<string>() };
+  readonly imports = { typing: new Set<string>() };
   private readonly names = new Set<string>();
 
   constructor(reserved: Iterable<string> = []) {
@@ -136,36 +143,59 @@ export class TypedDictBuilder {
     return atom('Any');
   }
 
-  /** Define a TypedDict for an object schema; returns its class name. */
+  /**
+   * Define a TypedDict for an object schema; returns its class name. Properties outside
+   * `required` are keys of a `total=False` class; when an object has both kinds, the required
+   * keys live in a private base class (`_NameRequired`). So the code needs neither
+   * `typing.NotRequired` (Python 3.11) nor typing_extensions.
+   */
   define(schema: Schema, name: string, doc?: string, exact = false): string {
     const cls = exact ? name : this.unique(name);
     const props = Object.entries(schema.properties ?? {});
     const required = new Set(schema.required ?? []);
-    const fields = props.map(([key, s]) => {
-      let type = this.typeOf(s, `${cls.replace(/Args$/, '')}${pascalName(key)}`);
-      if (!required.has(key)) {
-        this.imports.extensions.add('NotRequired');
-        type = { kind: 'seq', open: 'NotRequired[', close: ']', items: [type] };
-      }
-      return { key, type, description: typeof s?.description === 'string' ? s.description : undefined };
-    });
-    const lines: string[] = [];
+    const fields: Field[] = props.map(([key, s]) => ({
+      key,
+      type: this.typeOf(s, `${cls.replace(/Args$/, '')}${pascalName(key)}`),
+      description: typeof s?.description === 'string' ? s.description : undefined,
+      required: required.has(key),
+    }));
     const description = doc ?? schema.description;
-    if (props.every(([k]) => isIdentifier(k))) {
-      lines.push(`class ${cls}(TypedDict):`);
-      if (description) lines.push(...docstring(description, 1), '');
-      if (fields.length === 0) lines.push('    pass');
+    const req = fields.filter((f) => f.required);
+    const opt = fields.filter((f) => !f.required);
+    if (req.length === 0 || opt.length === 0) {
+      this.blocks.push(this.typedDict(cls, ['TypedDict'], fields, req.length === 0 && opt.length > 0, description));
+      return cls;
+    }
+    const base = this.unique(`_${cls}Required`);
+    this.blocks.push(this.typedDict(base, ['TypedDict'], req, false, `The keys of ${cls} that are always present.`));
+    if (opt.every((f) => isIdentifier(f.key))) {
+      this.blocks.push(this.typedDict(cls, [base], opt, true, description));
+    } else {
+      const extra = this.unique(`_${cls}Optional`);
+      this.blocks.push(this.typedDict(extra, ['TypedDict'], opt, true, `The keys of ${cls} that may be absent.`));
+      this.blocks.push(this.typedDict(cls, [base, extra], [], false, description));
+    }
+    return cls;
+  }
+
+  /** One TypedDict: a class, or the functional form when a key is not a Python name. */
+  private typedDict(cls: string, bases: string[], fields: Field[], partial: boolean, description: string | undefined): string[] {
+    const lines: string[] = [];
+    if (fields.every((f) => isIdentifier(f.key))) {
+      lines.push(`class ${cls}(${[...bases, ...(partial ? ['total=False'] : [])].join(', ')}):`);
+      if (description) lines.push(...docstring(description, 1), ...(fields.length ? [''] : []));
+      if (fields.length === 0 && !description) lines.push('    pass');
       for (const f of fields) {
         lines.push(...layout(f.type, 1, `${f.key}: `));
         if (f.description) lines.push(...docstring(f.description, 1));
       }
     } else {
-      // Keys that are not Python names need the functional syntax.
       const entries = fields.map((f) => ({ kind: 'pair' as const, key: pyStr(f.key), sep: ': ', value: f.type }));
-      lines.push(...layout(seq(`${cls} = TypedDict(`, ')', [atom(pyStr(cls)), seq('{', '}', entries)]), 0));
+      const args: Node[] = [atom(pyStr(cls)), seq('{', '}', entries)];
+      if (partial) args.push(atom('total=False'));
+      lines.push(...layout(seq(`${cls} = TypedDict(`, ')', args), 0));
       if (description) lines.push(...docstring(description, 0));
     }
-    this.blocks.push(lines);
-    return cls;
+    return lines;
   }
 }

@@ -8,7 +8,8 @@ from __future__ import annotations
 from openai import OpenAI
 
 from . import tools
-from ._runtime import Assistant, AssistantSpec, ConversationStore
+from ._common import ConversationStore
+from ._runtime import Assistant, AssistantSpec
 
 SPEC = AssistantSpec(
     key="billing",

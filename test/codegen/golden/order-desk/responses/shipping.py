@@ -9,7 +9,8 @@ from openai import OpenAI
 from openai.types.responses import ToolParam
 
 from . import tools
-from ._runtime import Assistant, AssistantSpec, ConversationStore, Resources
+from ._common import ConversationStore
+from ._runtime import Assistant, AssistantSpec, Resources
 
 INSTRUCTIONS = (
     "You help customers with deliveries. Use track_shipment with the order's tracking "
