@@ -14,6 +14,10 @@ export interface LocalFile {
   ino: number;
   /** Hex SHA-256 of the content; filled by hashFiles() before planning. */
   sha256?: string;
+  /** Offset of the first NUL byte in the first 8,000 bytes (-1: none); filled by hashFiles(). */
+  nulAt?: number;
+  /** The manifest entry that matched the file (for messages about it). */
+  matched?: { pattern: string; path: string; loc?: SourceLoc };
 }
 
 export interface DesiredVectorStore {

@@ -48,7 +48,22 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
   const symlinked = new Set<string>();
   for (const p of positives) {
     const options = { cwd: baseDir, onlyFiles: true, followSymbolicLinks: true, dot: false, unique: true };
-    const entries: string[] = await fg(p.pattern, { ...options, ignore });
+    let entries: string[];
+    try {
+      entries = await fg(p.pattern, { ...options, ignore });
+    } catch (error) {
+      const e = error as NodeJS.ErrnoException;
+      const where = e.path ? `"${toPosixRelative(root, e.path)}"` : 'a file or folder it reaches';
+      problems.push({
+        path: p.path,
+        loc: p.loc,
+        message:
+          e.code === 'ELOOP'
+            ? `"${p.pattern}" reaches ${where}, a symlink that points back to itself; remove it or point it at a real file or folder`
+            : `"${p.pattern}" cannot be read: ${where} answered ${e.code ?? e.message}; check its permissions or exclude it with a "!" pattern`,
+      });
+      continue;
+    }
     if (entries.length === 0) {
       problems.push({ path: p.path, loc: p.loc, message: await emptyMessage(p.pattern, baseDir, ignore.length > 0, options) });
       continue;
@@ -61,8 +76,31 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
       matchedBy.set(rel, p);
     }
   }
+  for (const loop of await symlinkLoops(baseDir, [...byPath.keys()].map((rel) => byPath.get(rel)!.abs))) {
+    // every file reached through the loop is dropped; the loop is reported once, at the first pattern that entered it
+    const through = [...byPath.values()].filter((f) => isInside(loop.link, f.abs));
+    const p = matchedBy.get(through[0]!.path)!;
+    for (const f of through) byPath.delete(f.path);
+    problems.push({
+      path: p.path,
+      loc: p.loc,
+      message: `"${toPosixRelative(root, loop.link)}" is a symlink to "${toPosixRelative(root, loop.target) || '.'}", a folder that contains it, so "${p.pattern}" would match the same files again and again; remove the link, or exclude it with "!${toPosixRelative(root, loop.link)}/**"`,
+    });
+  }
   const all = [...byPath.values()];
-  measure(all, symlinked);
+  const unreadable = measure(all, symlinked);
+  for (const { file, code } of unreadable) {
+    byPath.delete(file.path);
+    const p = matchedBy.get(file.path)!;
+    problems.push({
+      path: p.path,
+      loc: p.loc,
+      message:
+        code === 'ELOOP'
+          ? `"${file.path}" (matched by "${p.pattern}") is a symlink that points back to itself; remove it or point it at a file`
+          : `"${file.path}" (matched by "${p.pattern}") cannot be read (${code}); check the file or exclude it with a "!" pattern`,
+    });
+  }
   if (!root.allowOutside) {
     // a file is outside when it is a symlink pointing out, or sits in a folder that resolves outside
     const dirs = new Map<string, Promise<string>>();
@@ -89,7 +127,7 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
       });
     }
   }
-  const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = [...byPath.values()].filter((f) => !unreadable.some((u) => u.file === f)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, matchedBy, problems };
 }
 
@@ -98,17 +136,60 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
  * purpose: 100,000 lstat calls through the thread pool cost seconds of promise overhead, directly
  * a tenth of that.
  */
-function measure(files: LocalFile[], symlinked: Set<string>): void {
+function measure(files: LocalFile[], symlinked: Set<string>): { file: LocalFile; code: string }[] {
+  const unreadable: { file: LocalFile; code: string }[] = [];
   for (const f of files) {
-    let st = lstatSync(f.abs);
-    if (st.isSymbolicLink()) {
-      symlinked.add(f.path);
-      st = statSync(f.abs);
+    try {
+      let st = lstatSync(f.abs);
+      if (st.isSymbolicLink()) {
+        symlinked.add(f.path);
+        st = statSync(f.abs);
+      }
+      f.size = st.size;
+      f.mtimeMs = st.mtimeMs;
+      f.ino = st.ino;
+    } catch (error) {
+      unreadable.push({ file: f, code: (error as NodeJS.ErrnoException).code ?? 'EIO' });
     }
-    f.size = st.size;
-    f.mtimeMs = st.mtimeMs;
-    f.ino = st.ino;
   }
+  return unreadable;
+}
+
+/**
+ * Folder symlinks that point at a folder containing them (`docs/up -> ..`): the glob follows them
+ * until the system's link limit and returns the same files under ever longer paths. A folder on a
+ * file's path is inside such a loop when two of the path's folders resolve to the same real folder;
+ * the link is the later of the first two that do. Real paths are looked up once per folder.
+ */
+async function symlinkLoops(baseDir: string, files: string[]): Promise<{ link: string; target: string }[]> {
+  const real = new Map<string, Promise<string>>();
+  const realOf = (dir: string) => {
+    let found = real.get(dir);
+    if (!found) real.set(dir, (found = realpath(dir).catch(() => dir)));
+    return found;
+  };
+  const loops = new Map<string, string>();
+  const seenDirs = new Set<string>();
+  for (const file of files) {
+    const dir = path.dirname(file);
+    if (seenDirs.has(dir) || [...loops.keys()].some((link) => isInside(link, dir))) continue;
+    seenDirs.add(dir);
+    const rel = path.relative(baseDir, dir);
+    if (rel === '' || rel.startsWith('..')) continue;
+    const chain = [baseDir];
+    for (const part of rel.split(path.sep)) chain.push(path.join(chain[chain.length - 1]!, part));
+    const reals = await Promise.all(chain.map(realOf));
+    const firstAt = new Map<string, number>();
+    for (let i = 0; i < reals.length; i++) {
+      const j = firstAt.get(reals[i]!);
+      if (j !== undefined) {
+        loops.set(chain[i]!, chain[j]!);
+        break;
+      }
+      firstAt.set(reals[i]!, i);
+    }
+  }
+  return [...loops].map(([link, target]) => ({ link, target }));
 }
 
 async function emptyMessage(

@@ -11,17 +11,22 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { UserError } from '../errors.js';
+import { ManifestError, UserError } from '../errors.js';
+import type { Problem } from '../errors.js';
+import { extensionOf } from './file-types.js';
+import { TEXT_EXTENSIONS } from './text-file.js';
 import type { Desired, LocalFile } from './desired.js';
-import { sha256OfFileSync } from './hash-file.js';
+import { hashFileSync } from './hash-file.js';
+import type { FileDigest } from './hash-file.js';
 import type { HashWorkerData } from './hash-worker.js';
 
 export const HASH_CACHE = path.join('.assistants-deploy', 'hash-cache.tsv');
-const CACHE_HEADER = '# assistants-deploy hash cache v2: path, size, mtime (ms), inode, sha256';
+const CACHE_HEADER = '# assistants-deploy hash cache v3: path, size, mtime (ms), inode, sha256, first NUL byte (-1: none)';
 
 /**
- * The cache, one line per file: `path \t size \t mtimeMs \t ino \t sha256`. Lines are split only
- * when looked up, and the key fields compared as text, so 100,000 entries load in tens of ms.
+ * The cache, one line per file: `path \t size \t mtimeMs \t ino \t sha256 \t nulAt`. Lines are
+ * split only when looked up, and the key fields compared as text, so 100,000 entries load in tens
+ * of ms. A cache of an older version is ignored (every file is hashed once again).
  */
 class HashCache {
   private readonly lines = new Map<string, string>();
@@ -39,17 +44,19 @@ class HashCache {
     }
   }
 
-  get(f: LocalFile): string | undefined {
+  get(f: LocalFile): FileDigest | undefined {
     const line = this.lines.get(f.abs);
     if (!line) return undefined;
     const rest = line.slice(f.abs.length + 1);
     const key = HashCache.key(f);
-    return rest.length === key.length + 65 && rest.startsWith(key) && rest[key.length] === '\t' ? rest.slice(key.length + 1) : undefined;
+    if (!(rest.length > key.length + 66 && rest.startsWith(key) && rest[key.length] === '\t' && rest[key.length + 65] === '\t')) return undefined;
+    const nulAt = Number(rest.slice(key.length + 66));
+    return Number.isInteger(nulAt) ? { sha256: rest.slice(key.length + 1, key.length + 65), nulAt } : undefined;
   }
 
-  set(f: LocalFile, sha: string): void {
+  set(f: LocalFile, d: FileDigest): void {
     if (/[\t\n\r]/.test(f.abs)) return; // such a name cannot be a line: never cached
-    this.lines.set(f.abs, `${f.abs}\t${HashCache.key(f)}\t${sha}`);
+    this.lines.set(f.abs, `${f.abs}\t${HashCache.key(f)}\t${d.sha256}\t${d.nulAt}`);
     this.changed = true;
   }
 
@@ -111,19 +118,19 @@ const WORKER_FILE = fileURLToPath(new URL('./hash-worker.js', import.meta.url));
  * Hashes files on `threads` worker threads that share one list and one counter (each takes the
  * next file when it is free); every result, or the first error.
  */
-async function hashInWorkers(files: string[], threads: number): Promise<Map<string, string>> {
+async function hashInWorkers(files: string[], threads: number): Promise<Map<string, FileDigest>> {
   const next = new SharedArrayBuffer(4);
   const workers = Array.from({ length: Math.min(threads, files.length) }, () => new Worker(WORKER_FILE, { workerData: { files, next } satisfies HashWorkerData }));
-  const results = new Map<string, string>();
+  const results = new Map<string, FileDigest>();
   try {
     await Promise.all(
       workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
-            worker.once('message', (triples: [number, string, string | null][]) => {
-              for (const [i, sha, error] of triples) {
+            worker.once('message', (rows: [number, string, number, string | null][]) => {
+              for (const [i, sha256, nulAt, error] of rows) {
                 if (error) return reject(new Error(`cannot read ${files[i]}: ${error}`));
-                results.set(files[i]!, sha);
+                results.set(files[i]!, { sha256, nulAt });
               }
               resolve();
             });
@@ -138,10 +145,27 @@ async function hashInWorkers(files: string[], threads: number): Promise<Map<stri
   return results;
 }
 
-/** Fills `sha256` on every file of the Desired state (each distinct path hashed once). */
+/**
+ * Fills `sha256` on every file of the Desired state (each distinct path hashed once). A file whose
+ * type the API reads as text but whose first bytes hold a NUL is refused (a ManifestError located
+ * at the pattern that matched it): it would be indexed as garbage or fail on the account.
+ */
 export async function hashDesired(desired: Desired, options: HashOptions = {}): Promise<HashStats> {
   const all: LocalFile[] = [...desired.vectorStores.flatMap((v) => v.files), ...desired.fileSets.flatMap((f) => f.files)];
-  return hashFiles(all, options);
+  const stats = await hashFiles(all, options);
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const f of all) {
+    if (f.nulAt === undefined || f.nulAt < 0 || seen.has(f.path) || !TEXT_EXTENSIONS.has(extensionOf(f.path))) continue;
+    seen.add(f.path);
+    problems.push({
+      path: f.matched?.path,
+      loc: f.matched?.loc,
+      message: `"${f.path}"${f.matched ? ` (matched by "${f.matched.pattern}")` : ''} is named .${extensionOf(f.path)} but is not text (a NUL byte at offset ${f.nulAt}); give it the extension of its real type, or exclude it with "!${f.path}"`,
+    });
+  }
+  if (problems.length > 0) throw new ManifestError(problems);
+  return stats;
 }
 
 export async function hashFiles(files: LocalFile[], options: HashOptions = {}): Promise<HashStats> {
@@ -159,16 +183,22 @@ export async function hashFiles(files: LocalFile[], options: HashOptions = {}): 
     const f = list[0]!;
     const hit = cache.get(f);
     if (hit) {
-      for (const x of list) x.sha256 = hit;
+      for (const x of list) {
+        x.sha256 = hit.sha256;
+        x.nulAt = hit.nulAt;
+      }
       stats.cached++;
     } else {
       todo.push([abs, list]);
     }
   }
-  const record = (abs: string, list: LocalFile[], sha: string) => {
+  const record = (abs: string, list: LocalFile[], d: FileDigest) => {
     const f = list[0]!;
-    for (const x of list) x.sha256 = sha;
-    cache.set(f, sha);
+    for (const x of list) {
+      x.sha256 = d.sha256;
+      x.nulAt = d.nulAt;
+    }
+    cache.set(f, d);
     stats.hashed++;
     stats.bytesHashed += f.size;
   };
@@ -181,7 +211,7 @@ export async function hashFiles(files: LocalFile[], options: HashOptions = {}): 
   } else {
     for (const [abs, list] of todo) {
       try {
-        record(abs, list, sha256OfFileSync(abs));
+        record(abs, list, hashFileSync(abs));
       } catch (error) {
         throw new UserError(`cannot read ${list[0]!.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'the file changed while the manifest was read; run the command again');
       }

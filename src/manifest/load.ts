@@ -3,8 +3,9 @@
  * positions, merge, apply the environment overlay, interpolate, check the schema, resolve files
  * and references. Every problem found is reported at once, located, as a ManifestError.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { readTextFile } from './text-file.js';
 import { ManifestError, UserError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { Desired, Warning } from './desired.js';
@@ -79,8 +80,12 @@ async function readSources(file: string, cwd: string): Promise<{ sources: Source
     const label = displayFile(f, cwd);
     labels.push(label);
     dirs.set(label, path.dirname(f));
-    const text = await readFile(f, 'utf8');
-    const parsed = parseSource(text, label);
+    const read = await readTextFile(f);
+    if (!read.ok) {
+      problems.push({ loc: { file: label, line: 1, col: 1 }, message: `this manifest ${read.why}` });
+      continue;
+    }
+    const parsed = parseSource(read.text, label);
     problems.push(...parsed.problems);
     const value = parsed.value ?? {};
     if (!isObject(value)) {

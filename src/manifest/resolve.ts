@@ -3,7 +3,6 @@
  * the schema cannot say: references between resources, the API's limits stated only in prose
  * (LIMITS.md), reserved ownership keys, strict-mode schema rules, file types and sizes.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Problem, SourceLoc } from '../errors.js';
 import { isReservedKey, RESERVED_PREFIX, USER_MAX_ATTRIBUTES, USER_MAX_METADATA } from '../ownership.js';
@@ -19,6 +18,7 @@ import type {
 } from './desired.js';
 import { CODE_INTERPRETER_EXTENSIONS, extensionOf, FILE_SEARCH_EXTENSIONS, MAX_FILE_BYTES } from './file-types.js';
 import { expandGlobs } from './globs.js';
+import { readTextFile } from './text-file.js';
 import type { PatternAt } from './globs.js';
 import { checkJsonSchema } from './json-schema-check.js';
 import type { JsonAt } from './json-schema-check.js';
@@ -90,6 +90,7 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
       } else if (f.size === 0) {
         problems.push({ path: by.path, loc: by.loc, message: `"${f.path}" is empty; the API refuses empty files` });
       } else {
+        f.matched = by;
         ok.push(f);
       }
     }
@@ -175,7 +176,12 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
       return undefined;
     }
     try {
-      return { text: await readFile(abs, 'utf8'), abs, label: displayFile(abs, ctx.cwd) };
+      const read = await readTextFile(abs);
+      if (!read.ok) {
+        problems.push({ ...where, message: `"${file}" ${read.why}` });
+        return undefined;
+      }
+      return { text: read.text, abs, label: displayFile(abs, ctx.cwd) };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : `cannot read (${code ?? 'error'})`;

@@ -138,6 +138,36 @@ const cases: Case[] = [
     },
     expect: [['assistants.yaml:5:13', /"docs\/leak\.md" \(matched by "docs\/\*\.md"\) is a symlink to a file outside the manifest folder/]],
   },
+  {
+    name: 'symlink loop under a glob (a folder linking to its parent)',
+    files: { ...m('vector_stores:\n  docs:\n    files: ["docs/**/*.md"]\n'), 'docs/a.md': '# a\n', 'docs/sub/b.md': '# b\n' },
+    setup: (dir) => symlinkSync('..', path.join(dir, 'docs', 'sub', 'up')),
+    expect: [['assistants.yaml:5:13', /"docs\/sub\/up" is a symlink to "docs", a folder that contains it, so "docs\/\*\*\/\*\.md" would match the same files again and again; remove the link, or exclude it with "!docs\/sub\/up\/\*\*"/]],
+  },
+  {
+    name: 'symlink loop to the manifest folder itself',
+    files: { ...m('vector_stores:\n  docs:\n    files: ["docs/**/*.md"]\n'), 'docs/a.md': '# a\n' },
+    setup: (dir) => symlinkSync('..', path.join(dir, 'docs', 'root')),
+    expect: [['assistants.yaml:5:13', /"docs\/root" is a symlink to "\.", a folder that contains it/]],
+  },
+  {
+    name: 'a named file that is a symlink to itself',
+    files: { ...m('vector_stores:\n  docs:\n    files: [docs/a.md, docs/self.md]\n'), 'docs/a.md': '# a\n' },
+    setup: (dir) => symlinkSync('self.md', path.join(dir, 'docs', 'self.md')),
+    expect: [['assistants.yaml:5:24', /"docs\/self\.md" reaches "docs\/self\.md", a symlink that points back to itself/]],
+  },
+  {
+    name: 'a binary file named .md',
+    files: { ...m('vector_stores:\n  docs:\n    files: ["docs/*.md"]\n'), 'docs/a.md': '# a\n' },
+    setup: (dir) => writeFileSync(path.join(dir, 'docs', 'logo.md'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00])),
+    expect: [['assistants.yaml:5:13', /"docs\/logo\.md" \(matched by "docs\/\*\.md"\) is named \.md but is not text \(a NUL byte at offset 8\); give it the extension of its real type, or exclude it with "!docs\/logo\.md"/]],
+  },
+  {
+    name: 'instructions file that is not UTF-8',
+    files: asst('    instructions: { file: p.md }\n'),
+    setup: (dir) => writeFileSync(path.join(dir, 'p.md'), Buffer.from([0xff, 0xfe, 0x41, 0x42])),
+    expect: [['assistants.yaml:6:27', /"p\.md" is not UTF-8 text; save it as UTF-8/]],
+  },
   { name: 'parameters file missing', files: asst('    tools:\n      - type: function\n        function: { name: f, parameters: { file: schemas/f.json } }\n'), expect: [['assistants.yaml:8:50', /"schemas\/f\.json": file not found/]] },
 
   // --- JSON Schema of function parameters and response formats ---

@@ -1,11 +1,13 @@
 /**
- * `validate`: offline checks of the manifest. Exit 0 with a one-line summary, or exit 1 with
- * every problem located as file:line:col.
+ * `validate`: offline checks of the manifest and the files it names (their contents are read once
+ * and their hashes cached, as plan does). Exit 0 with a one-line summary, or exit 1 with every
+ * problem located as file:line:col.
  */
-import { formatProblem } from '../../errors.js';
+import { formatProblem, ManifestError } from '../../errors.js';
 import type { Problem } from '../../errors.js';
 import { countFiles } from '../../manifest/desired.js';
 import type { Desired, Warning } from '../../manifest/desired.js';
+import { hashDesired } from '../../manifest/hash.js';
 import { validateManifest } from '../../manifest/load.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
@@ -32,6 +34,16 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
   const io = createIo(opts);
   const options = loadOptions(opts);
   const results = await validateManifest(options);
+  // the files' contents too (hashed once, then cached): a binary file under a text name is refused here
+  for (const r of results) {
+    if (!r.desired || r.problems.length > 0) continue;
+    try {
+      await hashDesired(r.desired, { cacheRoot: process.cwd() });
+    } catch (error) {
+      if (!(error instanceof ManifestError)) throw error;
+      r.problems.push(...error.problems);
+    }
+  }
   const valid = results.every((r) => r.problems.length === 0);
 
   if (opts.format === 'json') {
