@@ -37,10 +37,15 @@ summary_file="${GITHUB_STEP_SUMMARY:-/dev/null}"
 
 output() { printf '%s=%s\n' "$1" "$2" >> "$output_file"; }
 
+# an error annotation on the run's page (a workflow command: stdout, on a runner only)
+annotate() {
+  if [ "${GITHUB_ACTIONS:-}" = "true" ]; then printf '::error title=assistants-deploy %s::%s\n' "$command" "$1"; fi
+}
+
 fail() {
   printf 'error: %s\n' "$1" >&2
   if [ -n "${2:-}" ]; then printf 'hint: %s\n' "$2" >&2; fi
-  if [ "${GITHUB_ACTIONS:-}" = "true" ]; then printf '::error title=assistants-deploy %s::%s\n' "$command" "$1"; fi
+  annotate "$1"
   output exit_code 1
   exit 1
 }
@@ -146,7 +151,7 @@ finish_failed() {
   cat "$md" >> "$summary_file"
   output plan_markdown "$md"
   output exit_code 1
-  if [ "${GITHUB_ACTIONS:-}" = "true" ]; then printf '::error title=assistants-deploy %s::assistants-deploy %s failed (exit %s); the error is above\n' "$1" "$1" "$2"; fi
+  annotate "assistants-deploy $1 failed (exit $2); the error is above"
   exit 1
 }
 
@@ -218,7 +223,10 @@ run_apply() {
     printf '```\n'
   } >> "$summary_file"
   if [ "$code" -ne 0 ]; then
-    fail "apply failed (exit $code): the errors are above" 'a stale plan changed nothing: rerun the plan on the pull request and merge again'
+    # the CLI said what and why (error: … hint: …); the annotation points at it
+    annotate "assistants-deploy apply failed (exit $code); the error is above"
+    output exit_code 1
+    exit 1
   fi
   # the account now matches the manifest?
   capture "$md" "$bin" ${global[@]+"${global[@]}"} ${check_args[@]+"${check_args[@]}"} plan -f "$manifest" --format markdown --detailed-exitcode
