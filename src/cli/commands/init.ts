@@ -204,15 +204,19 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
 
   const shown = path.relative(process.cwd(), dir) || '.';
   io.out(`Created ${written.map((f) => path.join(shown, f)).join(', ')} (deployment "${deployment}").`);
+  const steps: [string, string][] = [
+    ...(shown === '.' ? [] : ([[`cd ${shellQuote(shown)}`, '']] as [string, string][])),
+    ...(needsInstall ? ([['npm install', 'installs assistants-deploy; commit package-lock.json (the workflow runs npm ci)']] as [string, string][]) : []),
+    [`${BIN} validate`, 'offline checks'],
+    [`${BIN} plan`, 'against the local emulator until OPENAI_API_KEY is set'],
+    [`${BIN} apply`, ''],
+  ];
+  const width = Math.max(...steps.map(([c]) => c.length));
   io.info(
     [
       pkgNote,
       'Next:',
-      shown === '.' ? '' : `  cd ${shellQuote(shown)}`,
-      needsInstall ? '  npm install                          # installs assistants-deploy; commit package-lock.json (the workflow runs npm ci)' : '',
-      `  ${BIN} validate     # offline checks`,
-      `  ${BIN} plan         # against the local emulator until OPENAI_API_KEY is set`,
-      `  ${BIN} apply`,
+      ...steps.map(([c, why]) => (why ? `  ${c.padEnd(width)}  # ${why}` : `  ${c}`)),
       ci === 'github' ? '  then add the repository secret OPENAI_API_KEY for .github/workflows/assistants-deploy.yml' : '',
       ci === 'gitlab' ? '  then include .gitlab/assistants-deploy.gitlab-ci.yml from .gitlab-ci.yml and set the CI/CD variable OPENAI_API_KEY' : '',
     ]
