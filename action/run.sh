@@ -23,6 +23,7 @@
 #
 # Runs the project's own copy: WORKING_DIRECTORY/node_modules/.bin/assistants-deploy.
 # Portable to the bash 3.2 of macOS runners (no ${x,,}, no empty "${a[@]}" under set -u).
+# shellcheck disable=SC2016 # backquotes in single quotes are markdown, not command substitution
 set -uo pipefail
 
 command="${INPUT_COMMAND:-plan}"
@@ -245,7 +246,7 @@ run_apply() {
 }
 
 run_test() {
-  if ! "$bin" test --help > /dev/null 2>&1; then
+  if ! "$bin" help test > /dev/null 2>&1; then
     fail "this copy of assistants-deploy ($("$bin" --version)) has no test command" 'update assistants-deploy in package.json, or use command: plan'
   fi
   capture "$md" "$bin" ${global[@]+"${global[@]}"} test -f "$manifest" --format markdown ${extra[@]+"${extra[@]}"}

@@ -13,7 +13,7 @@ import { planValidator } from '../../src/plan/saved.js';
 import type { Plan } from '../../src/plan/types.js';
 import { allSteps, loadAction, runAction } from '../helpers/actions-runner.js';
 import type { ActionResult, Runner } from '../helpers/actions-runner.js';
-import { hasStackTrace, REPO } from '../helpers/cli.js';
+import { hasStackTrace, REPO, runCli } from '../helpers/cli.js';
 import { API_KEY, copyExample, mutating, startAccount } from '../helpers/deploy.js';
 import type { Account } from '../helpers/deploy.js';
 import { baseEnv, fakeGitHub, linkTool, newRunner, remoteActions } from '../helpers/gitops.js';
@@ -227,6 +227,22 @@ describe('action.yml', () => {
     expect(apply.ok, runStep(apply).stderr).toBe(true);
     expect(apply.outputs).toMatchObject({ has_changes: 'false', exit_code: '0' });
     expect(repo.gh.calls().at(-1)).toContain('assistants-deploy-plan-hr-bot-staging');
+  });
+
+  it('command test: runs `test --format markdown` when the installed tool has it, else says it has not', async () => {
+    const dir = project('support-bot');
+    const repo = repository(dir);
+    const res = await repo.pullRequest({ command: 'test', setup: 'false' });
+    const hasTest = runCli(['help', 'test']).code === 0;
+    if (hasTest) {
+      expect(res.outputs.plan_markdown).toMatch(/\/assistants-deploy\/test\.md$/);
+      expect(repo.remote.calls.map((c) => c.uses)).toEqual(['marocchino/sticky-pull-request-comment@v3']);
+      expect(repo.remote.calls[0]!.with.header).toBe('assistants-deploy-test');
+    } else {
+      expect(res.ok).toBe(false);
+      expect(runStep(res).stderr).toBe(`error: this copy of assistants-deploy (${runCli(['--version']).stdout.trim()}) has no test command\nhint: update assistants-deploy in package.json, or use command: plan\n`);
+      expect(res.outputs.exit_code).toBe('1');
+    }
   });
 
   it('bad inputs and a project without the tool: error and hint, exit 1, nothing run', async () => {
