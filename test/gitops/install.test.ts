@@ -13,7 +13,7 @@
  * Slow (minutes): the installs go through npm and its cache.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -56,13 +56,21 @@ function sh(command: string, args: string[], cwd: string, env: Record<string, st
 const warnings = (text: string) => text.split('\n').filter((l) => /^npm warn/i.test(l));
 const ad = (args: string[], cwd: string, env?: Record<string, string>) => sh('npx', ['--no-install', 'assistants-deploy', ...args], cwd, env);
 
+/** every folder the tests make (projects with node_modules): removed at the end */
+const made: string[] = [];
+function temp(prefix: string): string {
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), prefix)));
+  made.push(dir);
+  return dir;
+}
+
 let stage: string; // the fresh copy, also a git repository
 let tarball: string;
 let account: Account;
 
 beforeAll(async () => {
   account = await startAccount();
-  stage = realpathSync(mkdtempSync(path.join(tmpdir(), 'ad-stage-')));
+  stage = temp('ad-stage-');
   const list = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: REPO, encoding: 'utf8' });
   expect(list.status).toBe(0);
   for (const rel of list.stdout.split('\0').filter(Boolean)) {
@@ -76,13 +84,16 @@ beforeAll(async () => {
   expect(git('commit', '-qm', 'snapshot of the working tree').status).toBe(0);
   // the copy builds with this checkout's dependencies (as after npm ci)
   symlinkSync(path.join(REPO, 'node_modules'), path.join(stage, 'node_modules'));
-  const packs = mkdtempSync(path.join(tmpdir(), 'ad-packs-'));
+  const packs = temp('ad-packs-');
   const pack = await sh('npm', ['pack', '--pack-destination', packs], stage);
   expect(pack.code, pack.stderr).toBe(0);
   tarball = path.join(packs, pack.stdout.trim().split('\n').at(-1)!);
   expect(existsSync(tarball), tarball).toBe(true);
 }, SLOW);
-afterAll(async () => account?.close());
+afterAll(async () => {
+  await account?.close();
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the package', () => {
   it('npm pack: holds what the tool reads at run time (bundle, schemas, prices, CI examples, the action) and nothing dev-only', () => {
@@ -129,7 +140,7 @@ describe('adopting it in another repository', () => {
   it(
     'tarball: npm install --save-dev prints no warning; init from the installed copy; npm ci; validate, plan (2), apply, plan (0); the written workflow runs',
     async () => {
-      const consumer = realpathSync(mkdtempSync(path.join(tmpdir(), 'ad-consumer-')));
+      const consumer = temp('ad-consumer-');
       const install = await sh('npm', ['install', '--save-dev', tarball], consumer);
       expect(install.code, install.stderr).toBe(0);
       expect(warnings(install.stderr), install.stderr).toEqual([]);
@@ -220,7 +231,7 @@ describe('adopting it in another repository', () => {
   it(
     'git URL: npm install --save-dev git+file://… builds it (prepare); init from there writes allowScripts, and that project installs with no warning',
     async () => {
-      const consumer = realpathSync(mkdtempSync(path.join(tmpdir(), 'ad-gitconsumer-')));
+      const consumer = temp('ad-gitconsumer-');
       const url = `git+file://${stage}`;
       const install = await sh('npm', ['install', '--save-dev', url], consumer);
       expect(install.code, install.stderr).toBe(0);
