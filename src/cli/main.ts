@@ -126,7 +126,7 @@ export function buildProgram(): Command {
   program
     .command('init')
     .argument('[dir]', 'folder to create the project in', '.')
-    .description('scaffold a project: manifest, prompt, knowledge folder, .gitignore entry and a CI workflow')
+    .description('scaffold a project: package.json (this tool as a devDependency, spelled as this copy was installed), manifest, prompt, knowledge folder, .gitignore entries and a CI workflow')
     .option('--deployment <name>', 'deployment name (default: the folder name)')
     .addOption(new Option('--ci <system>', 'CI workflow to add').choices(['github', 'gitlab', 'none']).default('github'))
     .action(lazy('init'));

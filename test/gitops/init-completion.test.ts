@@ -50,7 +50,7 @@ describe('init', () => {
 
     const fresh = tempProject({ '.gitignore': '.assistants-deploy/\n' });
     expect(runCli(['init', '--ci', 'gitlab', '--deployment', 'team-x'], { cwd: fresh }).code).toBe(0);
-    expect(readFileSync(path.join(fresh, '.gitignore'), 'utf8')).toBe('.assistants-deploy/\n');
+    expect(readFileSync(path.join(fresh, '.gitignore'), 'utf8')).toBe('.assistants-deploy/\nnode_modules/\n');
     expect(existsSync(path.join(fresh, '.gitlab/assistants-deploy.gitlab-ci.yml'))).toBe(true);
     expect(readFileSync(path.join(fresh, 'assistants.yaml'), 'utf8')).toContain('deployment: team-x\n');
     expect(runCli(['init', 'x', '--deployment', 'Bad Name'], { cwd: fresh }).stderr).toContain('is not a deployment name');

@@ -1,5 +1,5 @@
 /**
- * The runtime floor and how CI gets Node 24: package.json says Node 22 or newer, and
+ * The runtime floor and how CI gets Node 24: package.json says Node 22.12 or newer (commander 15's floor), and
  * scripts/node24.sh (which .ci/run sources before `npm ci`) brings Node 24 from the npm registry
  * when the machine's node is older, and leaves a new enough node alone.
  */
@@ -32,7 +32,7 @@ function runScript(dir: string, cache: string) {
 describe('Node.js runtime', () => {
   it('package.json asks for Node 22 or newer and .ci/run brings Node 24 before installing', () => {
     const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { engines: { node: string } };
-    expect(pkg.engines.node).toBe('>=22');
+    expect(pkg.engines.node).toBe('>=22.12.0');
     const ci = readFileSync(path.join(REPO, '.ci', 'run'), 'utf8');
     const bring = ci.indexOf('scripts/node24.sh');
     expect(bring).toBeGreaterThan(0);
