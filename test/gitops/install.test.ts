@@ -112,6 +112,9 @@ describe('the package', () => {
       'examples/ci/drift-check.yml',
       'action.yml',
       'action/run.sh',
+      'templates/python/_common.py',
+      'templates/python/_runtime_assistants.py',
+      'templates/python/_runtime_responses.py',
     ]) {
       expect(files, f).toContain(f);
     }
@@ -177,6 +180,10 @@ describe('adopting it in another repository', () => {
       expect(apply.stdout).toContain('Apply complete! Resources: 2 added, 0 changed, 0 destroyed.');
       const after = await ad(['plan', '--target', 'local', '--detailed-exitcode'], project, env);
       expect(after.code, after.stdout).toBe(0);
+      // codegen reads its templates from the installed copy
+      const codegen = await ad(['codegen', 'python', '-o', 'client'], project, env);
+      expect(codegen.code, codegen.stderr).toBe(0);
+      expect(existsSync(path.join(project, 'client', 'my_assistants', '_runtime.py')), codegen.stdout).toBe(true);
       const noKey = await ad(['plan'], project, env);
       expect(noKey.code).toBe(1);
       expect(noKey.stderr).toMatch(/^error: /m);
@@ -240,7 +247,7 @@ describe('adopting it in another repository', () => {
       expect(install.stdout + install.stderr).not.toMatch(/deprecated|EBADENGINE/i);
       const copy = path.join(consumer, 'node_modules', 'assistants-deploy');
       expect(existsSync(path.join(copy, 'dist', 'bundle', 'main.js'))).toBe(true);
-      expect(readdirSync(copy).sort()).toEqual(['README.md', 'action', 'action.yml', 'bin', 'dist', 'examples', 'package.json', 'prices', 'schemas']);
+      expect(readdirSync(copy).sort()).toEqual(['README.md', 'action', 'action.yml', 'bin', 'dist', 'examples', 'package.json', 'prices', 'schemas', 'templates']);
       expect(readdirSync(path.join(copy, 'dist'))).toEqual(['bundle']);
 
       const init = await ad(['init', 'app', '--ci', 'none'], consumer);
