@@ -1,6 +1,7 @@
 /**
  * `destroy`: delete everything the manifest's deployment owns (assistants, vector stores, the
  * files it uploaded), with apply's confirmation, retries and protect rule. Nothing else is touched.
+ * SIGINT / SIGTERM while it runs: see ../stop.ts.
  */
 import { DeploymentLease } from '../../account/lease.js';
 import type { Live } from '../../account/live.js';
@@ -10,12 +11,23 @@ import { checkSafety } from '../../apply/safety.js';
 import { renderText } from '../../plan/render-text.js';
 import { hasChanges } from '../../plan/types.js';
 import { createIo } from '../io.js';
+import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
-import { approve, execute, report } from './apply.js';
+import { approve, execute, report, stoppedBeforeChanges, wrapFor } from './apply.js';
 import { connect, loadDesired, makePlan, readAccount } from '../session.js';
+import { Stopper } from '../stop.js';
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
+  const stop = new Stopper(io, 'destroy');
+  try {
+    return await destroy(opts, io, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const manifest = await loadDesired(opts, io);
   const nothing: Desired = { ...manifest, vectorStores: [], fileSets: [], assistants: [] };
   const protectedKeys = new Set([
@@ -23,7 +35,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
     ...manifest.vectorStores.filter((v) => v.protect).map((v) => `vector_store.${v.key}`),
   ]);
   const lease = new DeploymentLease('destroy', io);
-  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: lease.wrapFetch });
+  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     const live = await readAccount(target, manifest.deployment);
     const planFor = (l: Live) => {
@@ -43,18 +55,27 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
     checkSafety(plan, { owned: live.assistants.length + live.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
     const question = `Do you really want to destroy everything deployment "${manifest.deployment}" owns?\n  There is no undo.`;
     if (!(await approve(io, opts, question, 'destroy'))) return 1;
-    return await lease.hold(target, manifest.deployment, async () => {
-      // another apply or destroy may have changed the account before this one got the lease
-      const now = await readAccount(target, manifest.deployment);
-      if (liveFingerprint(now) !== plan.live_fingerprint) {
-        io.info('The account changed before this destroy got the lease; planning again.');
-        plan = planFor(now);
-        io.out(renderText(plan, { color: io.color }));
-        if (!hasChanges(plan)) return 0;
-        checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
-      }
-      return report(io, await execute(plan, target, manifest.root, opts, io), 'Destroy');
-    });
+    stop.arm();
+    return await lease.hold(
+      target,
+      manifest.deployment,
+      async () => {
+        // another apply or destroy may have changed the account before this one got the lease
+        const now = await readAccount(target, manifest.deployment);
+        stop.signal.throwIfAborted();
+        if (liveFingerprint(now) !== plan.live_fingerprint) {
+          io.info('The account changed before this destroy got the lease; planning again.');
+          plan = planFor(now);
+          io.out(renderText(plan, { color: io.color }));
+          if (!hasChanges(plan)) return 0;
+          checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
+        }
+        return report(io, await execute(plan, target, manifest.root, opts, io, stop.signal), 'Destroy', stop.interrupted);
+      },
+      stop.signal,
+    );
+  } catch (error) {
+    return stoppedBeforeChanges(io, stop, 'Destroy', error);
   } finally {
     await target.close();
   }
