@@ -15,7 +15,6 @@ import { Budget } from '../../apply/pace.js';
 import { checkSafety } from '../../apply/safety.js';
 import { UserError } from '../../errors.js';
 import { liveFingerprint } from '../../plan/diff.js';
-import { renderText } from '../../plan/render-text.js';
 import { readSavedPlan, verifyLocalFiles } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import type { Plan } from '../../plan/types.js';
@@ -24,7 +23,7 @@ import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { collectWhenGrown } from '../memory.js';
 import { createReporter } from '../progress.js';
-import { connect, loadDesired, makePlan, readAccount } from '../session.js';
+import { connect, loadDesired, makePlan, readAccount, showPlan } from '../session.js';
 import { Interrupted, Stopper } from '../stop.js';
 
 export const DEFAULT_CONCURRENCY = 32;
@@ -206,7 +205,7 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
   try {
     const live = await readAccount(target, desired.deployment, io);
     let plan = makePlan(desired, live, target, { prices: opts.prices });
-    if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
+    showPlan(io, plan);
     if (!hasChanges(plan)) {
       await lease.sweep(target, desired.deployment);
       return 0;
@@ -224,7 +223,7 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
         if (liveFingerprint(now) !== plan.live_fingerprint) {
           io.info('The account changed before this apply got the lease; planning again.');
           plan = makePlan(desired, now, target, { prices: opts.prices });
-          if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
+          showPlan(io, plan, { status: false });
           if (!hasChanges(plan)) return 0;
           checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
           if (!(await approve(io, opts, 'The plan changed. Do you want to perform these actions?', 'apply'))) return 1;
@@ -260,7 +259,7 @@ async function applySaved(file: string, opts: CommandOptions, io: Io, stop: Stop
         'run plan again and review the new plan',
       );
     if (liveFingerprint(live) !== plan.live_fingerprint) throw stale();
-    if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
+    showPlan(io, plan, { status: false });
     if (!hasChanges(plan)) return 0;
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;

@@ -8,13 +8,12 @@ import type { Live } from '../../account/live.js';
 import type { Desired } from '../../manifest/desired.js';
 import { liveFingerprint } from '../../plan/diff.js';
 import { checkSafety } from '../../apply/safety.js';
-import { renderText } from '../../plan/render-text.js';
 import { hasChanges } from '../../plan/types.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { approve, execute, report, stoppedBeforeChanges, wrapFor } from './apply.js';
-import { connect, loadDesired, makePlan, readAccount } from '../session.js';
+import { connect, loadDesired, makePlan, readAccount, showPlan } from '../session.js';
 import { Stopper } from '../stop.js';
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
@@ -45,14 +44,14 @@ async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<num
       return p;
     };
     let plan = planFor(live);
-    io.out(renderText(plan, { color: io.color }));
+    showPlan(io, plan, { command: 'destroy' });
     if (!hasChanges(plan)) {
       io.info(`Deployment "${manifest.deployment}" owns nothing on this target.`);
       await lease.sweep(target, manifest.deployment);
       return 0;
     }
     // destroying is deleting everything: the mass-delete threshold does not apply, protect does
-    checkSafety(plan, { owned: live.assistants.length + live.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
+    checkSafety(plan, { owned: live.assistants.length + live.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true, command: 'destroy' });
     const question = `Do you really want to destroy everything deployment "${manifest.deployment}" owns?\n  There is no undo.`;
     if (!(await approve(io, opts, question, 'destroy'))) return 1;
     stop.arm();
@@ -66,9 +65,9 @@ async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<num
         if (liveFingerprint(now) !== plan.live_fingerprint) {
           io.info('The account changed before this destroy got the lease; planning again.');
           plan = planFor(now);
-          io.out(renderText(plan, { color: io.color }));
+          showPlan(io, plan, { status: false, command: 'destroy' });
           if (!hasChanges(plan)) return 0;
-          checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
+          checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true, command: 'destroy' });
         }
         return report(io, await execute(plan, target, manifest.root, opts, io, stop.signal), 'Destroy', stop.interrupted);
       },
