@@ -135,7 +135,7 @@ export function buildProgram(): Command {
   program
     .command('completion')
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
-    .description('print a shell completion script (bash: source <(assistants-deploy completion bash))')
+    .description('print a shell completion script for assistants-deploy and npx assistants-deploy; its first lines say how to load it for good')
     .action(lazy('completion'));
 
   program
