@@ -357,7 +357,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   await each(deletions.filter((c) => c.type === 'vector_store'), deleteOne);
   if (plan.file_deletions.length > 0) {
     if (result.failures.length > 0) {
-      emit({ type: 'note', message: `left ${plan.file_deletions.length} unused files in place because something failed; the next apply removes them` });
+      emit({ type: 'note', message: `left ${plan.file_deletions.length} unused files in place because something failed; the next run of the same command removes them` });
     } else {
       await each(plan.file_deletions, (d) =>
         call(`delete file ${d.filename}`, () => account.deleteFile(d.file_id), { gone: () => undefined })
