@@ -69,6 +69,8 @@ interface Running {
   readonly stderr: string;
   /** Resolves when stderr matches (rejects after `ms` or when the process ends first); the time it matched. */
   waitFor(re: RegExp, ms?: number): Promise<number>;
+  /** When stderr first matched `re` (as this process received it), or undefined. */
+  seenAt(re: RegExp): number | undefined;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
   kill(signal: NodeJS.Signals): number;
 }
@@ -83,9 +85,11 @@ function start(args: string[], cwd: string, env: Record<string, string> = {}): R
   let stdout = '';
   let stderr = '';
   const watchers: { re: RegExp; resolve: (t: number) => void }[] = [];
+  const received: { at: number; length: number }[] = [];
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => {
     stderr += d;
+    received.push({ at: Date.now(), length: stderr.length });
     for (const w of [...watchers]) {
       if (w.re.test(stderr)) {
         watchers.splice(watchers.indexOf(w), 1);
@@ -123,6 +127,12 @@ function start(args: string[], cwd: string, env: Record<string, string> = {}): R
         void exited.then(() => setTimeout(() => reject(new Error(`the process ended before ${re}:\n${stdout}\n${stderr}`)), 50));
       });
     },
+    seenAt(re) {
+      const m = re.exec(stderr);
+      if (!m) return undefined;
+      const end = m.index + m[0].length;
+      return received.find((r) => r.length >= end)?.at;
+    },
     exited,
     kill(signal) {
       child.kill(signal);
@@ -132,7 +142,7 @@ function start(args: string[], cwd: string, env: Record<string, string> = {}): R
 }
 
 /** Uploads that started (reached the emulator) after `t`, with some slack for requests already on their way. */
-function uploadsStartedAfter(t: number, slackMs = 250): number {
+function uploadsStartedAfter(t: number, slackMs = 100): number {
   return emu.log.filter((e) => e.method === 'POST' && e.route === '/v1/files' && e.at - e.ms > t + slackMs).length;
 }
 
@@ -188,8 +198,10 @@ async function stopApplyThenTakeOver(signal: 'SIGINT' | 'SIGTERM', code: number)
   expect(first.stderr).toContain(`Not done: 2 to add (vector_store.docs, assistant.helper). Files: ${FILES - uploaded} to upload, ${FILES} to attach.\n`);
   expect(first.stderr).toMatch(/Released the lease vs_\S+ on deployment "sig": the next apply or destroy, from any machine, starts without waiting\./);
   expect(first.stdout).not.toContain('Apply complete!');
-  // nothing new started after the signal (beyond the few requests already on their way), and no lease is left
-  expect(uploadsStartedAfter(sentAt)).toBe(0);
+  // nothing new started once the CLI said it was stopping (it stops starting requests before it
+  // says so; the slack is for requests already on their way), and no lease is left
+  const stopping = first.seenAt(new RegExp(`${signal}: stopping this apply`))!;
+  expect(uploadsStartedAfter(stopping)).toBe(0);
   expect(stopSeconds).toBeLessThan(5);
   expect(await leases(client)).toEqual([]);
 
@@ -257,23 +269,23 @@ describe('a signal during apply', () => {
   it('requests still in flight when the grace period ends are cut off: the apply exits within it, says so, and releases the lease', async () => {
     try {
       const dir = project();
-      // each upload takes 4 s, far longer than the 0.5 s grace
-      emu.setFaults('seed=4,latency=4000,routes=/v1/files');
-      const first = start(['apply', '--auto-approve', '--concurrency', '3'], dir, { ASSISTANTS_DEPLOY_STOP_GRACE_MS: '500' });
+      // each upload takes 2.5 s, far longer than the 0.3 s grace
+      emu.setFaults('seed=4,latency=2500,routes=/v1/files');
+      const first = start(['apply', '--auto-approve', '--concurrency', '3'], dir, { ASSISTANTS_DEPLOY_STOP_GRACE_MS: '300' });
       await first.waitFor(/Uploading 120 files/);
       await new Promise((r) => setTimeout(r, 500));
       const sentAt = first.kill('SIGINT');
       const end = await first.exited;
       expect(end.code, first.stderr).toBe(130);
-      expect(end.at - sentAt).toBeLessThan(2_500);
-      expect(first.stderr).toContain('waiting up to 0.5 s for the 3 requests in flight');
-      expect(first.stderr).toContain('Cut off 3 requests still in flight after 0.5 s: each may or may not have been carried out; the next run finds out and finishes the job.');
+      expect(end.at - sentAt).toBeLessThan(2_000);
+      expect(first.stderr).toContain('waiting up to 0.3 s for the 3 requests in flight');
+      expect(first.stderr).toContain('Cut off 3 requests still in flight after 0.3 s: each may or may not have been carried out; the next run finds out and finishes the job.');
       expect(first.stderr).toMatch(/Apply stopped by SIGINT\. Done: Resources: 0 added, 0 changed, 0 destroyed\.\n/);
       expect(first.stderr).toContain(`Not done: 2 to add (vector_store.docs, assistant.helper). Files: ${FILES} to upload, ${FILES} to attach.`);
       expect(first.stderr).toMatch(/Released the lease vs_\S+ on deployment "sig"/);
       expect(await leases(client)).toEqual([]);
       // the cut-off uploads may still land on the server: the next apply adopts or removes them
-      await new Promise((r) => setTimeout(r, 4_000));
+      await new Promise((r) => setTimeout(r, 2_500));
       emu.setFaults(undefined);
       const second = start(['apply', '--auto-approve'], dir, ELSEWHERE);
       expect((await second.exited).code, second.stderr).toBe(0);
@@ -327,13 +339,15 @@ describe('a signal during destroy', () => {
       const sentAt = first.kill('SIGINT');
       const end = await first.exited;
       expect(end.code, first.stderr).toBe(130);
+      expect(end.at - sentAt).toBeLessThan(5_000);
       const deleted = emu.log.slice(from).filter((e) => e.method === 'DELETE' && e.route === '/v1/files/{file_id}' && e.status === 200).length;
       expect(deleted).toBeGreaterThan(0);
       expect(deleted).toBeLessThan(FILES);
       expect(first.stderr).toContain(`Destroy stopped by SIGINT. Done: Resources: 0 added, 0 changed, 2 destroyed. Files: ${deleted} deleted.\n`);
       expect(first.stderr).toContain(`Not done: no resource changes. Files: ${FILES - deleted} to delete.\n`);
       expect(first.stderr).toMatch(/Released the lease vs_\S+ on deployment "sig"/);
-      expect(emu.log.filter((e) => e.method === 'DELETE' && e.route === '/v1/files/{file_id}' && e.at - e.ms > sentAt + 250)).toEqual([]);
+      const stopping = first.seenAt(/SIGINT: stopping this destroy/)!;
+      expect(emu.log.filter((e) => e.method === 'DELETE' && e.route === '/v1/files/{file_id}' && e.at - e.ms > stopping + 100)).toEqual([]);
       expect((await inventory(client, DEPLOYMENT)).uploads).toHaveLength(FILES - deleted);
       expect(await leases(client)).toEqual([]);
 
