@@ -16,6 +16,11 @@
  * The holder renews every ttl/12 and, from ttl/4 without a successful renewal, sends nothing more
  * (its fence answers every further request with 412 without sending it), so a holder that was
  * paused or cut off has stopped before anyone may break its lease: ttl > ttl/4 + request timeout.
+ *
+ * Stopping (SIGINT, SIGTERM): `hold` takes the CLI's abort signal. Waiting for the lease ends at
+ * once; a holder keeps renewing while its requests in flight finish, then deletes its lease, so the
+ * next run, from any machine, starts without waiting. Only a process that dies without getting
+ * there (SIGKILL, a second signal, a crash) leaves its lease to be broken as stale.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
@@ -25,7 +30,7 @@ import { APIError } from 'openai';
 import { UserError } from '../errors.js';
 import { describeApiError } from './errors.js';
 import { DEFAULT_RETRY, withRetry } from '../apply/retry.js';
-import { realClock } from '../apply/pace.js';
+import { realClock, sleepFor } from '../apply/pace.js';
 import type { Clock } from '../apply/pace.js';
 import { PAGE, readAll } from './read.js';
 
@@ -82,8 +87,17 @@ export interface LeaseEvents {
   lost?(why: string): void;
 }
 
-/** This process, as a lease names it; `machine` is equal only where a pid means the same process. */
-export function thisHolder(): Holder {
+/**
+ * This process, as a lease names it; `machine` is equal only where a pid means the same process.
+ * ASSISTANTS_DEPLOY_LEASE_HOST (for tests) names the machine instead: a process with another name
+ * counts as running elsewhere, so it cannot tell whether a lease's holder is still alive.
+ */
+export function thisHolder(env: NodeJS.ProcessEnv = process.env): Holder {
+  const named = env.ASSISTANTS_DEPLOY_LEASE_HOST?.trim();
+  if (named) {
+    const machine = createHash('sha256').update(`named|${named}`).digest('hex').slice(0, 16);
+    return { token: randomUUID(), pid: process.pid, host: named.slice(0, 200), machine };
+  }
   let boot = '';
   try {
     boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
@@ -171,10 +185,12 @@ export class Lease {
     return undefined;
   }
 
-  async acquire(): Promise<void> {
+  /** Waits for the lease; once `signal` aborts, throws its reason (a lease made meanwhile stays mine: release() removes it). */
+  async acquire(signal?: AbortSignal): Promise<void> {
     const deadline = this.clock.now() + this.settings.waitMs;
     let told = false;
     for (;;) {
+      signal?.throwIfAborted();
       const all = await this.store.list(this.deployment);
       const now = this.clock.now();
       // my own leases: the current one, and any left by a create whose answer was lost
@@ -213,7 +229,7 @@ export class Lease {
         });
         this.renewedAt = sent;
         this.startHeartbeat();
-        if (this.settings.settleMs > 0) await this.clock.sleep(this.settings.settleMs);
+        if (this.settings.settleMs > 0) await sleepFor(this.clock, this.settings.settleMs, signal);
         continue;
       }
       const me = all.find((x) => x.id === this.mine);
@@ -236,7 +252,7 @@ export class Lease {
           'wait for it to finish and run the command again; a lease whose holder died is broken automatically (at once on the same machine, after its heartbeat has stopped for 2 minutes elsewhere)',
         );
       }
-      await this.clock.sleep(this.settings.pollMs * (0.5 + this.random()));
+      await sleepFor(this.clock, this.settings.pollMs * (0.5 + this.random()), signal);
     }
   }
 
@@ -268,13 +284,22 @@ export class Lease {
     this.timer = undefined;
   }
 
-  /** Deletes my lease (best effort: a lease left behind is broken as stale). */
-  async release(): Promise<void> {
+  /**
+   * Deletes my lease (best effort: a lease left behind is broken as stale). Says which lease it
+   * deleted, and whether that worked (`undefined`: there was none).
+   */
+  async release(): Promise<{ id: string; removed: boolean; error?: string } | undefined> {
     this.stop();
     const id = this.mine;
     this.mine = undefined;
     this.held = false;
-    if (id) await this.store.remove(id).catch(() => undefined);
+    if (!id) return undefined;
+    try {
+      await this.store.remove(id);
+      return { id, removed: true };
+    } catch (error) {
+      return { id, removed: false, error: error instanceof Error ? error.message : String(error) };
+    }
   }
 
   /** Wraps fetch: once the lease is lost or not renewed in time, nothing more is sent. */
@@ -425,7 +450,11 @@ export class DeploymentLease {
     }
   }
 
-  async hold<T>(target: { client: OpenAI; baseUrl: string; local: boolean }, deployment: string, work: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` holding the lease. `signal` (the CLI's stop) ends a wait for the lease at once;
+   * after a stop the release is reported, since the next run depends on it.
+   */
+  async hold<T>(target: { client: OpenAI; baseUrl: string; local: boolean }, deployment: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     if (target.local) return work();
     // the lease's own requests bypass the fence (it must still be able to delete itself)
     const store = vectorStoreLeases(target.client.withOptions({ fetch: this.raw }));
@@ -438,14 +467,19 @@ export class DeploymentLease {
     this.lease = lease;
     try {
       try {
-        await lease.acquire();
+        await lease.acquire(signal);
       } catch (error) {
+        if (signal?.aborted && error === signal.reason) throw error;
         throw describeApiError(error, `taking the lease on deployment "${deployment}"`, target.baseUrl) ?? error;
       }
       return await work();
     } finally {
-      await lease.release();
+      const released = await lease.release();
       this.lease = undefined;
+      if (signal?.aborted && released) {
+        if (released.removed) this.say.err(`Released the lease ${released.id} on deployment "${deployment}": the next apply or destroy, from any machine, starts without waiting.`);
+        else this.say.err(`Could not release the lease ${released.id} on deployment "${deployment}" (${released.error ?? 'unknown error'}): the next run from this machine breaks it at once, from another machine once its heartbeat has stopped for ${Math.round(leaseSettings(target.baseUrl).ttlMs / 1000)} s.`);
+      }
     }
   }
 }

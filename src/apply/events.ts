@@ -11,6 +11,23 @@ export type ApplyEvent =
   | { type: 'retry'; what: string; attempt: number; waitMs: number; reason: string }
   | { type: 'note'; message: string };
 
+/** What a stopped run did not do: the plan's changes it did not make (or that failed). */
+export interface NotDone {
+  /** Addresses of resources not created, updated or deleted. */
+  add: string[];
+  change: string[];
+  destroy: string[];
+  files: {
+    upload: number;
+    attach: number;
+    update_attributes: number;
+    detach: number;
+    delete: number;
+    /** Attached, but the run stopped before it saw them indexed (indexing goes on on the server). */
+    index: number;
+  };
+}
+
 export interface ApplyResult {
   failures: { address: string; message: string }[];
   created: number;
@@ -25,4 +42,6 @@ export interface ApplyResult {
     indexed: number;
     failed_indexing: number;
   };
+  /** Set when the run was stopped (its signal aborted) before it had done everything. */
+  stopped?: NotDone;
 }

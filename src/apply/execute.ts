@@ -3,6 +3,10 @@
  * vector stores, attach / detach / re-attribute files, wait for indexing, create and update
  * assistants, then prune (assistants, vector stores, files). Independent work runs concurrently
  * under one budget; a failure stops only what depends on it, and the run ends with the list.
+ *
+ * Stopping: once `signal` aborts, no new request starts (queued work, pacing waits, retries and
+ * polling end at once), the requests in flight finish, and the run returns what it did and, in
+ * `stopped`, what it did not. Every step is idempotent, so the next run finishes the job.
  */
 import path from 'node:path';
 import { APIError } from 'openai';
@@ -13,9 +17,9 @@ import { ASSISTANT_FIELDS, liveAssistantSpec, userMetadata, VECTOR_STORE_FIELDS 
 import type { VectorStoreSpec } from '../plan/normalize.js';
 import { encodeResourceTag, fieldHashes } from '../plan/tags.js';
 import type { AssistantBody, FileAttach, Plan, Ref, ResourceChange, VectorStoreBody } from '../plan/types.js';
-import type { ApplyEvent, ApplyResult } from './events.js';
+import type { ApplyEvent, ApplyResult, NotDone } from './events.js';
 import type { Budget, Clock, TokenBucket } from './pace.js';
-import { realClock } from './pace.js';
+import { realClock, sleepFor } from './pace.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
 import type { RetryPolicy } from './retry.js';
 
@@ -33,6 +37,8 @@ export interface ApplyContext {
   pollIntervalMs?: number;
   /** Give up waiting for indexing after this long (the files stay attached; the next plan sees them). */
   indexTimeoutMs?: number;
+  /** Aborted: start nothing new, let the requests in flight finish, return (see `ApplyResult.stopped`). */
+  signal?: AbortSignal;
 }
 
 const isRef = (v: unknown): v is Ref => typeof v === 'object' && v !== null && typeof (v as Ref).$ref === 'string';
@@ -43,10 +49,10 @@ class Skip extends Error {}
  * Runs `fn` over a list with at most `limit` in flight: a list of 100,000 uploads is walked by a
  * few workers, never turned into 100,000 pending promises at once.
  */
-async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<unknown>, signal?: AbortSignal): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
+    while (next < items.length && !signal?.aborted) await fn(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
 }
@@ -64,7 +70,8 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   const { plan, account, budget } = ctx;
   const clock = ctx.clock ?? realClock;
   const emit = ctx.onEvent ?? (() => {});
-  const each = <T>(items: readonly T[], fn: (item: T) => Promise<unknown>) => forEachLimit(items, budget.inFlight.limit, fn);
+  const signal = ctx.signal;
+  const each = <T>(items: readonly T[], fn: (item: T) => Promise<unknown>) => forEachLimit(items, budget.inFlight.limit, fn, signal);
   const policy = { ...(ctx.policy ?? DEFAULT_RETRY), clock };
   // a create whose answer was lost may still have happened: it is found by its tags, created after
   // this run started, and not one of the resources the plan already knew
@@ -78,7 +85,12 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     files: { uploaded: 0, attached: 0, detached: 0, reattributed: 0, deleted: 0, indexed: 0, failed_indexing: 0 },
   };
   const failed = new Set<string>();
+  /** What the run did, by address and action (`vector_store.docs create`), for the report of a stopped run. */
+  const did = new Set<string>();
+  const stoppedBy = (error: unknown) => signal?.aborted === true && error === signal.reason;
   const fail = (address: string, error: unknown) => {
+    // a step the stop kept from starting (or cut off) is not a failure: it is left for the next run
+    if (stoppedBy(error)) return;
     failed.add(address);
     const message = error instanceof Skip ? error.message : describe(error);
     result.failures.push({ address, message });
@@ -93,9 +105,10 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   ): Promise<T> =>
     withRetry(
       async () => {
-        if (opts.bucket) await opts.bucket.take(1);
-        if (opts.extraBucket) await opts.extraBucket.take(opts.tokens ?? 1);
-        const release = await budget.inFlight.acquire();
+        if (opts.bucket) await opts.bucket.take(1, signal);
+        if (opts.extraBucket) await opts.extraBucket.take(opts.tokens ?? 1, signal);
+        const release = await budget.inFlight.acquire(signal);
+        signal?.throwIfAborted();
         try {
           return await op();
         } catch (error) {
@@ -108,6 +121,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       {
         justCreated: opts.justCreated ?? false,
         policy,
+        ...(signal ? { signal } : {}),
         hooks: {
           onRetry: ({ attempt, waitMs, failure }) => emit({ type: 'retry', what, attempt, waitMs, reason: failure.retry ? failure.kind : 'error' }),
           onRateLimited: (ms) => {
@@ -143,6 +157,14 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     },
   );
 
+  const stop = () => {
+    result.stopped = notDone(plan, result, did, indexing);
+    return result;
+  };
+  /** Attached files whose indexing this run saw end (completed or failed). */
+  const indexing = { seen: 0 };
+  if (signal?.aborted) return stop();
+
   // --- 2. vector stores ---
   const storeChanges = plan.resource_changes.filter((c) => c.type === 'vector_store' && c.actions.includes('create') || (c.type === 'vector_store' && c.actions[0] === 'update'));
   const storeIds = new Map<string, string>();
@@ -159,19 +181,24 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
           });
           storeIds.set(c.key, id);
           result.created++;
+          did.add(`${c.address} create`);
           emit({ type: 'done', address: c.address, action: 'create', id });
         } else if (c.field_changes.length > 0) {
           await call(`update ${c.address}`, () => account.updateVectorStore(c.id!, { name: body.name, expires_after: body.expires_after, metadata }));
           result.updated++;
+          did.add(`${c.address} update`);
           emit({ type: 'done', address: c.address, action: 'update', id: c.id! });
         } else {
           result.updated++;
+          did.add(`${c.address} update`);
         }
       } catch (error) {
         fail(c.address, error);
       }
     }),
   );
+
+  if (signal?.aborted) return stop();
 
   // --- 3. files of each store ---
   const batches: PendingBatch[] = [];
@@ -215,7 +242,13 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       await Promise.all(
         chunks.map(async (chunk) => {
           const ids = chunk.map((a) => fileIds.get(a.sha256)!);
-          const slot = await budget.batches.acquire();
+          let slot: () => void;
+          try {
+            slot = await budget.batches.acquire(signal);
+          } catch (error) {
+            fail(`${c.address} (${chunk.length} files)`, error);
+            return;
+          }
           try {
             const batch = await call(
               `attach ${chunk.length} files to ${c.address}`,
@@ -258,10 +291,13 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     }),
   );
 
+  if (signal?.aborted) return stop();
+
   // --- 4. wait for indexing ---
   const toIndex = batches.reduce((n, b) => n + b.files.length, 0);
   emit({ type: 'phase', name: 'index', total: toIndex });
-  if (toIndex > 0) await waitForIndexing(batches, ctx, call, clock, emit, result, fail);
+  if (toIndex > 0) indexing.seen = await waitForIndexing(batches, ctx, call, clock, emit, result, fail);
+  if (signal?.aborted) return stop();
 
   // --- 5. assistants ---
   const assistantChanges = plan.resource_changes.filter((c) => c.type === 'assistant' && !c.actions.includes('delete'));
@@ -277,11 +313,13 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
             recover: () => account.findAssistant(plan.deployment, c.key, startedAt, known),
           });
           result.created++;
+          did.add(`${c.address} create`);
           emit({ type: 'done', address: c.address, action: 'create', id });
         } else {
           const fields = new Set(c.field_changes.map((f) => f.field));
           await call(`update ${c.address}`, () => account.updateAssistant(c.id!, apiBody(body, metadata, fields)));
           result.updated++;
+          did.add(`${c.address} update`);
           emit({ type: 'done', address: c.address, action: 'update', id: c.id! });
         }
       } catch (error) {
@@ -289,6 +327,8 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       }
     },
   );
+
+  if (signal?.aborted) return stop();
 
   // --- 6. prune ---
   const deletions = plan.resource_changes.filter((c) => c.actions.includes('delete'));
@@ -307,6 +347,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       if (c.type === 'assistant') await call(`delete ${c.address}`, () => account.deleteAssistant(c.id!), { gone: () => undefined });
       else await call(`delete ${c.address}`, () => account.deleteVectorStore(c.id!), { gone: () => undefined });
       result.deleted++;
+      did.add(`${c.address} delete`);
       emit({ type: 'done', address: c.address, action: 'delete', id: c.id! });
     } catch (error) {
       fail(c.address, error);
@@ -316,7 +357,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   await each(deletions.filter((c) => c.type === 'vector_store'), deleteOne);
   if (plan.file_deletions.length > 0) {
     if (result.failures.length > 0) {
-      emit({ type: 'note', message: `left ${plan.file_deletions.length} unused files in place because something failed; the next apply removes them` });
+      emit({ type: 'note', message: `left ${plan.file_deletions.length} unused files in place because something failed; the next run of the same command removes them` });
     } else {
       await each(plan.file_deletions, (d) =>
         call(`delete file ${d.filename}`, () => account.deleteFile(d.file_id), { gone: () => undefined })
@@ -327,7 +368,36 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       );
     }
   }
+  if (signal?.aborted) {
+    const left = notDone(plan, result, did, indexing);
+    if (left.add.length + left.change.length + left.destroy.length + Object.values(left.files).reduce((a, b) => a + b, 0) > 0) result.stopped = left;
+  }
   return result;
+}
+
+/** What a stopped run left undone: the plan's changes less what was done (failures included). */
+function notDone(plan: Plan, result: ApplyResult, did: Set<string>, indexing: { seen: number }): NotDone {
+  const left = (action: 'create' | 'update' | 'delete') =>
+    plan.resource_changes
+      .filter((c) => (action === 'update' ? c.actions.length === 1 && c.actions[0] === 'update' : c.actions.includes(action)))
+      .filter((c) => !did.has(`${c.address} ${action}`))
+      .map((c) => c.address);
+  const f = plan.summary.files;
+  const r = result.files;
+  return {
+    add: left('create'),
+    change: left('update'),
+    destroy: left('delete'),
+    files: {
+      upload: Math.max(0, f.upload - r.uploaded),
+      attach: Math.max(0, f.attach - r.attached),
+      update_attributes: Math.max(0, f.update_attributes - r.reattributed),
+      detach: Math.max(0, f.detach - r.detached),
+      delete: Math.max(0, f.delete - r.deleted),
+      // attached, but the run did not wait to see them indexed (indexing goes on without it)
+      index: Math.max(0, r.attached - indexing.seen),
+    },
+  };
 }
 
 type Call = <T>(
@@ -344,14 +414,14 @@ async function waitForIndexing(
   emit: (e: ApplyEvent) => void,
   result: ApplyResult,
   fail: (address: string, error: unknown) => void,
-): Promise<void> {
+): Promise<number> {
   const total = batches.reduce((n, b) => n + b.files.length, 0);
   const deadline = clock.now() + (ctx.indexTimeoutMs ?? 30 * 60_000);
   let interval = ctx.pollIntervalMs ?? 100;
   let pending = [...batches];
   let done = 0;
   const finishedStores = new Set<string>();
-  while (pending.length > 0) {
+  while (pending.length > 0 && !ctx.signal?.aborted) {
     const still: PendingBatch[] = [];
     await Promise.all(
       pending.map(async (b) => {
@@ -392,9 +462,15 @@ async function waitForIndexing(
       emit({ type: 'note', message: `stopped waiting for indexing of ${pending.reduce((n, b) => n + b.files.length, 0)} files; they stay attached and finish on their own` });
       break;
     }
-    await clock.sleep(interval);
+    try {
+      await sleepFor(clock, interval, ctx.signal);
+    } catch (error) {
+      if (ctx.signal?.aborted && error === ctx.signal.reason) break;
+      throw error;
+    }
     interval = Math.min(interval * 1.5, 5000);
   }
+  return done;
 }
 
 async function storeStatusFor(b: PendingBatch, ctx: ApplyContext, call: Call): Promise<{ status: string; failed: number; in_progress: number }> {

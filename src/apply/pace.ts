@@ -6,22 +6,76 @@
 
 export interface Clock {
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Resolves after `ms`; rejects with the signal's reason as soon as it aborts (if the clock can). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal!.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
 };
 
-/** At most `limit` holders at once; waiters are served in order. */
+/**
+ * Waits `ms` on `clock`, or until `signal` aborts (then rejects with its reason), whichever comes
+ * first, also for clocks that ignore the signal (tests' fake clocks).
+ */
+export function sleepFor(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return clock.sleep(ms);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    clock.sleep(ms, signal).then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** At most `limit` holders at once; waiters are served in order. A waiter whose signal aborts leaves the queue. */
 export class Semaphore {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
   constructor(readonly limit: number) {}
 
-  async acquire(): Promise<() => void> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+  async acquire(signal?: AbortSignal): Promise<() => void> {
+    signal?.throwIfAborted();
+    if (this.active >= this.limit) {
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const i = this.waiting.indexOf(entry);
+          if (i >= 0) this.waiting.splice(i, 1);
+          reject(signal!.reason);
+        };
+        const entry = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        };
+        this.waiting.push(entry);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+    }
     this.active++;
     let released = false;
     return () => {
@@ -68,13 +122,15 @@ export class TokenBucket {
     this.last = now;
   }
 
-  take(n = 1): Promise<void> {
-    if (!this.active) return Promise.resolve();
+  /** Waits for `n` tokens; rejects with `signal`'s reason once it aborts (the tokens are not taken). */
+  take(n = 1, signal?: AbortSignal): Promise<void> {
+    if (!this.active) return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
     const turn = this.queue.then(async () => {
       for (;;) {
+        signal?.throwIfAborted();
         const now = this.clock.now();
         if (now < this.pausedUntil) {
-          await this.clock.sleep(this.pausedUntil - now);
+          await sleepFor(this.clock, this.pausedUntil - now, signal);
           continue;
         }
         this.refill();
@@ -83,7 +139,7 @@ export class TokenBucket {
           this.tokens -= n; // may go negative for n > capacity: the debt is paid by waiting
           return;
         }
-        await this.clock.sleep(Math.ceil((need - this.tokens) / this.ratePerMs));
+        await sleepFor(this.clock, Math.ceil((need - this.tokens) / this.ratePerMs), signal);
       }
     });
     this.queue = turn.catch(() => undefined);

@@ -6,7 +6,7 @@
  */
 import { APIConnectionError, APIError } from 'openai';
 import type { Clock } from './pace.js';
-import { realClock } from './pace.js';
+import { realClock, sleepFor } from './pace.js';
 
 export interface RetryPolicy {
   attempts: number;
@@ -72,16 +72,25 @@ export interface RetryHooks {
   recover?(): Promise<unknown>;
 }
 
+/**
+ * Runs `fn`, again after each transient failure. Once `signal` aborts, no further attempt starts:
+ * the signal's reason is thrown in place of a transient failure (a request cut off by the stop
+ * fails that way too), while a definite answer (a 400, say) is still thrown as itself.
+ */
 export async function withRetry<T>(
   fn: () => Promise<T>,
-  options: { justCreated?: boolean; policy?: RetryPolicy; hooks?: RetryHooks } = {},
+  options: { justCreated?: boolean; policy?: RetryPolicy; hooks?: RetryHooks; signal?: AbortSignal } = {},
 ): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY;
+  const signal = options.signal;
   for (let attempt = 0; ; attempt++) {
+    signal?.throwIfAborted();
     try {
       return await fn();
     } catch (error) {
+      if (signal?.aborted && error === signal.reason) throw error;
       const failure = classify(error, options.justCreated ?? false);
+      if (signal?.aborted && failure.retry) throw signal.reason;
       if (!failure.retry || attempt + 1 >= policy.attempts) throw error;
       let waitMs = backoffMs(attempt, policy);
       if (failure.kind === 'rate_limited' && failure.waitMs !== undefined) {
@@ -89,7 +98,7 @@ export async function withRetry<T>(
         options.hooks?.onRateLimited?.(failure.waitMs);
       }
       options.hooks?.onRetry?.({ attempt: attempt + 1, waitMs, failure, error });
-      await policy.clock.sleep(waitMs);
+      await sleepFor(policy.clock, waitMs, signal);
       if (failure.ambiguous && options.hooks?.recover) {
         const recovered = await options.hooks.recover().catch(() => undefined);
         if (recovered !== undefined) return recovered as T;

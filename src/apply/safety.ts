@@ -25,14 +25,17 @@ export interface SafetyOptions {
   allowMassDelete?: boolean;
   /** Apply even when the plan deletes what assistants outside the deployment use. */
   allowConflicts?: boolean;
+  /** The command that refuses, for the message (default `apply`). */
+  command?: 'apply' | 'destroy';
 }
 
 export function checkSafety(plan: Plan, options: SafetyOptions): void {
+  const command = options.command ?? 'apply';
   const protectedHits = plan.resource_changes.filter((c) => c.protect && c.actions.includes('delete'));
   if (protectedHits.length > 0) {
     const list = protectedHits.map((c) => `${c.address} (${c.actions.includes('create') ? 'replace' : 'delete'})`);
     throw new PlanRefused(
-      `refusing to apply: the plan would ${list.length === 1 ? 'delete or replace a protected resource' : 'delete or replace protected resources'}: ${list.join(', ')}`,
+      `refusing to ${command}: the plan would ${list.length === 1 ? 'delete or replace a protected resource' : 'delete or replace protected resources'}: ${list.join(', ')}`,
       'these resources have `protect: true` in the manifest; remove it in a reviewed change first if this is really intended',
       list,
     );
@@ -40,7 +43,7 @@ export function checkSafety(plan: Plan, options: SafetyOptions): void {
   if (plan.conflicts.length > 0 && !options.allowConflicts) {
     const list = plan.conflicts.map((c) => `${c.address} (${c.id}, used by ${c.used_by}${c.used_by_deployment === null ? '' : ` of deployment "${c.used_by_deployment}"`})`);
     throw new PlanRefused(
-      `refusing to apply: the plan deletes or replaces what assistants outside this deployment use: ${list.join(', ')}`,
+      `refusing to ${command}: the plan deletes or replaces what assistants outside this deployment use: ${list.join(', ')}`,
       'detach them from those assistants first; or, if breaking them is intended, rerun with --allow-conflicts',
       list,
     );
@@ -50,7 +53,7 @@ export function checkSafety(plan: Plan, options: SafetyOptions): void {
   if (!options.allowMassDelete && options.owned > 0 && deletes.length > 1 && deletes.length / options.owned > threshold) {
     const pct = Math.round((deletes.length / options.owned) * 100);
     throw new PlanRefused(
-      `refusing to apply: the plan deletes ${deletes.length} of the ${options.owned} assistants and vector stores deployment "${plan.deployment}" owns (${pct}%, more than ${Math.round(threshold * 100)}%)`,
+      `refusing to ${command}: the plan deletes ${deletes.length} of the ${options.owned} assistants and vector stores deployment "${plan.deployment}" owns (${pct}%, more than ${Math.round(threshold * 100)}%)`,
       'check the manifest (a missing file, a wrong --env or -f?); if the deletions are intended, rerun with --allow-mass-delete',
       deletes.map((c) => c.address),
     );

@@ -1,6 +1,9 @@
 /**
  * Shell completion scripts for bash, zsh and fish, generated from the commander program itself
- * (the same definitions `--help` prints), so they cannot fall behind the CLI.
+ * (the same definitions `--help` prints), so they cannot fall behind the CLI. Each completes the
+ * installed bin (`assistants-deploy …`, also as a path such as node_modules/.bin/assistants-deploy)
+ * and `npx assistants-deploy …` (after npx's own options; other npx commands keep whatever
+ * completion they had), and its first comment lines say how to load it now and for good.
  */
 import type { Command, Option } from 'commander';
 
@@ -65,6 +68,33 @@ function withGlobals(own: OptionInfo[], global: OptionInfo[]): OptionInfo[] {
 
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
+/** npx options that take a value as the next word (`-p pkg`, `-c 'cmd'`); any other `-…` word is a flag. */
+const NPX_VALUE_OPTIONS = ['-p', '--package', '-c', '--call', '--workspace', '-w'];
+
+/** How to load the script: in this shell, and for good (the comment at the top of each script, and README.md). */
+export function loadingHelp(name: string, shell: 'bash' | 'zsh' | 'fish'): { now: string; permanent: string } {
+  const gen = `npx ${name} completion ${shell}`;
+  switch (shell) {
+    case 'bash':
+      return { now: `source <(${gen})`, permanent: `${gen} > ~/.${name}-completion.bash && echo 'source ~/.${name}-completion.bash' >> ~/.bashrc` };
+    case 'zsh':
+      return { now: `source <(${gen})`, permanent: `${gen} > ~/.${name}-completion.zsh && echo 'source ~/.${name}-completion.zsh' >> ~/.zshrc` };
+    case 'fish':
+      return { now: `${gen} | source`, permanent: `${gen} > ~/.config/fish/conf.d/${name}.fish` };
+  }
+}
+
+function header(name: string, shell: 'bash' | 'zsh' | 'fish'): string {
+  const h = loadingHelp(name, shell);
+  return [
+    `# ${name} completion for ${shell}: completes \`${name} …\` and \`npx ${name} …\`.`,
+    `# Load it in this shell:  ${h.now}`,
+    `# Load it in every new shell (run once):`,
+    `#   ${h.permanent}`,
+    `# (\`${name} completion ${shell}\` works the same where ${name} is on PATH.)`,
+  ].join('\n');
+}
+
 export function bashCompletion(program: Command): string {
   const p = describeProgram(program);
   const fn = `_${p.name.replace(/[^A-Za-z0-9]/g, '_')}`;
@@ -83,7 +113,8 @@ export function bashCompletion(program: Command): string {
       return `    ${c.name})\n      case "$prev" in\n${valueCases(c.options, '        ')}\n      esac\n      if [[ "$cur" == -* ]]; then opts=${quote(words(c.options))}; else opts=${quote(args)}; fi ;;`;
     })
     .join('\n');
-  return `# ${p.name} completion for bash. Load it with:  source <(${p.name} completion bash)
+  const npxValue = NPX_VALUE_OPTIONS.join('|');
+  return `${header(p.name, 'bash')}
 ${fn}() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" prev="\${COMP_WORDS[COMP_CWORD-1]}" cmd="" opts="" i
   for ((i = 1; i < COMP_CWORD; i++)); do
@@ -102,7 +133,33 @@ ${perCommand}
   esac
   COMPREPLY=($(compgen -W "$opts" -- "$cur"))
 }
+# npx ${p.name} …: skip npx and its options, then complete as ${p.name}; any other npx command
+# gets the completion npx had before this script (if any), else file names
+if [[ "$(complete -p npx 2>/dev/null)" =~ -F[[:space:]]+([^[:space:]]+) ]]; then
+  [[ "\${BASH_REMATCH[1]}" == ${fn}_npx ]] || ${fn}_npx_previous="\${BASH_REMATCH[1]}"
+else
+  ${fn}_npx_previous=""
+fi
+${fn}_npx() {
+  local i=1
+  while ((i < COMP_CWORD)); do
+    case "\${COMP_WORDS[i]}" in
+      ${npxValue}) ((i += 2)) ;;
+      -*) ((i++)) ;;
+      *) break ;;
+    esac
+  done
+  if ((i < COMP_CWORD)) && [[ "\${COMP_WORDS[i]}" == ${p.name} || "\${COMP_WORDS[i]}" == ${p.name}@* ]]; then
+    COMP_WORDS=("\${COMP_WORDS[@]:i}")
+    COMP_CWORD=$((COMP_CWORD - i))
+    ${fn}
+    return
+  fi
+  COMPREPLY=()
+  if [[ -n "$${fn}_npx_previous" ]]; then "$${fn}_npx_previous" "$@"; fi
+}
 complete -o default -F ${fn} ${p.name}
+complete -o default -F ${fn}_npx npx
 `;
 }
 
@@ -121,9 +178,11 @@ export function zshCompletion(program: Command): string {
       return `    ${c.name})\n      _arguments -s ${withGlobals(c.options, p.global).map(spec).join(' \\\n        ')}${args} '*:file:_files' ;;`;
     })
     .join('\n');
-  return `#compdef ${p.name}
-# ${p.name} completion for zsh. Load it with:  source <(${p.name} completion zsh)
-_${p.name.replace(/[^A-Za-z0-9]/g, '_')}() {
+  const fn = `_${p.name.replace(/[^A-Za-z0-9]/g, '_')}`;
+  const npxValue = NPX_VALUE_OPTIONS.map((o) => o).join('|');
+  return `#compdef ${p.name} npx
+${header(p.name, 'zsh')}
+${fn}() {
   local -a commands
   commands=(
 ${cmds}
@@ -132,17 +191,55 @@ ${cmds}
     _describe 'command' commands
     return
   fi
-  case "$words[2]" in
+  # from the command on, as if it were the program: _arguments counts positions after words[1]
+  local cmd=$words[2]
+  shift words
+  (( CURRENT-- ))
+  case "$cmd" in
 ${cases}
   esac
 }
-compdef _${p.name.replace(/[^A-Za-z0-9]/g, '_')} ${p.name}
+# npx ${p.name} …: skip npx and its options, then complete as ${p.name}; any other npx command
+# gets the completion npx had before this script (if any), else file names
+${fn}_npx() {
+  local i=2
+  while (( i < CURRENT )); do
+    case $words[i] in
+      (${npxValue}) (( i += 2 )) ;;
+      (-*) (( i++ )) ;;
+      (*) break ;;
+    esac
+  done
+  if (( i < CURRENT )) && [[ $words[i] == ${p.name} || $words[i] == ${p.name}@* ]]; then
+    shift $(( i - 1 )) words
+    (( CURRENT -= i - 1 ))
+    ${fn}
+    return
+  fi
+  (( i == CURRENT )) && compadd -- ${p.name}
+  if [[ -n $${fn}_npx_previous ]] && (( $+functions[$${fn}_npx_previous] )); then
+    $${fn}_npx_previous "$@"
+  else
+    _files
+  fi
+}
+_${p.name}() {
+  if [[ \${words[1]:t} == npx ]]; then ${fn}_npx "$@"; else ${fn} "$@"; fi
+}
+if [[ $funcstack[1] == _${p.name} ]]; then
+  # autoloaded from a folder on $fpath (the file is named _${p.name})
+  _${p.name} "$@"
+else
+  (( $+functions[compdef] )) || { autoload -Uz compinit && compinit }
+  if [[ -n \${_comps[npx]} && \${_comps[npx]} != _${p.name} ]]; then ${fn}_npx_previous=\${_comps[npx]}; fi
+  compdef _${p.name} ${p.name} npx
+fi
 `;
 }
 
 export function fishCompletion(program: Command): string {
   const p = describeProgram(program);
-  const lines = [`# ${p.name} completion for fish. Load it with:  ${p.name} completion fish | source`, `complete -c ${p.name} -f`];
+  const lines = [header(p.name, 'fish'), `complete -c ${p.name} -f`];
   const opt = (o: OptionInfo, condition: string) => {
     const parts = [`complete -c ${p.name} -n '${condition}'`];
     for (const f of o.flags) parts.push(f.startsWith('--') ? `-l ${f.slice(2)}` : `-s ${f.slice(1)}`);
@@ -157,5 +254,34 @@ export function fishCompletion(program: Command): string {
     if (c.argChoices) lines.push(`complete -c ${p.name} -n '${cond}' -a ${quote(c.argChoices.join(' '))}`);
     for (const o of withGlobals(c.options, p.global)) lines.push(opt(o, cond));
   }
+  const fn = `__${p.name.replace(/[^A-Za-z0-9]/g, '_')}_npx`;
+  lines.push(
+    `# npx ${p.name} …: the words from ${p.name} on (npx and its options skipped), completed as ${p.name}`,
+    `function ${fn}_words`,
+    '    set -l words (commandline -opc)',
+    '    set -l skip 0',
+    '    for i in (seq 2 (count $words))',
+    '        if test $skip = 1',
+    '            set skip 0',
+    '            continue',
+    '        end',
+    '        switch $words[$i]',
+    `            case ${p.name} '${p.name}@*'`,
+    `                printf '%s\\n' ${p.name} $words[(math $i + 1)..-1]`,
+    '                return 0',
+    `            case ${NPX_VALUE_OPTIONS.join(' ')}`,
+    '                set skip 1',
+    "            case '-*'",
+    "            case '*'",
+    '                return 1',
+    '        end',
+    '    end',
+    '    return 1',
+    'end',
+    `function ${fn}_complete`,
+    `    complete -C (string join -- ' ' (string escape -- (${fn}_words)) (commandline -ct))`,
+    'end',
+    `complete -c npx -n '${fn}_words >/dev/null' -f -a '(${fn}_complete)'`,
+  );
   return `${lines.join('\n')}\n`;
 }

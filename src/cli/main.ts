@@ -5,6 +5,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { ManifestError, UserError, formatProblem } from '../errors.js';
 import { redact } from './io.js';
+import { Interrupted } from './stop.js';
 import { VERSION } from '../package-root.js';
 
 
@@ -134,7 +135,7 @@ export function buildProgram(): Command {
   program
     .command('completion')
     .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
-    .description('print a shell completion script (bash: source <(assistants-deploy completion bash))')
+    .description('print a shell completion script for assistants-deploy and npx assistants-deploy; its first lines say how to load it for good')
     .action(lazy('completion'));
 
   program
@@ -184,6 +185,10 @@ function handleError(error: unknown, verbose: boolean): number {
   if (error instanceof CommanderError) {
     // help and version exit 0; usage errors were already printed by commander
     return error.exitCode === 0 ? 0 : 1;
+  }
+  if (error instanceof Interrupted) {
+    // the command said what it did before it gave up
+    return error.exitCode;
   }
   if (error instanceof UserError) {
     process.stderr.write(`${redact(renderUserError(error))}\n`);

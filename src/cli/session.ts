@@ -16,6 +16,9 @@ import { estimatePlanCost } from '../cost/plan-cost.js';
 import { loadPrices } from '../cost/prices.js';
 import { diff } from '../plan/diff.js';
 import type { Plan } from '../plan/types.js';
+import { hasChanges } from '../plan/types.js';
+import { renderText, resultLine, statusLine } from '../plan/render-text.js';
+import type { TextOptions } from '../plan/render-text.js';
 import type { Io } from './io.js';
 import type { CommandOptions } from './main.js';
 import { collectGarbage } from './memory.js';
@@ -31,7 +34,7 @@ if (TIMINGS) process.stderr.write(`timing: start ${performance.now().toFixed(0)}
 function timed(io: Io, stage: string, started: number, extra = ''): void {
   if (!TIMINGS) return;
   const m = process.memoryUsage();
-  io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra} [rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB]`);
+  io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra} [rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MiB]`);
 }
 
 export function printWarnings(io: Io, warnings: Warning[]): void {
@@ -61,7 +64,8 @@ export async function connect(opts: CommandOptions, io: Io, extra: Partial<Param
     ...extra,
   });
   if (target.implicitLocal) {
-    io.info(`Using the local target (${target.description}): no OPENAI_API_KEY or OPENAI_BASE_URL is set.`);
+    // the description already says "local target (embedded emulator, data in …)"
+    io.info(`Using the ${target.description}: no OPENAI_API_KEY or OPENAI_BASE_URL is set.`);
   } else {
     io.debug(`target: ${target.description}`);
   }
@@ -78,6 +82,18 @@ export async function readAccount(target: Target, deployment: string, io?: Io): 
   } catch (error) {
     throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;
   }
+}
+
+/**
+ * Shows the plan that apply or destroy is about to carry out: all of it on stdout (the result line
+ * last). With --quiet only the command's result line is printed: this plan's `No changes.` line
+ * when there is nothing to do, else nothing (the command's own `… complete!` line follows). Which
+ * target was read is a status line, on stderr (`status: false` leaves it out).
+ */
+export function showPlan(io: Io, plan: Plan, options: { status?: boolean; command?: TextOptions['command'] } = {}): void {
+  if (options.status !== false) io.info(statusLine(plan));
+  if (!io.quiet) io.out(renderText(plan, { color: io.color, ...(options.command ? { command: options.command } : {}) }));
+  else if (!hasChanges(plan)) io.out(resultLine(plan));
 }
 
 /** The plan, with its storage cost from the price table `options.prices` names (default: the built-in one). */

@@ -38,7 +38,8 @@ function pricesLine(report: AuditReport): string {
   );
 }
 
-function targetLine(report: AuditReport): string {
+/** Which account was read, and how: a status line (the CLI prints it on stderr; the markdown report keeps it). */
+export function auditStatusLine(report: AuditReport): string {
   const t = report.target;
   return `Target: ${t.local ? 'local (embedded emulator)' : t.base_url}${t.assistants_api ? '' : ' (Assistants API not served)'}; read the account with ${report.read.requests} list requests.`;
 }
@@ -46,7 +47,7 @@ function targetLine(report: AuditReport): string {
 export function renderAuditText(report: AuditReport): string {
   const c = report.prices.currency;
   const t = report.totals;
-  const out: string[] = [targetLine(report), pricesLine(report), ''];
+  const out: string[] = [pricesLine(report), ''];
   const storeRows = (list: AuditedStore[], tail: (s: AuditedStore) => string) =>
     table(list.map((s) => [s.id, JSON.stringify(s.name), ownerText(s.owner), formatBytes(s.cost.bytes), `${formatMoney(s.cost.per_day, c)}/day`, `${formatMoney(s.cost.per_month, c)}/month`, tail(s)]));
 
@@ -86,7 +87,7 @@ export function renderAuditMarkdown(report: AuditReport): string {
   const c = report.prices.currency;
   const t = report.totals;
   const out: string[] = ['### assistants-deploy audit', ''];
-  out.push(`${targetLine(report)}`, '', pricesLine(report), '');
+  out.push(`${auditStatusLine(report)}`, '', pricesLine(report), '');
   out.push(
     `**${count(t.listed.vector_stores, 'vector store')} and ${count(t.listed.files, 'file')} look unused**; deleting them frees ${formatBytes(t.savings.bytes)}: ` +
       `${formatMoney(t.savings.per_month, c)}/month off the bill after the free allowance (${formatMoney(t.listed_cost.per_month, c)}/month before it).`,

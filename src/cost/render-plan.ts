@@ -31,6 +31,21 @@ export function costSummaryLine(cost: PlanCost): string {
   return `Cost: ${formatDelta(d.delta.per_month, c)}/month for this deployment's vector storage, before any free allowance (prices: ${cost.prices.file}, read ${cost.prices.read_at}).`;
 }
 
+/**
+ * The cost of a plan that changes nothing, in one line: what the deployment's vector storage holds
+ * and costs, and what the account pays after its free allowance.
+ */
+export function costUnchangedLine(cost: PlanCost): string {
+  const c = cost.prices.currency;
+  const d = cost.vector_storage.deployment;
+  const a = cost.vector_storage.account;
+  const account = a ? `; the account's: ${formatBytes(a.total_after_bytes)}, ${formatMoney(a.after.per_month, c)}/month after the free ${formatBytes(a.free_bytes)}` : '';
+  return (
+    `Cost: no change. This deployment's vector storage: ${formatBytes(d.after.bytes)}, ${formatMoney(d.after.per_month, c)}/month before ${a ? 'the' : 'any'} free allowance${account} ` +
+    `(prices: ${cost.prices.file}, read ${cost.prices.read_at}).`
+  );
+}
+
 export function renderCostText(cost: PlanCost): string[] {
   const c = cost.prices.currency;
   const out = [costHeader(cost)];

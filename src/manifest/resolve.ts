@@ -17,6 +17,7 @@ import type {
   Warning,
 } from './desired.js';
 import { CODE_INTERPRETER_EXTENSIONS, extensionOf, FILE_SEARCH_EXTENSIONS, MAX_FILE_BYTES } from './file-types.js';
+import { formatBytes } from '../cost/format.js';
 import { expandGlobs } from './globs.js';
 import { readTextFile } from './text-file.js';
 import type { PatternAt } from './globs.js';
@@ -85,7 +86,7 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
         problems.push({
           path: by.path,
           loc: by.loc,
-          message: `"${f.path}" is ${(f.size / 1024 / 1024).toFixed(1)} MB; the API accepts files up to 512 MB`,
+          message: `"${f.path}" is ${formatBytes(f.size)}; the API accepts files up to 512 MiB`,
         });
       } else if (f.size === 0) {
         problems.push({ path: by.path, loc: by.loc, message: `"${f.path}" is empty; the API refuses empty files` });

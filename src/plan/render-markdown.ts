@@ -2,7 +2,7 @@
  * The plan as a pull-request comment: the summary first, a table of the resources that change and
  * why, then the full text plan in a collapsible diff block. Pure: reads only the Plan.
  */
-import { costSummaryLine, renderCostMarkdown } from '../cost/render-plan.js';
+import { costSummaryLine, costUnchangedLine, renderCostMarkdown } from '../cost/render-plan.js';
 import { fileCounts, filesLine, reasonFor, renderText, summaryLine, symbolFor } from './render-text.js';
 import type { Plan } from './types.js';
 
@@ -35,7 +35,8 @@ export function renderMarkdown(plan: Plan): string {
   const except = plan.not_deployable.length > 0 ? ', apart from what this target cannot hold (below)' : '';
   out.push(changed ? `**${summaryLine(plan)}**${files ? ` ${files}` : ''}` : `**No changes.** The account matches the manifest${except}.`);
   out.push('', `Target: ${target}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}.`);
-  if (plan.cost) out.push('', costSummaryLine(plan.cost));
+  // a plan that changes nothing costs what it cost: one line, no table
+  if (plan.cost) out.push('', changed ? costSummaryLine(plan.cost) : costUnchangedLine(plan.cost));
   if (plan.summary.drifted > 0) out.push('', `⚠️ ${plan.summary.drifted} resource(s) changed outside the manifest (drift); apply reverts them.`);
   const refused = plan.resource_changes.filter((c) => c.protect && c.actions.includes('delete'));
   if (refused.length > 0) out.push('', `⛔ Protected resources would be deleted or replaced: ${refused.map((c) => `\`${c.address}\``).join(', ')}. Apply will refuse.`);
@@ -56,7 +57,7 @@ export function renderMarkdown(plan: Plan): string {
     out.push('', '**Conflicts**: apply refuses these without `--allow-conflicts`:', '');
     for (const c of plan.conflicts) out.push(`- \`${c.address}\` (\`${c.id}\`) is used by \`${c.used_by}\`: ${c.message}`);
   }
-  if (plan.cost) out.push('', ...renderCostMarkdown(plan.cost));
+  if (plan.cost && changed) out.push('', ...renderCostMarkdown(plan.cost));
   if (plan.warnings.length > 0) {
     out.push('', '<details><summary>Warnings</summary>', '');
     for (const w of plan.warnings) out.push(`- ${w}`);

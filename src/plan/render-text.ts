@@ -1,16 +1,20 @@
 /**
  * The plan as text, in the house style people know from Terraform: `+` create, `~` update in
- * place, `+/-` replace (new first), `-` destroy, a legend for the symbols used, and one summary
- * line. Pure: reads only the Plan, returns a string.
+ * place, `+/-` replace (new first), `-` destroy, a legend for the symbols used, and the result
+ * line last (`Plan: …` or `No changes. …`: what `--quiet` prints). Which target was read, and how,
+ * is a status line apart (`statusLine`), for stderr. Pure: reads only the Plan, returns a string.
  */
 import { structuredPatch } from 'diff';
-import { renderCostText } from '../cost/render-plan.js';
+import { formatBytes } from '../cost/format.js';
+import { costUnchangedLine, renderCostText } from '../cost/render-plan.js';
 import type { FieldChange, Plan, ResourceChange, VectorStoreFiles } from './types.js';
 
 export interface TextOptions {
   color: boolean;
   /** File entries listed per store before the rest is summarised. */
   maxFiles?: number;
+  /** The command that would carry the plan out, for what it refuses (default `apply`). */
+  command?: 'apply' | 'destroy';
 }
 
 const COLORS = { green: 32, yellow: 33, red: 31, cyan: 36, bold: 1, dim: 2 } as const;
@@ -83,6 +87,34 @@ function shorten(text: string, max = 120): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Which account was read, for which deployment, and with how many requests: a status line (stderr). */
+export function statusLine(plan: Plan): string {
+  const env = plan.environment ? `, environment "${plan.environment}"` : '';
+  const target = `${plan.target.local ? 'local (embedded emulator)' : plan.target.base_url}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}`;
+  const read = plan.read ? ` Read the account with ${plan.read.requests} list requests.` : '';
+  return `Target: ${target}; deployment "${plan.deployment}"${env}.${read}`;
+}
+
+/** True when the plan changes nothing (what it cannot deploy aside). */
+function isNoOp(plan: Plan): boolean {
+  return plan.resource_changes.length === 0 && plan.uploads.length === 0 && plan.file_deletions.length === 0;
+}
+
+/**
+ * The plan's one-line result, the last line of the text plan and all that `--quiet` prints:
+ * `Plan: 1 to add, 0 to change, 0 to destroy. Files: 3 to upload, 3 to attach.` or
+ * `No changes. The account matches the manifest.`
+ */
+export function resultLine(plan: Plan): string {
+  if (isNoOp(plan)) {
+    const n = plan.not_deployable.length;
+    const except = n > 0 ? `, apart from the ${n === 1 ? 'assistant' : `${n} assistants`} this target cannot hold (Assistants API not served)` : '';
+    return `No changes. The account matches the manifest${except}.`;
+  }
+  const files = filesLine(plan);
+  return `${summaryLine(plan)}${files ? ` ${files}` : ''}`;
+}
+
 export function summaryLine(plan: Plan): string {
   const s = plan.summary;
   return `Plan: ${s.add} to add, ${s.change} to change, ${s.destroy} to destroy.`;
@@ -147,20 +179,13 @@ export function renderText(plan: Plan, options: TextOptions): string {
   const paint = (color: Color, text: string) => (options.color ? `\u001b[${COLORS[color]}m${text}\u001b[0m` : text);
   const symbolColor = (s: string): Color => (s === '+' ? 'green' : s === '-' ? 'red' : s === '~' ? 'yellow' : 'cyan');
   const maxFiles = options.maxFiles ?? 10;
+  const command = options.command ?? 'apply';
   const out: string[] = [];
-  const env = plan.environment ? `, environment "${plan.environment}"` : '';
-  out.push(`Target: ${plan.target.local ? 'local (embedded emulator)' : plan.target.base_url}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}; deployment "${plan.deployment}"${env}.`);
-  if (plan.read) {
-    out.push(`Read the account with ${plan.read.requests} list requests.`);
-  }
 
   const changes = plan.resource_changes;
   const symbols = new Set(changes.map(symbolFor));
-  const hasFileOnly = plan.uploads.length > 0 || plan.file_deletions.length > 0;
-  if (changes.length === 0 && !hasFileOnly) {
-    const except = plan.not_deployable.length > 0 ? ', apart from what this target cannot hold (below)' : '';
-    out.push('', paint('green', 'No changes.') + ` The account matches the manifest${except}.`);
-  } else {
+  const noOp = isNoOp(plan);
+  if (!noOp) {
     out.push('', 'Resource actions are indicated with the following symbols:');
     const legend: [string, string][] = [
       ['+', 'create'],
@@ -170,7 +195,7 @@ export function renderText(plan: Plan, options: TextOptions): string {
     ];
     for (const [s, label] of legend) if (symbols.has(s)) out.push(`${paint(symbolColor(s), s.padStart(3))} ${label}`);
     out.push('', 'assistants-deploy will perform the following actions:');
-    for (const c of changes) out.push('', ...renderChange(c, paint, symbolColor, maxFiles));
+    for (const c of changes) out.push('', ...renderChange(c, paint, symbolColor, maxFiles, command));
     if (plan.uploads.length > 0 || plan.file_deletions.length > 0) {
       out.push('', `  # files of deployment "${plan.deployment}"`);
       const ups = plan.uploads.slice(0, maxFiles).map((u) => `    ${paint('green', '+')} upload ${u.path} (${formatBytes(u.size)})`);
@@ -189,14 +214,16 @@ export function renderText(plan: Plan, options: TextOptions): string {
   }
   if (plan.warnings.length > 0) out.push('', ...plan.warnings.map((w) => `Warning: ${w}`));
   if (plan.conflicts.length > 0) {
-    out.push('', paint('red', 'Conflicts (apply refuses them without --allow-conflicts):'));
+    out.push('', paint('red', `Conflicts (${command} refuses them without --allow-conflicts):`));
     for (const c of plan.conflicts) out.push(paint('red', `  ! ${c.address} (${c.id}) is used by ${c.used_by}: ${c.message}`));
   }
-  if (plan.cost) out.push('', ...renderCostText(plan.cost));
+  // a plan that changes nothing costs what it cost: one line, not the table
+  if (plan.cost) out.push('', ...(noOp ? [costUnchangedLine(plan.cost)] : renderCostText(plan.cost)));
   out.push('');
-  const files = filesLine(plan);
-  out.push(paint('bold', summaryLine(plan)) + (files ? ` ${files}` : ''));
   if (plan.summary.drifted > 0) out.push(`${plan.summary.drifted} of these changed outside the manifest (drift).`);
+  const result = resultLine(plan);
+  out.push(noOp ? paint('green', 'No changes.') + result.slice('No changes.'.length) : paint('bold', result));
+  while (out[0] === '') out.shift();
   return `${out.join('\n')}\n`;
 }
 
@@ -213,21 +240,16 @@ function toolSummary(t: Record<string, unknown>): string {
   return opts && typeof opts === 'object' && Object.keys(opts).length > 0 ? `${String(t.type)} ${value(opts)}` : String(t.type);
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}
-
 function renderChange(
   c: ResourceChange,
   paint: (color: Color, text: string) => string,
   symbolColor: (s: string) => Color,
   maxFiles: number,
+  command: string,
 ): string[] {
   const s = symbolFor(c);
   const lines: string[] = [];
-  const protectNote = c.protect && c.actions.includes('delete') ? ' — PROTECTED: apply will refuse' : '';
+  const protectNote = c.protect && c.actions.includes('delete') ? ` — PROTECTED: ${command} will refuse` : '';
   lines.push(`  # ${c.address} ${verbFor(c)} (${reasonFor(c)})${protectNote}`);
   lines.push(`${paint(symbolColor(s), s.padStart(3))} ${c.type} "${c.key}" {`);
   if (c.id) lines.push(`        id = ${JSON.stringify(c.id)}`);

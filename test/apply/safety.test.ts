@@ -93,7 +93,8 @@ describe('conflicts: what assistants outside the deployment use', () => {
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     const destroyRefused = await account.cli(['destroy', '--auto-approve'], { cwd: dir });
     expect(destroyRefused.code).toBe(1);
-    expect(destroyRefused.stderr).toContain('error: refusing to apply: the plan deletes or replaces what assistants outside this deployment use');
+    expect(destroyRefused.stderr).toContain('error: refusing to destroy: the plan deletes or replaces what assistants outside this deployment use');
+    expect(destroyRefused.stdout).toContain('Conflicts (destroy refuses them without --allow-conflicts):');
     expect(mutating(account.emu, from)).toEqual([]);
 
     // once their assistant lets go of "docs", only "faq" remains in conflict; the flag lifts it

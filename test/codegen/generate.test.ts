@@ -232,7 +232,7 @@ describe('writing the package', () => {
     const run = (args: string[] = []) => runCliAsync(['codegen', 'python', '-o', 'client', '--api', 'responses', ...args], { cwd: dir });
     let r = await run();
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Fill in the function tool handlers in client/shop/handlers.py.');
+    expect(r.stderr).toContain('Fill in the function tool handlers in client/shop/handlers.py.');
     const handlers = path.join(out, 'shop', 'handlers.py');
     const mine = readFileSync(handlers, 'utf8').replace('raise NotImplementedError("find_item: write this handler in handlers.py")', 'return "found " + args["id"]');
     writeFileSync(handlers, mine);
@@ -244,7 +244,7 @@ describe('writing the package', () => {
     writeFileSync(path.join(dir, 'assistants.yaml'), manifest(['find_item', 'drop_item']));
     r = await run();
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Added handler stubs to client/shop/handlers.py: drop_item (your code there is untouched).');
+    expect(r.stderr).toContain('Added handler stubs to client/shop/handlers.py: drop_item (your code there is untouched).');
     expect(readFileSync(handlers, 'utf8')).toBe(
       `${mine}\n\ndef drop_item(args: tools.DropItemArgs) -> str:\n    raise NotImplementedError("drop_item: write this handler in handlers.py")\n`,
     );

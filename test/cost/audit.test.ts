@@ -340,7 +340,9 @@ describe('audit on a target without the Assistants API', () => {
     expect(report.files.map((f) => f.id)).toEqual([made.loose]);
     expect(report.notes.join(' ')).toContain('references from code (Responses API requests) cannot be seen');
     const text = await other.cli(['audit']);
-    expect(text.stdout).toContain('(Assistants API not served)');
+    // the status line: stderr
+    expect(text.stderr).toMatch(/^Target: http:\/\/127\.0\.0\.1:\d+\/v1 \(Assistants API not served\); read the account with \d+ list requests\.$/m);
+    expect(text.stdout).not.toContain('Target:');
     expect(text.stdout).toContain('most idle first');
     expect(text.stdout).toContain('Note: This target does not serve the Assistants API: references from code (Responses API requests) cannot be seen');
     expect(text.stdout.indexOf(made.idle60)).toBeLessThan(text.stdout.indexOf(made.idle40));

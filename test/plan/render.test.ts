@@ -11,7 +11,7 @@ import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/
 import { diff } from '../../src/plan/diff.js';
 import { ASSISTANT_FIELDS, liveAssistantSpec, liveVectorStoreSpec, VECTOR_STORE_FIELDS } from '../../src/plan/normalize.js';
 import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText, value } from '../../src/plan/render-text.js';
+import { renderText, resultLine, statusLine, value } from '../../src/plan/render-text.js';
 import { planValidator } from '../../src/plan/saved.js';
 import { encodeResourceTag, fieldHashes } from '../../src/plan/tags.js';
 import type { Plan } from '../../src/plan/types.js';
@@ -182,10 +182,7 @@ const PLAN: Plan = {
   read: { requests: 5, pages: { assistants: 1, vector_stores: 1, files: 1, vector_store_files: 2 }, minimumPages: 5 },
 };
 
-const EXPECTED_TEXT = `Target: https://api.openai.com/v1; deployment "shop", environment "prod".
-Read the account with 5 list requests.
-
-Resource actions are indicated with the following symbols:
+const EXPECTED_TEXT = `Resource actions are indicated with the following symbols:
   + create
   ~ update in place
 +/- create replacement and then destroy
@@ -246,11 +243,11 @@ assistants-deploy will perform the following actions:
 
   # files of deployment "shop"
     + upload docs/new.md (10 B)
-    + upload docs/faq.md (2.0 KB)
+    + upload docs/faq.md (2 KiB)
     - delete ad~shop~dddddddddddddddd~gone.md (file-gone, no longer used)
 
-Plan: 2 to add, 3 to change, 2 to destroy. Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
 1 of these changed outside the manifest (drift).
+Plan: 2 to add, 3 to change, 2 to destroy. Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
 `;
 
 describe('text rendering', () => {
@@ -264,11 +261,23 @@ describe('text rendering', () => {
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(EXPECTED_TEXT);
   });
 
-  it('an empty plan says so, with a zero summary', () => {
+  it('an empty plan is its result line alone', () => {
     const empty: Plan = { ...PLAN, resource_changes: [], uploads: [], file_deletions: [], existing_files: {}, summary: NO_CHANGES };
-    expect(renderText(empty, { color: false })).toBe(
-      'Target: https://api.openai.com/v1; deployment "shop", environment "prod".\nRead the account with 5 list requests.\n\nNo changes. The account matches the manifest.\n\nPlan: 0 to add, 0 to change, 0 to destroy.\n',
-    );
+    expect(renderText(empty, { color: false })).toBe('No changes. The account matches the manifest.\n');
+    expect(resultLine(empty)).toBe('No changes. The account matches the manifest.');
+  });
+
+  it('the result line is the last line; which target was read is a status line apart', () => {
+    expect(EXPECTED_TEXT.trimEnd().split('\n').at(-1)).toBe(resultLine(PLAN));
+    expect(resultLine(PLAN)).toBe('Plan: 2 to add, 3 to change, 2 to destroy. Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete.');
+    expect(statusLine(PLAN)).toBe('Target: https://api.openai.com/v1; deployment "shop", environment "prod". Read the account with 5 list requests.');
+  });
+
+  it('destroy refuses a protected resource in its own name', () => {
+    const guarded = structuredClone(PLAN);
+    guarded.resource_changes[5]!.protect = true;
+    expect(renderText(guarded, { color: false })).toContain('  # assistant.legacy will be destroyed (no longer in the manifest) — PROTECTED: apply will refuse\n');
+    expect(renderText(guarded, { color: false, command: 'destroy' })).toContain('  # assistant.legacy will be destroyed (no longer in the manifest) — PROTECTED: destroy will refuse\n');
   });
 
   it('summarises long file lists with a count', () => {
@@ -314,9 +323,6 @@ Target: https://api.openai.com/v1.
 <details><summary>Full plan</summary>
 
 \`\`\`diff
-Target: https://api.openai.com/v1; deployment "shop", environment "prod".
-Read the account with 5 list requests.
-
 Resource actions are indicated with the following symbols:
 +   create
   ~ update in place
@@ -378,11 +384,11 @@ assistants-deploy will perform the following actions:
 
   # files of deployment "shop"
 +     upload docs/new.md (10 B)
-+     upload docs/faq.md (2.0 KB)
++     upload docs/faq.md (2 KiB)
 -     delete ad~shop~dddddddddddddddd~gone.md (file-gone, no longer used)
 
-Plan: 2 to add, 3 to change, 2 to destroy. Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
 1 of these changed outside the manifest (drift).
+Plan: 2 to add, 3 to change, 2 to destroy. Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete.
 \`\`\`
 
 </details>
@@ -419,7 +425,7 @@ Target: https://api.openai.com/v1.
 
 </details>
 `);
-    expect(renderText(warned, { color: false })).toContain('\nWarning: vector_store.docs: docs/faq-copy.md has the same content as docs/faq.md; the store holds it once\n');
+    expect(renderText(warned, { color: false })).toBe('Warning: vector_store.docs: docs/faq-copy.md has the same content as docs/faq.md; the store holds it once\n\nNo changes. The account matches the manifest.\n');
   });
 });
 
@@ -458,9 +464,7 @@ const NOT_DEPLOYABLE_PLAN: Plan = {
   read: null,
 };
 
-const EXPECTED_NOT_DEPLOYABLE_TEXT = `Target: https://api.openai.com/v1 (Assistants API not served); deployment "shop".
-
-Resource actions are indicated with the following symbols:
+const EXPECTED_NOT_DEPLOYABLE_TEXT = `Resource actions are indicated with the following symbols:
   + create
 
 assistants-deploy will perform the following actions:
@@ -498,8 +502,6 @@ Target: https://api.openai.com/v1 (Assistants API not served).
 <details><summary>Full plan</summary>
 
 \`\`\`diff
-Target: https://api.openai.com/v1 (Assistants API not served); deployment "shop".
-
 Resource actions are indicated with the following symbols:
 +   create
 

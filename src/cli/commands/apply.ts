@@ -1,6 +1,7 @@
 /**
  * `apply`: make the account match the manifest (or execute a saved plan exactly). Shows the plan,
  * asks on a TTY unless --auto-approve (refuses without a TTY), checks the safety gate, then runs.
+ * SIGINT / SIGTERM while it runs: see ../stop.ts.
  */
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -9,12 +10,11 @@ import { accountFor } from '../../account/write.js';
 import type { Live } from '../../account/live.js';
 import type { Target } from '../../account/target.js';
 import { executePlan } from '../../apply/execute.js';
-import type { ApplyResult } from '../../apply/events.js';
+import type { ApplyResult, NotDone } from '../../apply/events.js';
 import { Budget } from '../../apply/pace.js';
 import { checkSafety } from '../../apply/safety.js';
 import { UserError } from '../../errors.js';
 import { liveFingerprint } from '../../plan/diff.js';
-import { renderText } from '../../plan/render-text.js';
 import { readSavedPlan, verifyLocalFiles } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import type { Plan } from '../../plan/types.js';
@@ -23,7 +23,8 @@ import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { collectWhenGrown } from '../memory.js';
 import { createReporter } from '../progress.js';
-import { connect, loadDesired, makePlan, readAccount } from '../session.js';
+import { connect, loadDesired, makePlan, readAccount, showPlan } from '../session.js';
+import { Interrupted, Stopper } from '../stop.js';
 
 export const DEFAULT_CONCURRENCY = 32;
 
@@ -36,7 +37,9 @@ function concurrencyOf(opts: CommandOptions): number {
 export async function confirm(io: Io, question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    const answer = await rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `);
+    // Ctrl-C at the prompt reaches readline (the terminal is in raw mode), not the process
+    const interrupted = new Promise<never>((_, reject) => rl.once('SIGINT', () => reject(new Interrupted('SIGINT'))));
+    const answer = await Promise.race([rl.question(`${question}\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: `), interrupted]);
     return answer.trim() === 'yes';
   } finally {
     rl.close();
@@ -49,8 +52,15 @@ export async function approve(io: Io, opts: CommandOptions, question: string, ve
   if (!io.interactive) {
     throw new UserError(`${verb} needs confirmation, and there is no terminal to ask on (CI or a pipe)`, 'review the plan, then pass --auto-approve');
   }
-  const ok = await confirm(io, question);
-  if (!ok) io.err(`${verb[0]!.toUpperCase()}${verb.slice(1)} cancelled.`);
+  const cancelled = `${verb[0]!.toUpperCase()}${verb.slice(1)} cancelled.`;
+  let ok: boolean;
+  try {
+    ok = await confirm(io, question);
+  } catch (error) {
+    if (error instanceof Interrupted) io.err(`${cancelled} (${error.signalName})`);
+    throw error;
+  }
+  if (!ok) io.err(cancelled);
   return ok;
 }
 
@@ -77,7 +87,7 @@ function timeScale(): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export async function execute(plan: Plan, target: Target, root: string, opts: CommandOptions, io: Io): Promise<ApplyResult> {
+export async function execute(plan: Plan, target: Target, root: string, opts: CommandOptions, io: Io, signal?: AbortSignal): Promise<ApplyResult> {
   const scale = timeScale();
   const budget = new Budget({
     concurrency: concurrencyOf(opts),
@@ -92,6 +102,7 @@ export async function execute(plan: Plan, target: Target, root: string, opts: Co
       account: accountFor(target.client),
       budget,
       root,
+      ...(signal ? { signal } : {}),
       onEvent: (e) => {
         reporter.onEvent(e);
         collect();
@@ -102,7 +113,29 @@ export async function execute(plan: Plan, target: Target, root: string, opts: Co
   }
 }
 
-export function report(io: Io, result: ApplyResult, verb = 'Apply'): number {
+const listed = (addresses: string[]) => (addresses.length > 4 ? `${addresses.slice(0, 4).join(', ')} and ${addresses.length - 4} more` : addresses.join(', '));
+
+/** `2 to add (vector_store.docs, assistant.support). Files: 28 to upload, 40 to attach.` */
+export function notDoneText(n: NotDone): string {
+  const resources = [
+    n.add.length && `${n.add.length} to add (${listed(n.add)})`,
+    n.change.length && `${n.change.length} to change (${listed(n.change)})`,
+    n.destroy.length && `${n.destroy.length} to destroy (${listed(n.destroy)})`,
+  ].filter(Boolean);
+  const f = n.files;
+  const files = [
+    f.upload && `${f.upload} to upload`,
+    f.attach && `${f.attach} to attach`,
+    f.update_attributes && `${f.update_attributes} to re-attribute`,
+    f.detach && `${f.detach} to detach`,
+    f.delete && `${f.delete} to delete`,
+  ].filter(Boolean);
+  const parts = [resources.length ? `${resources.join(', ')}.` : 'no resource changes.', files.length ? `Files: ${files.join(', ')}.` : ''];
+  if (f.index) parts.push(`${f.index} attached file${f.index === 1 ? '' : 's'} still indexing (on the server; not waited for).`);
+  return parts.filter(Boolean).join(' ');
+}
+
+export function report(io: Io, result: ApplyResult, verb = 'Apply', interrupted?: Interrupted): number {
   const f = result.files;
   const files = [
     f.uploaded && `${f.uploaded} uploaded`,
@@ -112,6 +145,15 @@ export function report(io: Io, result: ApplyResult, verb = 'Apply'): number {
     f.deleted && `${f.deleted} deleted`,
   ].filter(Boolean);
   const summary = `Resources: ${result.created} added, ${result.updated} changed, ${result.deleted} destroyed.${files.length ? ` Files: ${files.join(', ')}.` : ''}`;
+  if (result.stopped && interrupted) {
+    io.err(`${verb} stopped by ${interrupted.signalName}. Done: ${summary}`);
+    io.err(`Not done: ${notDoneText(result.stopped)}`);
+    if (result.failures.length > 0) io.err(`${result.failures.length} failure${result.failures.length === 1 ? '' : 's'}:`);
+    for (const x of result.failures) io.err(`  ${x.address}: ${x.message}`);
+    io.err('Everything done so far is kept; run the same command again to finish the job.');
+    return interrupted.exitCode;
+  }
+  if (interrupted) io.info(`(${interrupted.signalName} came after the last change was made: nothing was left undone.)`);
   if (result.failures.length === 0) {
     io.out(`${verb} complete! ${summary}`);
     return 0;
@@ -126,48 +168,83 @@ function ownedCount(live: Live): number {
   return live.assistants.length + live.vectorStores.length;
 }
 
+/**
+ * A stopped command's ending when the stop came before any change (waiting for the lease, reading
+ * the account again): the error it may have caused is shown, the exit code is the signal's.
+ */
+export function stoppedBeforeChanges(io: Io, stop: Stopper, verb: string, error: unknown): number {
+  const why = stop.interrupted;
+  if (!why) throw error;
+  // an error of a request the stop cut off is the stop's doing, not news
+  if (!(error instanceof Interrupted) && !stop.cutOff) io.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+  io.err(`${verb} stopped by ${why.signalName} before it changed anything.`);
+  return why.exitCode;
+}
+
+/** The lease's fetch wrapper inside the stop's: the lease's own requests are never cut off. */
+export function wrapFor(stop: Stopper, lease: DeploymentLease): (fetch: typeof globalThis.fetch) => typeof globalThis.fetch {
+  return (fetch) => stop.wrapFetch(lease.wrapFetch(fetch));
+}
+
 export async function run(args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
-  const planFile = args[0];
-  if (planFile !== undefined) return applySaved(planFile, opts, io);
+  const stop = new Stopper(io, 'apply');
+  try {
+    const planFile = args[0];
+    if (planFile !== undefined) return await applySaved(planFile, opts, io, stop);
+    return await applyManifest(opts, io, stop);
+  } finally {
+    stop.dispose();
+  }
+}
 
+async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const desired = await loadDesired(opts, io);
   const lease = new DeploymentLease('apply', io);
-  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: lease.wrapFetch });
+  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     const live = await readAccount(target, desired.deployment, io);
     let plan = makePlan(desired, live, target, { prices: opts.prices });
-    if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
+    showPlan(io, plan);
     if (!hasChanges(plan)) {
       await lease.sweep(target, desired.deployment);
       return 0;
     }
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
-    return await lease.hold(target, desired.deployment, async () => {
-      // another apply may have changed the account before this one got the lease: plan again
-      const now = await readAccount(target, desired.deployment);
-      if (liveFingerprint(now) !== plan.live_fingerprint) {
-        io.info('The account changed before this apply got the lease; planning again.');
-        plan = makePlan(desired, now, target, { prices: opts.prices });
-        if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
-        if (!hasChanges(plan)) return 0;
-        checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
-        if (!(await approve(io, opts, 'The plan changed. Do you want to perform these actions?', 'apply'))) return 1;
-      }
-      return report(io, await execute(plan, target, desired.root, opts, io));
-    });
+    stop.arm();
+    return await lease.hold(
+      target,
+      desired.deployment,
+      async () => {
+        // another apply may have changed the account before this one got the lease: plan again
+        const now = await readAccount(target, desired.deployment);
+        stop.signal.throwIfAborted();
+        if (liveFingerprint(now) !== plan.live_fingerprint) {
+          io.info('The account changed before this apply got the lease; planning again.');
+          plan = makePlan(desired, now, target, { prices: opts.prices });
+          showPlan(io, plan, { status: false });
+          if (!hasChanges(plan)) return 0;
+          checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
+          if (!(await approve(io, opts, 'The plan changed. Do you want to perform these actions?', 'apply'))) return 1;
+        }
+        return report(io, await execute(plan, target, desired.root, opts, io, stop.signal), 'Apply', stop.interrupted);
+      },
+      stop.signal,
+    );
+  } catch (error) {
+    return stoppedBeforeChanges(io, stop, 'Apply', error);
   } finally {
     await target.close();
   }
 }
 
-async function applySaved(file: string, opts: CommandOptions, io: Io): Promise<number> {
+async function applySaved(file: string, opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const plan = await readSavedPlan(file);
   const root = path.resolve(process.cwd(), plan.manifest.root);
   await verifyLocalFiles(plan, root);
   const lease = new DeploymentLease('apply', io);
-  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: lease.wrapFetch });
+  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     if (target.baseUrl !== plan.target.base_url) {
       throw new UserError(
@@ -182,14 +259,23 @@ async function applySaved(file: string, opts: CommandOptions, io: Io): Promise<n
         'run plan again and review the new plan',
       );
     if (liveFingerprint(live) !== plan.live_fingerprint) throw stale();
-    if (!io.quiet || !hasChanges(plan)) io.out(renderText(plan, { color: io.color }));
+    showPlan(io, plan, { status: false });
     if (!hasChanges(plan)) return 0;
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
     if (!(await approve(io, opts, 'Do you want to perform these actions?', 'apply'))) return 1;
-    return await lease.hold(target, plan.deployment, async () => {
-      if (liveFingerprint(await readAccount(target, plan.deployment)) !== plan.live_fingerprint) throw stale();
-      return report(io, await execute(plan, target, root, opts, io));
-    });
+    stop.arm();
+    return await lease.hold(
+      target,
+      plan.deployment,
+      async () => {
+        if (liveFingerprint(await readAccount(target, plan.deployment)) !== plan.live_fingerprint) throw stale();
+        stop.signal.throwIfAborted();
+        return report(io, await execute(plan, target, root, opts, io, stop.signal), 'Apply', stop.interrupted);
+      },
+      stop.signal,
+    );
+  } catch (error) {
+    return stoppedBeforeChanges(io, stop, 'Apply', error);
   } finally {
     await target.close();
   }

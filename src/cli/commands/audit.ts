@@ -13,7 +13,7 @@ import { audit, deletable, freedBy } from '../../cost/audit.js';
 import type { AuditedFile, AuditedStore, AuditReport } from '../../cost/audit.js';
 import { describePrices, formatBytes, formatMoney } from '../../cost/format.js';
 import { loadPrices } from '../../cost/prices.js';
-import { renderAuditMarkdown, renderAuditText } from '../../cost/render-audit.js';
+import { auditStatusLine, renderAuditMarkdown, renderAuditText } from '../../cost/render-audit.js';
 import { UserError } from '../../errors.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
@@ -63,6 +63,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
       throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;
     }
     const report = audit(account, { now: Date.now(), idleDays, prices, target: { base_url: target.baseUrl, local: target.local } });
+    io.info(auditStatusLine(report));
     if (ids === undefined) {
       io.out(renderAudit(report, format));
       return 0;

@@ -96,9 +96,9 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   io.out(
     `Python client for deployment "${desired.deployment}" (${api === 'assistants' ? 'Assistants' : 'Responses'} API, package ${packageName}) in ${shown}: ${parts.join(', ')}.`,
   );
-  if (report.handlers.created) io.out(`Fill in the function tool handlers in ${path.join(shown, pkg.handlers.path)}.`);
+  if (report.handlers.created) io.info(`Fill in the function tool handlers in ${path.join(shown, pkg.handlers.path)}.`);
   if (report.handlers.appended.length) {
-    io.out(`Added handler stubs to ${path.join(shown, pkg.handlers.path)}: ${report.handlers.appended.join(', ')} (your code there is untouched).`);
+    io.info(`Added handler stubs to ${path.join(shown, pkg.handlers.path)}: ${report.handlers.appended.join(', ')} (your code there is untouched).`);
   }
   io.info(`Try it: cd ${shown} && python -m pip install -r requirements.txt && python -m ${packageName} "Hello"`);
   if (api === 'assistants') {

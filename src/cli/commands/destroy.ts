@@ -1,21 +1,32 @@
 /**
  * `destroy`: delete everything the manifest's deployment owns (assistants, vector stores, the
  * files it uploaded), with apply's confirmation, retries and protect rule. Nothing else is touched.
+ * SIGINT / SIGTERM while it runs: see ../stop.ts.
  */
 import { DeploymentLease } from '../../account/lease.js';
 import type { Live } from '../../account/live.js';
 import type { Desired } from '../../manifest/desired.js';
 import { liveFingerprint } from '../../plan/diff.js';
 import { checkSafety } from '../../apply/safety.js';
-import { renderText } from '../../plan/render-text.js';
 import { hasChanges } from '../../plan/types.js';
 import { createIo } from '../io.js';
+import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
-import { approve, execute, report } from './apply.js';
-import { connect, loadDesired, makePlan, readAccount } from '../session.js';
+import { approve, execute, report, stoppedBeforeChanges, wrapFor } from './apply.js';
+import { connect, loadDesired, makePlan, readAccount, showPlan } from '../session.js';
+import { Stopper } from '../stop.js';
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
+  const stop = new Stopper(io, 'destroy');
+  try {
+    return await destroy(opts, io, stop);
+  } finally {
+    stop.dispose();
+  }
+}
+
+async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const manifest = await loadDesired(opts, io);
   const nothing: Desired = { ...manifest, vectorStores: [], fileSets: [], assistants: [] };
   const protectedKeys = new Set([
@@ -23,7 +34,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
     ...manifest.vectorStores.filter((v) => v.protect).map((v) => `vector_store.${v.key}`),
   ]);
   const lease = new DeploymentLease('destroy', io);
-  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: lease.wrapFetch });
+  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     const live = await readAccount(target, manifest.deployment);
     const planFor = (l: Live) => {
@@ -33,28 +44,37 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
       return p;
     };
     let plan = planFor(live);
-    io.out(renderText(plan, { color: io.color }));
+    showPlan(io, plan, { command: 'destroy' });
     if (!hasChanges(plan)) {
       io.info(`Deployment "${manifest.deployment}" owns nothing on this target.`);
       await lease.sweep(target, manifest.deployment);
       return 0;
     }
     // destroying is deleting everything: the mass-delete threshold does not apply, protect does
-    checkSafety(plan, { owned: live.assistants.length + live.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
+    checkSafety(plan, { owned: live.assistants.length + live.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true, command: 'destroy' });
     const question = `Do you really want to destroy everything deployment "${manifest.deployment}" owns?\n  There is no undo.`;
     if (!(await approve(io, opts, question, 'destroy'))) return 1;
-    return await lease.hold(target, manifest.deployment, async () => {
-      // another apply or destroy may have changed the account before this one got the lease
-      const now = await readAccount(target, manifest.deployment);
-      if (liveFingerprint(now) !== plan.live_fingerprint) {
-        io.info('The account changed before this destroy got the lease; planning again.');
-        plan = planFor(now);
-        io.out(renderText(plan, { color: io.color }));
-        if (!hasChanges(plan)) return 0;
-        checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true });
-      }
-      return report(io, await execute(plan, target, manifest.root, opts, io), 'Destroy');
-    });
+    stop.arm();
+    return await lease.hold(
+      target,
+      manifest.deployment,
+      async () => {
+        // another apply or destroy may have changed the account before this one got the lease
+        const now = await readAccount(target, manifest.deployment);
+        stop.signal.throwIfAborted();
+        if (liveFingerprint(now) !== plan.live_fingerprint) {
+          io.info('The account changed before this destroy got the lease; planning again.');
+          plan = planFor(now);
+          showPlan(io, plan, { status: false, command: 'destroy' });
+          if (!hasChanges(plan)) return 0;
+          checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true, command: 'destroy' });
+        }
+        return report(io, await execute(plan, target, manifest.root, opts, io, stop.signal), 'Destroy', stop.interrupted);
+      },
+      stop.signal,
+    );
+  } catch (error) {
+    return stoppedBeforeChanges(io, stop, 'Destroy', error);
   } finally {
     await target.close();
   }

@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { renderMarkdown } from '../../plan/render-markdown.js';
-import { renderText } from '../../plan/render-text.js';
+import { renderText, resultLine, statusLine } from '../../plan/render-text.js';
 import { hasChanges } from '../../plan/types.js';
 import type { Plan } from '../../plan/types.js';
 import { createIo } from '../io.js';
@@ -12,10 +12,11 @@ import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { connect, loadDesired, makePlan, readAccount } from '../session.js';
 
+/** The plan in a format; text with --quiet is its result line alone (a JSON or markdown plan is a result whole). */
 export function renderPlan(plan: Plan, format: string, io: Io): string {
   if (format === 'json') return `${JSON.stringify(plan, null, 2)}\n`;
   if (format === 'markdown') return renderMarkdown(plan);
-  return renderText(plan, { color: io.color });
+  return io.quiet ? resultLine(plan) : renderText(plan, { color: io.color });
 }
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
@@ -26,6 +27,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
     const live = await readAccount(target, desired.deployment, io);
     const plan = makePlan(desired, live, target, { prices: opts.prices });
     const format = typeof opts.format === 'string' ? opts.format : 'text';
+    io.info(statusLine(plan));
     io.out(renderPlan(plan, format, io));
     if (typeof opts.out === 'string') {
       await writeFile(opts.out, `${JSON.stringify(plan, null, 2)}\n`);
