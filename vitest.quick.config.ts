@@ -24,4 +24,5 @@ export const SLOW = [
   'test/reliability/signals.test.ts',
 ];
 
-export default mergeConfig(base, defineConfig({ test: { exclude: SLOW } }));
+// these tests wait on child processes and HTTP more than they compute: two at once on two cores
+export default mergeConfig(base, defineConfig({ test: { exclude: SLOW, maxWorkers: 2 } }));
