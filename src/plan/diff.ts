@@ -195,7 +195,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   const keptFileIds = new Set<string>();
   for (const d of desired.vectorStores) {
     const address = `vector_store.${d.key}`;
-    const { wanted, duplicates } = wantedFiles(d);
+    const { wanted, duplicates, settings } = wantedFiles(d);
     for (const dup of duplicates) warnings.push(`${address}: ${dup.path} has the same content as ${dup.same_as}; the store holds it once`);
     const spec = desiredVectorStoreSpec(d);
     const matched = stores.byKey.get(d.key);
@@ -205,7 +205,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     }
     if (!matched) {
       storeIds.set(d.key, { $ref: address });
-      changes.push(storeChange(d, null, ['create'], 'create_because_missing', [], spec, allNew(wanted, duplicates)));
+      changes.push(storeChange(d, null, ['create'], 'create_because_missing', [], spec, allNew(wanted, duplicates, settings)));
       continue;
     }
     const liveSpec = liveVectorStoreSpec(matched.live);
@@ -213,11 +213,11 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     const replace = fields.some((f) => f.forces_replacement);
     if (replace) {
       storeIds.set(d.key, { $ref: address });
-      changes.push(storeChange(d, matched.live.id, ['create', 'delete'], 'replace_because_cannot_update', fields, spec, allNew(wanted, duplicates)));
+      changes.push(storeChange(d, matched.live.id, ['create', 'delete'], 'replace_because_cannot_update', fields, spec, allNew(wanted, duplicates, settings)));
       continue;
     }
     storeIds.set(d.key, matched.live.id);
-    const files = diffStoreFiles(wanted, matched.live.files ?? [], duplicates);
+    const files = diffStoreFiles(wanted, matched.live.files ?? [], duplicates, settings);
     for (const f of matched.live.files ?? []) {
       if (!files.detach.some((x) => x.file_id === f.id)) keptFileIds.add(f.id);
     }

@@ -1,13 +1,15 @@
 /**
  * File-level changes inside one vector store: which files to attach, detach, or re-attribute
  * (a rename, or changed attributes), matched by the path and content hash each file carries.
+ * Entries that touch a live file carry its values (`before`), taken from the list pages already
+ * read: showing what changes costs no request.
  */
 import type { LiveVectorStoreFile } from '../account/live.js';
 import type { DesiredVectorStore, LocalFile } from '../manifest/desired.js';
 import { ATTR_PATH, ATTR_SHA256 } from '../ownership.js';
-import { chunkKey } from './canonical.js';
+import { chunkKey, sortKeys } from './canonical.js';
 import { normalizeChunking } from './normalize.js';
-import type { FileAttach, FileDetach, FileReattribute, VectorStoreFiles } from './types.js';
+import type { FileAttach, FileBefore, FileDetach, FileReattribute, VectorStoreFiles } from './types.js';
 
 type Attributes = Record<string, string | number | boolean>;
 
@@ -20,8 +22,14 @@ export interface WantedFile {
   chunkKey: string;
 }
 
+/** What every file of a store carries once the plan is applied (the plan's `files.chunking_strategy`, `files.attributes`). */
+export interface StoreFileSettings {
+  chunking_strategy: unknown;
+  attributes: Attributes;
+}
+
 /** The files a store should hold: one per content (the first path in order wins). */
-export function wantedFiles(store: DesiredVectorStore): { wanted: WantedFile[]; duplicates: { path: string; same_as: string }[] } {
+export function wantedFiles(store: DesiredVectorStore): { wanted: WantedFile[]; duplicates: { path: string; same_as: string }[]; settings: StoreFileSettings } {
   const byContent = new Map<string, string>();
   const wanted: WantedFile[] = [];
   const duplicates: { path: string; same_as: string }[] = [];
@@ -42,7 +50,7 @@ export function wantedFiles(store: DesiredVectorStore): { wanted: WantedFile[]; 
       chunkKey: chunkingKey,
     });
   }
-  return { wanted, duplicates };
+  return { wanted, duplicates, settings: { chunking_strategy: chunking, attributes: sortKeys(store.attributes) as Attributes } };
 }
 
 /** Every attribute a file should carry (built only for the files that change). */
@@ -64,7 +72,26 @@ const managedPath = (f: LiveVectorStoreFile) => {
   return typeof p === 'string' ? p : undefined;
 };
 
-export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[], duplicates: VectorStoreFiles['duplicates']): VectorStoreFiles {
+/** Canonical chunkings by the live object (src/account/read.ts shares one object per distinct strategy). */
+const canonicalChunking = new WeakMap<object, unknown>();
+
+/** A live file's values, in the canonical form the plan compares them in (objects shared, not copied). */
+function beforeOf(l: LiveVectorStoreFile): FileBefore {
+  const raw = l.chunking_strategy;
+  let chunking = raw !== null && typeof raw === 'object' ? canonicalChunking.get(raw) : undefined;
+  if (chunking === undefined) {
+    chunking = normalizeChunking(raw);
+    if (raw !== null && typeof raw === 'object') canonicalChunking.set(raw, chunking);
+  }
+  return { file_id: l.id, attributes: l.attributes ?? {}, chunking_strategy: chunking };
+}
+
+export function diffStoreFiles(
+  wanted: WantedFile[],
+  live: LiveVectorStoreFile[],
+  duplicates: VectorStoreFiles['duplicates'],
+  settings: StoreFileSettings,
+): VectorStoreFiles {
   const attach: FileAttach[] = [];
   const detach: FileDetach[] = [];
   const update_attributes: FileReattribute[] = [];
@@ -89,13 +116,14 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
   }
   const claimed = new Set<string>();
 
-  const toAttach = (w: WantedFile, reason: FileAttach['reason']): FileAttach => ({
+  const toAttach = (w: WantedFile, reason: FileAttach['reason'], replaced?: LiveVectorStoreFile): FileAttach => ({
     path: w.file.path,
     sha256: w.file.sha256,
     size: w.file.size,
     attributes: attributesOf(w),
     chunking_strategy: w.chunking,
     reason,
+    ...(replaced ? { before: beforeOf(replaced) } : {}),
   });
 
   for (const w of wanted) {
@@ -104,15 +132,15 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
       claimed.add(l.id);
       if (l.attributes?.[ATTR_SHA256] !== w.file.sha256) {
         detach.push({ file_id: l.id, path: w.file.path, reason: 'content_changed' });
-        attach.push(toAttach(w, 'content_changed'));
+        attach.push(toAttach(w, 'content_changed', l));
       } else if (l.status === 'failed' || l.status === 'cancelled') {
         detach.push({ file_id: l.id, path: w.file.path, reason: 'failed' });
-        attach.push(toAttach(w, 'retry_failed'));
+        attach.push(toAttach(w, 'retry_failed', l));
       } else if (chunkKey(normalizeChunking(l.chunking_strategy)) !== w.chunkKey) {
         detach.push({ file_id: l.id, path: w.file.path, reason: 'chunking_changed' });
-        attach.push(toAttach(w, 'chunking_changed'));
+        attach.push(toAttach(w, 'chunking_changed', l));
       } else if (!attributesMatch(l.attributes, w)) {
-        update_attributes.push({ file_id: l.id, path: w.file.path, from_path: null, attributes: attributesOf(w), reason: 'attributes_changed' });
+        update_attributes.push({ file_id: l.id, path: w.file.path, from_path: null, attributes: attributesOf(w), reason: 'attributes_changed', before: beforeOf(l) });
       } else {
         unchanged++;
       }
@@ -127,6 +155,7 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
         from_path: managedPath(renamed) ?? null,
         attributes: attributesOf(w),
         reason: 'renamed',
+        before: beforeOf(renamed),
       });
       continue;
     }
@@ -135,10 +164,11 @@ export function diffStoreFiles(wanted: WantedFile[], live: LiveVectorStoreFile[]
   for (const [p, f] of byPath) {
     if (!claimed.has(f.id)) detach.push({ file_id: f.id, path: p, reason: 'removed' });
   }
-  return { attach, detach, update_attributes, unchanged, total_after: wanted.length, duplicates };
+  const { chunking_strategy, attributes } = settings;
+  return { chunking_strategy, attributes, attach, detach, update_attributes, unchanged, total_after: wanted.length, duplicates };
 }
 
 /** Every file attached on creation of a store. */
-export function allNew(wanted: WantedFile[], duplicates: VectorStoreFiles['duplicates']): VectorStoreFiles {
-  return diffStoreFiles(wanted, [], duplicates);
+export function allNew(wanted: WantedFile[], duplicates: VectorStoreFiles['duplicates'], settings: StoreFileSettings): VectorStoreFiles {
+  return diffStoreFiles(wanted, [], duplicates, settings);
 }

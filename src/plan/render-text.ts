@@ -7,7 +7,11 @@
 import { structuredPatch } from 'diff';
 import { formatBytes } from '../cost/format.js';
 import { costUnchangedLine, renderCostText } from '../cost/render-plan.js';
-import type { FieldChange, Plan, ResourceChange, VectorStoreFiles } from './types.js';
+import { isReservedKey } from '../ownership.js';
+import { chunkKey, sameFlat } from './canonical.js';
+import { diffPaths } from './field-diff.js';
+import { DEFAULTS } from './normalize.js';
+import type { FieldChange, FileAttach, FileReattribute, Plan, ResourceChange, VectorStoreFiles } from './types.js';
 
 export interface TextOptions {
   color: boolean;
@@ -160,19 +164,91 @@ const DETACH_WHY: Record<string, string> = {
   unmanaged: 'added outside the manifest',
 };
 
+type Attributes = Record<string, string | number | boolean>;
+
+/** The user's attributes: the reserved path and hash are told by the reasons (renamed, content changed). */
+function userAttributes(a: Attributes | null | undefined): Attributes {
+  const out: Attributes = {};
+  for (const k of Object.keys(a ?? {}).sort()) if (!isReservedKey(k)) out[k] = a![k]!;
+  return out;
+}
+
+const joinWords = (words: string[]) => (words.length <= 1 ? words.join('') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)!}`);
+
+/** Why a file is attached again: every aspect that differs from the live file it replaces. */
+function attachWhy(a: FileAttach): string {
+  if (!a.before) return ATTACH_WHY[a.reason] ?? a.reason;
+  const changed: string[] = [];
+  if (a.reason === 'content_changed') changed.push('content');
+  if (chunkKey(a.before.chunking_strategy) !== chunkKey(a.chunking_strategy)) changed.push('chunking');
+  if (!sameFlat(userAttributes(a.before.attributes), userAttributes(a.attributes))) changed.push('attributes');
+  if (a.reason === 'retry_failed') return changed.length > 0 ? `last indexing failed; ${joinWords(changed)} changed` : 'last indexing failed';
+  return changed.length > 0 ? `${joinWords(changed)} changed` : (ATTACH_WHY[a.reason] ?? a.reason);
+}
+
+function reattributeWhy(u: FileReattribute): string {
+  if (u.reason !== 'renamed') return 'attributes changed';
+  const from = `renamed from ${u.from_path ?? 'an unnamed file'}`;
+  return u.before && !sameFlat(userAttributes(u.before.attributes), userAttributes(u.attributes)) ? `${from}; attributes changed` : from;
+}
+
 /** One line per file change, replacements folded into one `~` line. */
 export function fileLines(files: VectorStoreFiles): { symbol: string; text: string }[] {
   const lines: { symbol: string; text: string }[] = [];
   for (const a of files.attach) {
-    lines.push(a.reason === 'new' ? { symbol: '+', text: `${a.path} (new)` } : { symbol: '~', text: `${a.path} (${ATTACH_WHY[a.reason]})` });
+    if (a.reason !== 'new') {
+      lines.push({ symbol: '~', text: `${a.path} (${attachWhy(a)})` });
+      continue;
+    }
+    // a file's attributes are shown only where they differ from the store's common ones
+    const own = userAttributes(a.attributes);
+    const differs = files.attributes !== undefined && !sameFlat(own, files.attributes);
+    lines.push({ symbol: '+', text: `${a.path} (new)${differs ? ` attributes = ${value(own)}` : ''}` });
   }
-  for (const u of files.update_attributes) {
-    lines.push({ symbol: '~', text: u.reason === 'renamed' ? `${u.path} (renamed from ${u.from_path ?? 'an unnamed file'})` : `${u.path} (attributes changed)` });
-  }
+  for (const u of files.update_attributes) lines.push({ symbol: '~', text: `${u.path} (${reattributeWhy(u)})` });
   for (const d of files.detach) {
     if (d.reason in DETACH_WHY) lines.push({ symbol: '-', text: `${d.path ?? d.file_id} (${DETACH_WHY[d.reason]})` });
   }
   return lines.sort((a, b) => (a.text < b.text ? -1 : a.text > b.text ? 1 : 0));
+}
+
+/**
+ * What the store's file changes do to chunking and to the user's attributes, before -> after, as
+ * field-like lines with the number of files each applies to: one line per changed chunking
+ * setting and per changed attribute key and value, however many files share it (JSON has each file).
+ */
+export function fileSettingChanges(files: VectorStoreFiles): { change: FieldChange; files: number }[] {
+  const groups = new Map<string, { change: FieldChange; files: number }>();
+  const add = (field: string, before: unknown, after: unknown) => {
+    for (const p of diffPaths(before, after, field)) {
+      const key = `${p.path}\t${JSON.stringify(p.before)}\t${JSON.stringify(p.after)}`;
+      const g = groups.get(key);
+      if (g) g.files++;
+      else groups.set(key, { change: { field, path: p.path, before: p.before, after: p.after, cause: 'unknown' }, files: 1 });
+    }
+  };
+  for (const a of files.attach) {
+    if (!a.before) continue;
+    if (chunkKey(a.before.chunking_strategy) !== chunkKey(a.chunking_strategy)) add('chunking_strategy', a.before.chunking_strategy, a.chunking_strategy);
+  }
+  const attributed: { before?: { attributes: Attributes }; attributes: Attributes }[] = [...files.attach, ...files.update_attributes];
+  for (const x of attributed) {
+    if (!x.before) continue;
+    const before = userAttributes(x.before.attributes);
+    const after = userAttributes(x.attributes);
+    if (!sameFlat(before, after)) add('attributes', before, after);
+  }
+  const order = (g: { change: FieldChange; files: number }) => (g.change.field === 'chunking_strategy' ? 0 : 1);
+  return [...groups.values()].sort((a, b) => order(a) - order(b) || (a.change.path < b.change.path ? -1 : a.change.path > b.change.path ? 1 : b.files - a.files));
+}
+
+/** A chunking strategy in the manifest's order of keys. */
+function chunkingValue(c: unknown): string {
+  const s = (c as { type?: unknown; static?: { max_chunk_size_tokens?: unknown; chunk_overlap_tokens?: unknown } } | null) ?? null;
+  if (s?.type === 'static' && s.static) {
+    return value({ type: 'static', static: { max_chunk_size_tokens: s.static.max_chunk_size_tokens, chunk_overlap_tokens: s.static.chunk_overlap_tokens } });
+  }
+  return value(c);
 }
 
 export function renderText(plan: Plan, options: TextOptions): string {
@@ -267,11 +343,19 @@ function renderChange(
         rows.push([k, shorten(value(v))]);
       }
     }
+    // a store's files settings: the chunking when it is not the API's default, the attributes when there are any
+    if (c.files?.chunking_strategy !== undefined && chunkKey(c.files.chunking_strategy) !== chunkKey(DEFAULTS.chunking)) {
+      rows.push(['chunking_strategy', chunkingValue(c.files.chunking_strategy)]);
+    }
+    if (c.files?.attributes && Object.keys(c.files.attributes).length > 0) rows.push(['attributes', shorten(value(c.files.attributes))]);
     const width = Math.max(0, ...rows.map(([k]) => k.length));
     for (const [k, v] of rows) lines.push(`      ${paint('green', '+')} ${k.padEnd(width)} = ${v}`);
   }
   for (const f of c.field_changes) lines.push(...renderField(f, paint));
   if (c.files) {
+    const settings = fileSettingChanges(c.files);
+    for (const g of settings.slice(0, maxFiles)) lines.push(...renderField(g.change, paint, `  # ${g.files} ${g.files === 1 ? 'file' : 'files'}`));
+    if (settings.length > maxFiles) lines.push(`      … and ${settings.length - maxFiles} more chunking and attribute changes (see --format json)`);
     const counts = fileCounts(c.files);
     lines.push(`      files: ${counts}`);
     const entries = fileLines(c.files);
@@ -282,9 +366,9 @@ function renderChange(
   return lines;
 }
 
-function renderField(f: FieldChange, paint: (color: Color, text: string) => string): string[] {
+function renderField(f: FieldChange, paint: (color: Color, text: string) => string, extra = ''): string[] {
   const tilde = paint('yellow', '~');
-  const note = causeLabel(f) + (f.forces_replacement ? '  # forces replacement' : '');
+  const note = causeLabel(f) + (f.forces_replacement ? '  # forces replacement' : '') + extra;
   if (typeof f.before === 'string' && typeof f.after === 'string' && (f.before.includes('\n') || f.after.includes('\n'))) {
     const patch = structuredPatch(f.path, f.path, f.before.endsWith('\n') ? f.before : `${f.before}\n`, f.after.endsWith('\n') ? f.after : `${f.after}\n`, '', '', { context: 2 });
     const out = [`      ${tilde} ${f.path} = <<-EOT${note}`];

@@ -6,7 +6,12 @@
 import type { ReadStats } from '../account/live.js';
 import type { PlanCost } from '../cost/types.js';
 
-export const PLAN_FORMAT_VERSION = '1.0';
+/**
+ * Minor versions add optional fields (a reader of 1.x reads every earlier 1.x); 1.1 added the
+ * stores' file settings (`files.chunking_strategy`, `files.attributes`) and the live file's values
+ * (`before`) on file attaches and re-attributions.
+ */
+export const PLAN_FORMAT_VERSION = '1.1';
 
 export type Action = 'create' | 'update' | 'delete';
 export type ResourceType = 'assistant' | 'vector_store';
@@ -69,6 +74,15 @@ export interface VectorStoreBody {
 export type AttachReason = 'new' | 'content_changed' | 'chunking_changed' | 'retry_failed';
 export type DetachReason = 'removed' | 'content_changed' | 'chunking_changed' | 'duplicate' | 'unmanaged' | 'failed';
 
+/** A live vector store file as it is before the plan: what an attach replaces or a re-attribution edits. */
+export interface FileBefore {
+  file_id: string;
+  /** Every attribute, the reserved path and hash included. */
+  attributes: Record<string, string | number | boolean>;
+  /** In the canonical form of the attach's `chunking_strategy` (the API's `auto` as what it means). */
+  chunking_strategy: unknown;
+}
+
 export interface FileAttach {
   path: string;
   sha256: string;
@@ -77,6 +91,8 @@ export interface FileAttach {
   attributes: Record<string, string | number | boolean>;
   chunking_strategy: unknown;
   reason: AttachReason;
+  /** The live file this attach replaces (every reason but `new`); absent in plans before 1.1. */
+  before?: FileBefore;
 }
 
 export interface FileDetach {
@@ -91,9 +107,15 @@ export interface FileReattribute {
   from_path: string | null;
   attributes: Record<string, string | number | boolean>;
   reason: 'renamed' | 'attributes_changed';
+  /** The live file's values; absent in plans before 1.1. */
+  before?: FileBefore;
 }
 
 export interface VectorStoreFiles {
+  /** The chunking every file of the store has once the plan is applied (canonical form); absent before 1.1. */
+  chunking_strategy?: unknown;
+  /** The user's attributes every file of the store carries once the plan is applied; absent before 1.1. */
+  attributes?: Record<string, string | number | boolean>;
   attach: FileAttach[];
   detach: FileDetach[];
   update_attributes: FileReattribute[];

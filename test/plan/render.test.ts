@@ -595,7 +595,7 @@ describe('JSON plan (diff of hand-made states)', () => {
   it('adds the one missing file, and nothing else', async () => {
     const plan = diff(desired, live, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
     const expected: Omit<Plan, 'live_fingerprint'> = {
-      format_version: '1.0',
+      format_version: '1.1',
       tool_version: '9.9.9',
       created_at: '2026-11-25T00:00:00.000Z',
       deployment: 'shop',
@@ -615,6 +615,9 @@ describe('JSON plan (diff of hand-made states)', () => {
           field_changes: [],
           body: { name: 'Docs', description: null, expires_after: null, metadata: {} },
           files: {
+            // what every file of the store has once applied: the API's default chunking, no attributes of the user's
+            chunking_strategy: { type: 'static', static: { chunk_overlap_tokens: 400, max_chunk_size_tokens: 800 } },
+            attributes: {},
             attach: [
               {
                 path: 'docs/b.md',
@@ -725,7 +728,7 @@ describe('JSON plan (diff of hand-made states)', () => {
     };
     const plan = diff(desired2, live2, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
     const expected: Omit<Plan, 'live_fingerprint'> = {
-      format_version: '1.0',
+      format_version: '1.1',
       tool_version: '9.9.9',
       created_at: '2026-11-25T00:00:00.000Z',
       deployment: 'shop',
@@ -747,6 +750,8 @@ describe('JSON plan (diff of hand-made states)', () => {
           body: { name: 'KB', description: 'Product notes, 2026 edition', expires_after: null, metadata: {} },
           // the new store gets every file, attached from the upload already in the account
           files: {
+            chunking_strategy: { type: 'static', static: { chunk_overlap_tokens: 400, max_chunk_size_tokens: 800 } },
+            attributes: {},
             attach: [
               {
                 path: 'kb/intro.md',
