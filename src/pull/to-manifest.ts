@@ -2,12 +2,17 @@
  * Live resources -> a manifest folder (assistants.yaml, prompts/*.md, functions/*.json), the
  * inverse of planning: applying the result to the same account plans no change. Pure: returns
  * the files to write and notes for the user.
+ *
+ * A vector store's chunking and attributes live on its files, while the manifest sets them once
+ * per store: pull writes what most of the store's files carry (the files it manages, or every file
+ * of a store adopted with --ids), nothing for the API's default chunking, and says (in a note and a
+ * comment in the manifest) how many files differ, which the next apply re-attaches or re-attributes.
  */
-import { Document } from 'yaml';
+import { Document, isMap, isScalar } from 'yaml';
 import { parseUploadName } from '../account/files-naming.js';
 import type { LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
 import { ATTR_PATH, isReservedKey } from '../ownership.js';
-import { equal } from '../plan/canonical.js';
+import { chunkKey, equal, flatKey } from '../plan/canonical.js';
 import { DEFAULTS, normalizeChunking, normalizeResponseFormat, normalizeTool, userMetadata } from '../plan/normalize.js';
 
 export interface PullInput {
@@ -30,6 +35,23 @@ export interface PullOutput {
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** The value most items have (ties: the smallest key, so pulls are stable), and how many have another. */
+export function mostCommon<T>(items: readonly T[], keyOf: (item: T) => string): { value: T; others: number } | undefined {
+  const counts = new Map<string, { value: T; n: number }>();
+  for (const item of items) {
+    const k = keyOf(item);
+    const c = counts.get(k);
+    if (c) c.n++;
+    else counts.set(k, { value: item, n: 1 });
+  }
+  let best: [string, { value: T; n: number }] | undefined;
+  for (const entry of counts) {
+    if (!best || entry[1].n > best[1].n || (entry[1].n === best[1].n && entry[0] < best[0])) best = entry;
+  }
+  return best && { value: best[1].value, others: items.length - best[1].n };
+}
+
+
 /** A manifest key from a name: lowercase words joined by dashes. */
 export function keyFrom(name: string | null | undefined, fallback: string): string {
   const slug = (name ?? '')
@@ -49,9 +71,20 @@ function uniqueKeys<T extends { key: string }>(items: T[]): T[] {
   });
 }
 
+/** A comment line before the key at `path`. */
+function addComment(doc: Document, path: string[], text: string): void {
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return;
+  const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path.at(-1));
+  if (!pair || !isScalar(pair.key)) return;
+  pair.key.commentBefore = pair.key.commentBefore ? `${pair.key.commentBefore}\n ${text}` : ` ${text}`;
+}
+
 export function toManifest(input: PullInput): PullOutput {
   const files = new Map<string, string>();
   const notes: string[] = [];
+  /** Comments to put before keys of the manifest, by path. */
+  const comments: { path: string[]; text: string }[] = [];
   const needed: { path: string; fileId: string }[] = [];
   const doc: Record<string, unknown> = { version: 1, deployment: input.deployment };
 
@@ -74,15 +107,35 @@ export function toManifest(input: PullInput): PullOutput {
         `vector_stores.${key}: ${unmanaged.length} file(s) were not deployed by assistants-deploy (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}); add them under files: to keep them (the next apply attaches managed copies)`,
       );
     }
-    // attributes the user set on every file
-    const userAttrs = managed.map((f) => Object.fromEntries(Object.entries(f.attributes ?? {}).filter(([k]) => !isReservedKey(k))));
-    if (userAttrs.length > 0 && userAttrs.every((a) => equal(a, userAttrs[0])) && Object.keys(userAttrs[0]!).length > 0) entry.attributes = userAttrs[0];
-    const chunkings = managed.map((f) => normalizeChunking(f.chunking_strategy));
-    if (chunkings.length > 0 && chunkings.every((c) => equal(c, chunkings[0])) && !equal(chunkings[0], DEFAULTS.chunking)) {
-      const c = chunkings[0] as { type: string; static?: { max_chunk_size_tokens: number; chunk_overlap_tokens: number } };
+    // chunking and attributes are per file in the API and per store in the manifest: what most files carry
+    const settingsFrom = managed.length > 0 ? managed : storeFiles;
+    const n = settingsFrom.length;
+    const userAttrs = settingsFrom.map((f) => Object.fromEntries(Object.entries(f.attributes ?? {}).filter(([k]) => !isReservedKey(k))));
+    const attrs = mostCommon(userAttrs, (a) => flatKey(a));
+    if (attrs && Object.keys(attrs.value).length > 0) entry.attributes = attrs.value;
+    if (attrs && attrs.others > 0) {
+      const o = attrs.others;
+      const which = entry.attributes ? 'whose attributes these are' : 'which have none (so none are written)';
+      const text = `${o} of ${n} files ${o === 1 ? 'carries' : 'carry'} other attributes than the other ${n - o}, ${which}; the manifest sets one set per store, so the next apply re-attributes ${o === 1 ? 'it' : 'them'}`;
+      notes.push(`vector_stores.${key}: ${text}`);
+      comments.push({ path: entry.attributes ? ['vector_stores', key, 'attributes'] : ['vector_stores', key], text });
+    }
+    const chunking = mostCommon(
+      settingsFrom.map((f) => normalizeChunking(f.chunking_strategy)),
+      (c) => chunkKey(c),
+    );
+    if (chunking && !equal(chunking.value, DEFAULTS.chunking)) {
+      const c = chunking.value as { type: string; static?: { max_chunk_size_tokens: number; chunk_overlap_tokens: number } };
       entry.chunking_strategy = c.static
         ? { type: c.type, static: { max_chunk_size_tokens: c.static.max_chunk_size_tokens, chunk_overlap_tokens: c.static.chunk_overlap_tokens } }
         : c;
+    }
+    if (chunking && chunking.others > 0) {
+      const o = chunking.others;
+      const which = entry.chunking_strategy ? 'whose chunking this is' : "which have the API's default chunking (so none is written)";
+      const text = `${o} of ${n} files ${o === 1 ? 'is' : 'are'} chunked otherwise than the other ${n - o}, ${which}; the manifest sets one chunking per store, so the next apply attaches ${o === 1 ? 'it' : 'them'} again with ${entry.chunking_strategy ? 'this one' : 'the default'}`;
+      notes.push(`vector_stores.${key}: ${text}`);
+      comments.push({ path: entry.chunking_strategy ? ['vector_stores', key, 'chunking_strategy'] : ['vector_stores', key], text });
     }
     if (live.expires_after) entry.expires_after = { anchor: live.expires_after.anchor, days: live.expires_after.days };
     const metadata = userMetadata(live.metadata);
@@ -155,6 +208,7 @@ export function toManifest(input: PullInput): PullOutput {
   if (!input.assistantsApi) notes.push('the target does not serve the Assistants API: no assistants were pulled');
 
   const yaml = new Document(doc);
+  for (const c of comments) addComment(yaml, c.path, c.text);
   yaml.commentBefore = [
     ' yaml-language-server: $schema=https://raw.githubusercontent.com/assistants-deploy/assistants-deploy/main/schemas/manifest.schema.json',
     ` Pulled by assistants-deploy from ${input.source} (deployment "${input.deployment}").`,

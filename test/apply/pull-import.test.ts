@@ -1,12 +1,16 @@
 /**
  * Adopting an account: `pull` writes a manifest from a deployment (planning it back shows no
  * change), `pull --ids` + `import` adopt untagged resources, and import refuses to take over what
- * another deployment owns unless told to.
+ * another deployment owns unless told to. A store's chunking and attributes, which the API keeps
+ * per file, come back as the store's settings, so neither an adoption nor a pulled manifest
+ * re-chunks or re-attributes files that did not change.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
+import { parse, stringify } from 'yaml';
+import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
 import type { Plan } from '../../src/plan/types.js';
 import { REPO, tempProject } from '../helpers/cli.js';
 import { copyExample, mutating, startAccount } from '../helpers/deploy.js';
@@ -126,5 +130,108 @@ describe('adopting untagged resources', () => {
     const missing = await account.cli(['import', 'assistant.support', 'asst_doesnotexist'], { cwd: dir });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("error: reading asst_doesnotexist: the API answered 404: No assistant found with id 'asst_doesnotexist'.");
+  });
+});
+
+describe('pull keeps what a store\'s files carry', () => {
+  let account: Account;
+  beforeAll(async () => {
+    account = await startAccount();
+  });
+  afterAll(async () => account.close());
+
+  const STATIC_600 = { type: 'static' as const, static: { max_chunk_size_tokens: 600, chunk_overlap_tokens: 100 } };
+  const manifestOf = (dir: string) => parse(readFileSync(path.join(dir, 'assistants.yaml'), 'utf8')) as { vector_stores: Record<string, Record<string, unknown>> };
+
+  it('adopting a hand-made store keeps its chunking and file attributes, and the deployment pulled back plans no change', async () => {
+    const c = account.client;
+    const leave = '# Leave\nTwenty days a year.\n';
+    const upload = await c.files.create({ file: await toFile(Buffer.from(leave), 'leave.md'), purpose: 'assistants' });
+    const store = await c.vectorStores.create({ name: 'Policies', description: 'HR policies', expires_after: { anchor: 'last_active_at', days: 45 }, metadata: { team: 'hr' } });
+    await c.vectorStores.files.create(store.id, { file_id: upload.id, attributes: { dept: 'hr', year: 2026, public: false }, chunking_strategy: STATIC_600 });
+    const notes = await c.files.create({ file: await toFile(Buffer.from('# Notes\nPlain.\n'), 'notes.md'), purpose: 'assistants' });
+    const plain = await c.vectorStores.create({ name: 'Plain', file_ids: [notes.id], chunking_strategy: { type: 'auto' } });
+
+    const dir = tempProject({});
+    const pulled = await account.cli(['pull', '--deployment', 'policies', '--ids', `${store.id},${plain.id}`, '-o', '.'], { cwd: dir });
+    expect(pulled.code, pulled.stderr).toBe(0);
+    const manifest = manifestOf(dir);
+    expect(manifest.vector_stores.policies).toEqual({
+      name: 'Policies',
+      description: 'HR policies',
+      attributes: { dept: 'hr', year: 2026, public: false },
+      chunking_strategy: STATIC_600,
+      expires_after: { anchor: 'last_active_at', days: 45 },
+      metadata: { team: 'hr' },
+    });
+    // the API's default (auto) chunking is the manifest's default: nothing written
+    expect(manifest.vector_stores.plain).toEqual({ name: 'Plain' });
+
+    // as pull's note says: name the files to keep, and put them there
+    manifest.vector_stores.policies.files = ['leave.md'];
+    manifest.vector_stores.plain.files = ['notes.md'];
+    writeFileSync(path.join(dir, 'assistants.yaml'), stringify(manifest));
+    writeFileSync(path.join(dir, 'leave.md'), leave);
+    writeFileSync(path.join(dir, 'notes.md'), '# Notes\nPlain.\n');
+    for (const [address, id] of [['vector_store.policies', store.id], ['vector_store.plain', plain.id]] as const) {
+      const r = await account.cli(['import', address, id], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+    }
+    const applied = await account.cli(['apply', '--auto-approve', '--quiet'], { cwd: dir });
+    expect(applied.code, applied.stderr).toBe(0);
+    const files = (await c.vectorStores.files.list(store.id)).data;
+    expect(files.map((f) => [f.attributes, f.chunking_strategy])).toEqual([
+      [{ dept: 'hr', year: 2026, public: false, [ATTR_PATH]: 'leave.md', [ATTR_SHA256]: expect.stringMatching(/^[0-9a-f]{64}$/) }, STATIC_600],
+    ]);
+
+    // the adopted deployment, pulled again, is the account: no change
+    const back = tempProject({ 'leave.md': leave, 'notes.md': '# Notes\nPlain.\n' });
+    const again = await account.cli(['pull', '--deployment', 'policies', '-o', '.', '--force'], { cwd: back });
+    expect(again.code, again.stderr).toBe(0);
+    expect(manifestOf(back).vector_stores.policies).toMatchObject({ attributes: { dept: 'hr', year: 2026, public: false }, chunking_strategy: STATIC_600, description: 'HR policies' });
+    const plan = await account.cli(['plan', '--detailed-exitcode'], { cwd: back });
+    expect(plan.code, plan.stdout).toBe(0);
+    expect(plan.stdout).toMatch(/^No changes\. The account matches the manifest\.$/m);
+  });
+
+  it('a store whose files differ: pull writes what most files carry, says how many differ, and the plan touches only those', async () => {
+    const files = { 'kb/a.md': '# A\n', 'kb/b.md': '# B\n', 'kb/c.md': '# C\n' };
+    const src = tempProject({
+      'assistants.yaml': `version: 1
+deployment: mixed
+vector_stores:
+  kb:
+    files: ["kb/*.md"]
+    attributes: { team: docs }
+    chunking_strategy: { type: static, static: { max_chunk_size_tokens: 600, chunk_overlap_tokens: 100 } }
+`,
+      ...files,
+    });
+    expect((await account.cli(['apply', '--auto-approve', '--quiet'], { cwd: src })).code).toBe(0);
+    // by hand: one file attached again with the default chunking and another team
+    const c = account.client;
+    const store = (await c.vectorStores.list({ limit: 100 })).data.find((v) => v.metadata?.[TAG_DEPLOYMENT] === 'mixed')!;
+    const odd = (await c.vectorStores.files.list(store.id)).data.find((f) => f.attributes?.[ATTR_PATH] === 'kb/c.md')!;
+    await c.vectorStores.files.delete(odd.id, { vector_store_id: store.id });
+    await c.vectorStores.files.create(store.id, { file_id: odd.id, attributes: { ...odd.attributes, team: 'ops' }, chunking_strategy: { type: 'auto' } });
+
+    const dir = tempProject(files);
+    const pulled = await account.cli(['pull', '--deployment', 'mixed', '-o', '.', '--force'], { cwd: dir });
+    expect(pulled.code, pulled.stderr).toBe(0);
+    const text = readFileSync(path.join(dir, 'assistants.yaml'), 'utf8');
+    expect(manifestOf(dir).vector_stores.kb).toEqual({ files: ['kb/a.md', 'kb/b.md', 'kb/c.md'], attributes: { team: 'docs' }, chunking_strategy: STATIC_600 });
+    expect(text).toContain(
+      '    # 1 of 3 files carries other attributes than the other 2, whose attributes these are; the manifest sets one set per store, so the next apply re-attributes it\n    attributes:\n',
+    );
+    expect(text).toContain(
+      '    # 1 of 3 files is chunked otherwise than the other 2, whose chunking this is; the manifest sets one chunking per store, so the next apply attaches it again with this one\n    chunking_strategy:\n',
+    );
+    expect(pulled.stderr).toContain('note: vector_stores.kb: 1 of 3 files is chunked otherwise than the other 2, whose chunking this is;');
+
+    const plan = await account.cli(['plan', '--format', 'json', '--detailed-exitcode'], { cwd: dir });
+    expect(plan.code, plan.stderr).toBe(2);
+    const kb = (JSON.parse(plan.stdout) as Plan).resource_changes[0]!;
+    expect(kb.files!.attach.map((a) => [a.path, a.reason])).toEqual([['kb/c.md', 'chunking_changed']]);
+    expect(kb.files!.unchanged).toBe(2);
   });
 });
