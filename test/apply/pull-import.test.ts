@@ -168,8 +168,8 @@ describe('pull keeps what a store\'s files carry', () => {
     expect(manifest.vector_stores.plain).toEqual({ name: 'Plain' });
 
     // as pull's note says: name the files to keep, and put them there
-    manifest.vector_stores.policies.files = ['leave.md'];
-    manifest.vector_stores.plain.files = ['notes.md'];
+    manifest.vector_stores.policies!.files = ['leave.md'];
+    manifest.vector_stores.plain!.files = ['notes.md'];
     writeFileSync(path.join(dir, 'assistants.yaml'), stringify(manifest));
     writeFileSync(path.join(dir, 'leave.md'), leave);
     writeFileSync(path.join(dir, 'notes.md'), '# Notes\nPlain.\n');

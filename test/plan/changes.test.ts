@@ -234,6 +234,93 @@ describe('vector store options', () => {
   });
 });
 
+/**
+ * What a store's files carry, shown: a create lists the chunking and attributes; an update shows
+ * each changed chunking setting and attribute key before -> after, with how many files it applies
+ * to, and both when both change; the JSON plan has the live file's values. The before values come
+ * from the list pages every plan reads: no request is added.
+ */
+describe('chunking and file attributes in the plan', () => {
+  const STATIC = (size: number, overlap: number) => ({ type: 'static', static: { chunk_overlap_tokens: overlap, max_chunk_size_tokens: size } });
+  const LIST_ROUTES = ['/v1/assistants', '/v1/files', '/v1/vector_stores', '/v1/vector_stores/{vector_store_id}/files'];
+
+  it('chunking and attributes changed together: both shown before -> after, and the JSON plan carries the live values', async () => {
+    const dir = variant((d) => {
+      editManifest('max_chunk_size_tokens: 400, chunk_overlap_tokens: 100', 'max_chunk_size_tokens: 600, chunk_overlap_tokens: 100')(d);
+      editManifest('attributes: { team: a }', 'attributes: { team: b, lang: en }')(d);
+    });
+    const from = account.emu.log.length;
+    const c = only(await planOf(dir), 'vector_store.kb');
+    const requests = account.emu.log.slice(from);
+    expect(requests.every((e) => e.method === 'GET' && LIST_ROUTES.includes(e.route))).toBe(true);
+    expect(requests.length).toBe(4);
+
+    expect(c.files!.chunking_strategy).toEqual(STATIC(600, 100));
+    expect(c.files!.attributes).toEqual({ lang: 'en', team: 'b' });
+    const detached = new Map(c.files!.detach.map((d) => [d.path, d.file_id]));
+    expect(c.files!.attach.map((a) => [a.path, a.reason, a.before?.file_id === detached.get(a.path), a.before?.attributes.team, a.before?.chunking_strategy])).toEqual(
+      ['kb/alpha.md', 'kb/beta.md', 'kb/gamma.md'].map((p) => [p, 'chunking_changed', true, 'a', STATIC(400, 100)]),
+    );
+    expect(c.files!.attach.every((a) => a.before?.attributes[ATTR_PATH] === a.path && a.attributes.team === 'b')).toBe(true);
+
+    const lines = [
+      '      ~ chunking_strategy.static.max_chunk_size_tokens = 400 -> 600  # 3 files',
+      '      + attributes.lang = "en"  # 3 files',
+      '      ~ attributes.team = "a" -> "b"  # 3 files',
+      '      files: 3 to replace, 0 unchanged',
+      '        ~ kb/alpha.md (chunking and attributes changed)',
+      '        ~ kb/beta.md (chunking and attributes changed)',
+      '        ~ kb/gamma.md (chunking and attributes changed)',
+      '    }',
+    ];
+    const text = await account.cli(['plan', '--no-color'], { cwd: dir });
+    expect(text.stdout).toContain(lines.join('\n'));
+    const markdown = await account.cli(['plan', '--format', 'markdown'], { cwd: dir });
+    expect(markdown.stdout).toContain(lines.map((l) => l.replace(/^(\s+)\+/, '+$1')).join('\n'));
+  });
+
+  it('attributes alone: each key added, changed or removed, before -> after', async () => {
+    const dir = variant(editManifest('attributes: { team: a }', 'attributes: { tier: 2 }'));
+    const c = only(await planOf(dir), 'vector_store.kb');
+    expect(c.files!.update_attributes.map((u) => [u.path, u.before?.attributes.team, u.before?.attributes.tier, u.attributes.tier])).toEqual(
+      ['kb/alpha.md', 'kb/beta.md', 'kb/gamma.md'].map((p) => [p, 'a', undefined, 2]),
+    );
+    const text = await account.cli(['plan', '--no-color'], { cwd: dir });
+    expect(text.stdout).toContain(
+      [
+        '      - attributes.team = "a" -> null  # 3 files',
+        '      + attributes.tier = 2  # 3 files',
+        '      files: 3 to re-attribute, 0 unchanged',
+        '        ~ kb/alpha.md (attributes changed)',
+      ].join('\n'),
+    );
+  });
+
+  it('a new store lists the chunking and attributes its files get', async () => {
+    const store = [
+      '  notes:',
+      '    files: ["kb/alpha.md"]',
+      '    attributes: { lang: en, n: 2 }',
+      '    chunking_strategy: { type: static, static: { max_chunk_size_tokens: 300, chunk_overlap_tokens: 50 } }',
+    ];
+    const dir = variant(editManifest('\nfile_sets:\n', `\n${store.join('\n')}\nfile_sets:\n`));
+    const plan = await planOf(dir);
+    const notes = plan.resource_changes.find((c) => c.address === 'vector_store.notes')!;
+    expect(notes.files).toMatchObject({ chunking_strategy: STATIC(300, 50), attributes: { lang: 'en', n: 2 } });
+    const text = await account.cli(['plan', '--no-color'], { cwd: dir });
+    expect(text.stdout).toContain(
+      [
+        '  + vector_store "notes" {',
+        '      + name              = "notes"',
+        '      + chunking_strategy = { type = "static", static = { max_chunk_size_tokens = 300, chunk_overlap_tokens = 50 } }',
+        '      + attributes        = { lang = "en", n = 2 }',
+        '      files: 1 to add, 0 unchanged',
+        '        + kb/alpha.md (new)',
+      ].join('\n'),
+    );
+  });
+});
+
 describe('files', () => {
   it('a file added: uploaded and attached', async () => {
     const plan = await planOf(variant((d) => writeFileSync(path.join(d, 'kb/delta.md'), '# Delta\nNew.\n')));

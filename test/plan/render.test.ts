@@ -14,7 +14,7 @@ import { renderMarkdown } from '../../src/plan/render-markdown.js';
 import { renderText, resultLine, statusLine, value } from '../../src/plan/render-text.js';
 import { planValidator } from '../../src/plan/saved.js';
 import { encodeResourceTag, fieldHashes } from '../../src/plan/tags.js';
-import type { Plan } from '../../src/plan/types.js';
+import type { Plan, ResourceChange } from '../../src/plan/types.js';
 
 const SHA_B = 'b'.repeat(64);
 const SHA_C = 'c'.repeat(64);
@@ -821,5 +821,263 @@ describe('values in the text plan', () => {
   it('sets warnings apart from the changes above them', () => {
     const plan = { ...PLAN, warnings: ['vector_store.docs: two paths hold the same content'] } as Plan;
     expect(renderText(plan, { color: false })).toMatch(/\n\nWarning: vector_store\.docs: two paths hold the same content\n/);
+  });
+});
+
+/**
+ * A store's chunking and attributes (format 1.1): a create lists them (the chunking only when it is
+ * not the API's default); an update shows each changed chunking setting and attribute key, before
+ * -> after, with the number of files it applies to, and each file says every aspect that changed.
+ */
+describe('chunking and file attributes', () => {
+  const STATIC = (size: number, overlap: number) => ({ static: { chunk_overlap_tokens: overlap, max_chunk_size_tokens: size }, type: 'static' });
+  const attrs = (path: string, sha: string, user: Record<string, string | number | boolean>) => ({ ...user, [ATTR_PATH]: path, [ATTR_SHA256]: sha });
+  const SHA_1 = '1'.repeat(64);
+  const SHA_2 = '2'.repeat(64);
+  const SHA_3 = '3'.repeat(64);
+  const SHA_4 = '4'.repeat(64);
+  const SHA_5 = '5'.repeat(64);
+  const SHA_6 = '6'.repeat(64);
+  const store = (over: Partial<ResourceChange>): ResourceChange => ({
+    address: 'vector_store.docs',
+    type: 'vector_store',
+    key: 'docs',
+    id: 'vs_1',
+    actions: ['update'],
+    action_reason: 'update_because_files_changed',
+    drift: false,
+    protect: false,
+    field_changes: [],
+    body: { name: 'Docs', description: null, expires_after: null, metadata: {} },
+    ...over,
+  });
+  const plan = (changes: ResourceChange[], summary: Plan['summary']): Plan => ({
+    ...PLAN,
+    format_version: '1.1',
+    environment: null,
+    resource_changes: changes,
+    uploads: [],
+    file_deletions: [],
+    existing_files: {},
+    summary,
+  });
+
+  const UPDATE = plan(
+    [
+      store({
+        files: {
+          chunking_strategy: STATIC(600, 100),
+          attributes: { lang: 'en', team: 'docs' },
+          attach: [
+            // chunking alone
+            {
+              path: 'docs/a.md',
+              sha256: SHA_1,
+              size: 1,
+              attributes: attrs('docs/a.md', SHA_1, { lang: 'en', team: 'docs' }),
+              chunking_strategy: STATIC(600, 100),
+              reason: 'chunking_changed',
+              before: { file_id: 'file-a', attributes: attrs('docs/a.md', SHA_1, { lang: 'en', team: 'docs' }), chunking_strategy: STATIC(800, 400) },
+            },
+            // chunking and attributes: both said
+            {
+              path: 'docs/b.md',
+              sha256: SHA_2,
+              size: 1,
+              attributes: attrs('docs/b.md', SHA_2, { lang: 'en', team: 'docs' }),
+              chunking_strategy: STATIC(600, 100),
+              reason: 'chunking_changed',
+              before: { file_id: 'file-b', attributes: attrs('docs/b.md', SHA_2, { lang: 'en', team: 'ops' }), chunking_strategy: STATIC(800, 400) },
+            },
+            // a failed file attached again, its attributes changed too
+            {
+              path: 'docs/c.md',
+              sha256: SHA_3,
+              size: 1,
+              attributes: attrs('docs/c.md', SHA_3, { lang: 'en', team: 'docs' }),
+              chunking_strategy: STATIC(600, 100),
+              reason: 'retry_failed',
+              before: { file_id: 'file-c', attributes: attrs('docs/c.md', SHA_3, { team: 'docs' }), chunking_strategy: STATIC(600, 100) },
+            },
+          ],
+          detach: [
+            { file_id: 'file-a', path: 'docs/a.md', reason: 'chunking_changed' },
+            { file_id: 'file-b', path: 'docs/b.md', reason: 'chunking_changed' },
+            { file_id: 'file-c', path: 'docs/c.md', reason: 'failed' },
+          ],
+          update_attributes: [
+            {
+              file_id: 'file-d',
+              path: 'docs/d.md',
+              from_path: null,
+              attributes: attrs('docs/d.md', SHA_4, { lang: 'en', team: 'docs' }),
+              reason: 'attributes_changed',
+              before: { file_id: 'file-d', attributes: attrs('docs/d.md', SHA_4, { team: 'ops' }), chunking_strategy: STATIC(600, 100) },
+            },
+            // a rename that also changes an attribute
+            {
+              file_id: 'file-e',
+              path: 'docs/e2.md',
+              from_path: 'docs/e.md',
+              attributes: attrs('docs/e2.md', SHA_5, { lang: 'en', team: 'docs' }),
+              reason: 'renamed',
+              before: { file_id: 'file-e', attributes: attrs('docs/e.md', SHA_5, { lang: 'fr', team: 'docs' }), chunking_strategy: STATIC(600, 100) },
+            },
+            // a plain rename: nothing of the user's changes
+            {
+              file_id: 'file-f',
+              path: 'docs/f2.md',
+              from_path: 'docs/f.md',
+              attributes: attrs('docs/f2.md', SHA_6, { lang: 'en', team: 'docs' }),
+              reason: 'renamed',
+              before: { file_id: 'file-f', attributes: attrs('docs/f.md', SHA_6, { lang: 'en', team: 'docs' }), chunking_strategy: STATIC(600, 100) },
+            },
+          ],
+          unchanged: 10,
+          total_after: 16,
+          duplicates: [],
+        },
+      }),
+    ],
+    { add: 0, change: 1, destroy: 0, drifted: 0, files: { upload: 0, attach: 3, detach: 3, update_attributes: 3, delete: 0 } },
+  );
+
+  const EXPECTED_UPDATE = `Resource actions are indicated with the following symbols:
+  ~ update in place
+
+assistants-deploy will perform the following actions:
+
+  # vector_store.docs will be updated in place (its files changed)
+  ~ vector_store "docs" {
+        id = "vs_1"
+      ~ chunking_strategy.static.chunk_overlap_tokens = 400 -> 100  # 2 files
+      ~ chunking_strategy.static.max_chunk_size_tokens = 800 -> 600  # 2 files
+      + attributes.lang = "en"  # 2 files
+      ~ attributes.lang = "fr" -> "en"  # 1 file
+      ~ attributes.team = "ops" -> "docs"  # 2 files
+      files: 3 to replace, 2 renamed, 1 to re-attribute, 10 unchanged
+        ~ docs/a.md (chunking changed)
+        ~ docs/b.md (chunking and attributes changed)
+        ~ docs/c.md (last indexing failed; attributes changed)
+        ~ docs/d.md (attributes changed)
+        ~ docs/e2.md (renamed from docs/e.md; attributes changed)
+        ~ docs/f2.md (renamed from docs/f.md)
+    }
+
+Plan: 0 to add, 1 to change, 0 to destroy. Files: 3 to attach, 3 to re-attribute, 3 to detach.
+`;
+
+  it('an update shows each changed setting before -> after with its number of files, and every aspect per file', async () => {
+    expect(renderText(UPDATE, { color: false })).toBe(EXPECTED_UPDATE);
+    expect((await planValidator())(UPDATE)).toEqual([]);
+  });
+
+  const CREATE = plan(
+    [
+      store({
+        id: null,
+        actions: ['create'],
+        action_reason: 'create_because_missing',
+        files: {
+          chunking_strategy: STATIC(300, 50),
+          attributes: { lang: 'en', n: 2 },
+          attach: [
+            { path: 'docs/a.md', sha256: SHA_1, size: 1, attributes: attrs('docs/a.md', SHA_1, { lang: 'en', n: 2 }), chunking_strategy: STATIC(300, 50), reason: 'new' },
+            // not what the manifest makes (attributes are per store), but a plan may say so: shown on its line
+            { path: 'docs/b.md', sha256: SHA_2, size: 1, attributes: attrs('docs/b.md', SHA_2, { lang: 'fr', n: 2 }), chunking_strategy: STATIC(300, 50), reason: 'new' },
+          ],
+          detach: [],
+          update_attributes: [],
+          unchanged: 0,
+          total_after: 2,
+          duplicates: [],
+        },
+      }),
+      store({
+        address: 'vector_store.plain',
+        key: 'plain',
+        id: null,
+        actions: ['create'],
+        action_reason: 'create_because_missing',
+        body: { name: 'Plain', description: null, expires_after: null, metadata: {} },
+        // the API's default chunking and no attributes: nothing to say
+        files: { chunking_strategy: STATIC(800, 400), attributes: {}, attach: [], detach: [], update_attributes: [], unchanged: 0, total_after: 0, duplicates: [] },
+      }),
+    ],
+    { add: 2, change: 0, destroy: 0, drifted: 0, files: { upload: 0, attach: 2, detach: 0, update_attributes: 0, delete: 0 } },
+  );
+
+  const EXPECTED_CREATE = `Resource actions are indicated with the following symbols:
+  + create
+
+assistants-deploy will perform the following actions:
+
+  # vector_store.docs will be created (not in the account yet)
+  + vector_store "docs" {
+      + name              = "Docs"
+      + chunking_strategy = { type = "static", static = { max_chunk_size_tokens = 300, chunk_overlap_tokens = 50 } }
+      + attributes        = { lang = "en", n = 2 }
+      files: 2 to add, 0 unchanged
+        + docs/a.md (new)
+        + docs/b.md (new) attributes = { lang = "fr", n = 2 }
+    }
+
+  # vector_store.plain will be created (not in the account yet)
+  + vector_store "plain" {
+      + name = "Plain"
+      files: 0 unchanged
+    }
+
+Plan: 2 to add, 0 to change, 0 to destroy. Files: 2 to attach.
+`;
+
+  it('a create lists the chunking (unless the API default) and the attributes every file gets', () => {
+    expect(renderText(CREATE, { color: false })).toBe(EXPECTED_CREATE);
+  });
+
+  it('at scale: one line per changed key, the files summarised', () => {
+    const n = 5000;
+    const many = plan(
+      [
+        store({
+          files: {
+            chunking_strategy: STATIC(800, 400),
+            attributes: { tier: 2 },
+            attach: [],
+            detach: [],
+            update_attributes: Array.from({ length: n }, (_, i) => {
+              const p = `docs/p${String(i).padStart(4, '0')}.md`;
+              return {
+                file_id: `file-${i}`,
+                path: p,
+                from_path: null,
+                attributes: attrs(p, SHA_1, { tier: 2 }),
+                reason: 'attributes_changed' as const,
+                before: { file_id: `file-${i}`, attributes: attrs(p, SHA_1, { tier: 1 }), chunking_strategy: STATIC(800, 400) },
+              };
+            }),
+            unchanged: 0,
+            total_after: n,
+            duplicates: [],
+          },
+        }),
+      ],
+      { add: 0, change: 1, destroy: 0, drifted: 0, files: { upload: 0, attach: 0, detach: 0, update_attributes: n, delete: 0 } },
+    );
+    const text = renderText(many, { color: false });
+    expect(text).toContain(
+      [
+        '        id = "vs_1"',
+        '      ~ attributes.tier = 1 -> 2  # 5000 files',
+        '      files: 5000 to re-attribute, 0 unchanged',
+        '        ~ docs/p0000.md (attributes changed)',
+      ].join('\n'),
+    );
+    expect(text).toContain('        ~ docs/p0009.md (attributes changed)\n        … and 4990 more file changes (see --format json)\n    }\n');
+    expect(text.split('\n').length).toBeLessThan(30);
+  });
+
+  it('a plan of format 1.0 (no before values) renders as it did', () => {
+    expect(renderText(PLAN, { color: false })).toBe(EXPECTED_TEXT);
   });
 });
