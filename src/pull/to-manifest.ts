@@ -36,7 +36,7 @@ export interface PullOutput {
 const KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** The value most items have (ties: the smallest key, so pulls are stable), and how many have another. */
-export function mostCommon<T>(items: readonly T[], keyOf: (item: T) => string): { value: T; others: number } | undefined {
+function mostCommon<T>(items: readonly T[], keyOf: (item: T) => string): { value: T; others: number } | undefined {
   const counts = new Map<string, { value: T; n: number }>();
   for (const item of items) {
     const k = keyOf(item);
@@ -50,7 +50,6 @@ export function mostCommon<T>(items: readonly T[], keyOf: (item: T) => string): 
   }
   return best && { value: best[1].value, others: items.length - best[1].n };
 }
-
 
 /** A manifest key from a name: lowercase words joined by dashes. */
 export function keyFrom(name: string | null | undefined, fallback: string): string {
@@ -108,7 +107,9 @@ export function toManifest(input: PullInput): PullOutput {
       );
     }
     // chunking and attributes are per file in the API and per store in the manifest: what most files carry
-    const settingsFrom = managed.length > 0 ? managed : storeFiles;
+    // a store adopted with --ids has no managed files yet: its files are what it holds (the next apply attaches managed copies)
+    const adopting = managed.length === 0;
+    const settingsFrom = adopting ? storeFiles : managed;
     const n = settingsFrom.length;
     const userAttrs = settingsFrom.map((f) => Object.fromEntries(Object.entries(f.attributes ?? {}).filter(([k]) => !isReservedKey(k))));
     const attrs = mostCommon(userAttrs, (a) => flatKey(a));
@@ -116,7 +117,7 @@ export function toManifest(input: PullInput): PullOutput {
     if (attrs && attrs.others > 0) {
       const o = attrs.others;
       const which = entry.attributes ? 'whose attributes these are' : 'which have none (so none are written)';
-      const text = `${o} of ${n} files ${o === 1 ? 'carries' : 'carry'} other attributes than the other ${n - o}, ${which}; the manifest sets one set per store, so the next apply re-attributes ${o === 1 ? 'it' : 'them'}`;
+      const text = `${o} of ${n} files ${o === 1 ? 'carries' : 'carry'} other attributes than the other ${n - o}, ${which}; the manifest sets one set per store, so ${adopting ? `the managed copies the next apply attaches all get ${entry.attributes ? 'these' : 'none'}` : `the next apply re-attributes ${o === 1 ? 'it' : 'them'}`}`;
       notes.push(`vector_stores.${key}: ${text}`);
       comments.push({ path: entry.attributes ? ['vector_stores', key, 'attributes'] : ['vector_stores', key], text });
     }
@@ -133,7 +134,7 @@ export function toManifest(input: PullInput): PullOutput {
     if (chunking && chunking.others > 0) {
       const o = chunking.others;
       const which = entry.chunking_strategy ? 'whose chunking this is' : "which have the API's default chunking (so none is written)";
-      const text = `${o} of ${n} files ${o === 1 ? 'is' : 'are'} chunked otherwise than the other ${n - o}, ${which}; the manifest sets one chunking per store, so the next apply attaches ${o === 1 ? 'it' : 'them'} again with ${entry.chunking_strategy ? 'this one' : 'the default'}`;
+      const text = `${o} of ${n} files ${o === 1 ? 'is' : 'are'} chunked otherwise than the other ${n - o}, ${which}; the manifest sets one chunking per store, so ${adopting ? 'the managed copies the next apply attaches all get' : `the next apply attaches ${o === 1 ? 'it' : 'them'} again with`} ${entry.chunking_strategy ? 'this one' : 'the default'}`;
       notes.push(`vector_stores.${key}: ${text}`);
       comments.push({ path: entry.chunking_strategy ? ['vector_stores', key, 'chunking_strategy'] : ['vector_stores', key], text });
     }
