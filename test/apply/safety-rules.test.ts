@@ -8,6 +8,7 @@
  *      destroy are refused, until an apply with `protect: false` has gone through;
  *   3. protection is recorded on the live assistant or store, so removing the block is refused too;
  *   4. the mass-delete gate covers the files of each store;
+ *   (and audit --delete refuses what is protected, for the same rule);
  * and what other deployments and hand-made objects with our names own is never touched.
  */
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -392,6 +393,29 @@ describe('3. protection recorded on the live assistant and vector store', () => 
     expect(on.stdout).toContain('Apply complete! Resources: 0 added, 1 changed, 0 destroyed.');
     expect((await tags()).keeper?.[TAG_RESOURCE]).toMatch(/;protect$/);
     expect((await tags()).kb?.[TAG_RESOURCE]).not.toMatch(/;protect$/);
+  });
+});
+
+describe('protected objects and audit --delete', () => {
+  it('audit lists an unused protected store and upload, and --delete refuses them', async () => {
+    const dir = tempProject({
+      'assistants.yaml': 'version: 1\ndeployment: keep\nvector_stores:\n  kb: { files: ["a.md"], protect: true }\nfile_sets:\n  data: { files: ["d.csv"], protect: true }\n',
+      'a.md': '# a\n',
+      'd.csv': 'x\n1\n',
+    });
+    expect((await account.cli(['apply', '--auto-approve'], { cwd: dir })).code).toBe(0);
+    const store = (await account.client.vectorStores.list()).data.find((v) => v.name === 'kb')!;
+    const data = await upload('keep', 'd.csv');
+    const report = await account.cli(['audit', '--format', 'json'], { cwd: dir });
+    expect(report.code, report.stderr).toBe(0);
+    const listed = JSON.parse(report.stdout) as { vector_stores: { id: string; protected: boolean }[]; files: { id: string; protected: boolean }[] };
+    expect(listed.vector_stores.find((v) => v.id === store.id)).toMatchObject({ protected: true });
+    expect(listed.files.find((f) => f.id === data.id)).toMatchObject({ protected: true });
+    const from = account.emu.log.length;
+    const refused = await account.cli(['audit', '--delete', store.id, data.id, '--auto-approve'], { cwd: dir });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`error: audit --delete does not delete protected resources, and these are protected: ${store.id} (deployment keep), ${data.id} (deployment keep). Nothing was deleted.`);
+    expect(mutating(account.emu, from)).toEqual([]);
   });
 });
 
