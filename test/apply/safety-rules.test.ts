@@ -266,6 +266,8 @@ describe('2. a file set with protect: true', () => {
     expect(changed.stdout).toContain(`- delete ${a.filename} (${a.id}, no longer used) — PROTECTED: apply will refuse`);
     const plan = await planJson(dir);
     expect(plan.file_deletions).toEqual([{ file_id: a.id, filename: a.filename, reason: 'unreferenced', protect: true }]);
+    const markdown = await account.cli(['plan', '--format', 'markdown'], { cwd: dir });
+    expect(markdown.stdout).toContain(`⛔ Protected resources would be deleted or replaced: \`file ${a.filename}\`. Apply will refuse.`);
     write(dir, 'a.csv', 'x,y\n1,2\n');
 
     // a dropped file
