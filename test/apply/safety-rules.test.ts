@@ -290,7 +290,9 @@ describe('2. a file set with protect: true', () => {
     write(dir, 'assistants.yaml', manifest('{ files: ["a.csv", "b.csv"], protect: false }'));
     const lifted = await planJson(dir);
     expect(lifted.file_deletions.map((d) => [d.file_id, d.reason, d.protect]).sort()).toEqual([[a.id, 'unprotected', false], [b.id, 'unprotected', false]].sort());
-    const off = await account.cli(['apply', '--auto-approve'], { cwd: dir });
+    // through a saved plan: what it records (protect, the reason `unprotected`) is a valid plan
+    expect((await account.cli(['plan', '--out', 'lift.json'], { cwd: dir })).code).toBe(0);
+    const off = await account.cli(['apply', 'lift.json', '--auto-approve'], { cwd: dir });
     expect(off.code, off.stderr).toBe(0);
     expect(off.stdout).toContain('Files: 2 uploaded, 2 deleted.');
     const a2 = await upload('lab', 'a.csv');
@@ -370,7 +372,8 @@ describe('3. protection recorded on the live assistant and vector store', () => 
       ['assistant.keeper', ['update'], [{ field: 'protect', path: 'protect', before: true, after: false, cause: 'manifest' }]],
     ]);
     expect((await account.cli(['plan', '--no-color'], { cwd: dir })).stdout).toContain('~ protect = true -> false');
-    const off = await account.cli(['apply', '--auto-approve'], { cwd: dir });
+    expect((await account.cli(['plan', '--out', 'lift.json'], { cwd: dir })).code).toBe(0);
+    const off = await account.cli(['apply', 'lift.json', '--auto-approve'], { cwd: dir });
     expect(off.code, off.stderr).toBe(0);
     expect(off.stdout).toContain('Apply complete! Resources: 0 added, 2 changed, 0 destroyed.');
     t = await tags();
