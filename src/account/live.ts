@@ -68,12 +68,47 @@ export interface ForeignUse {
   file_ids: string[];
 }
 
+/** A vector store the deployment does not own that holds some of the deployment's uploads. */
+export interface ForeignHolding {
+  vector_store_id: string;
+  /** The deployment its tags name, or null when no assistants-deploy deployment manages it. */
+  deployment: string | null;
+  /** Which of the uploads checked it holds. */
+  file_ids: string[];
+}
+
+/** A vector store the deployment does not own, as the store list shows it. */
+export interface ForeignStore {
+  id: string;
+  deployment: string | null;
+  /** file_counts.total: how many files it holds, any status; null when the target does not say. */
+  files: number | null;
+}
+
+/** What the check of the stores outside the deployment cost (src/account/foreign.ts). */
+export interface ForeignCheckStats {
+  /** Uploads checked (those the plan deletes). */
+  uploads: number;
+  /** Stores outside the deployment that hold any file, and so were checked. */
+  stores: number;
+  /** `GET /vector_stores/{id}/files/{file_id}` requests (stores checked file by file). */
+  lookups: number;
+  /** `GET /vector_stores/{id}/files` pages (stores listed). */
+  pages: number;
+}
+
 /** How many list pages each read took, to compare with the minimum. */
 export interface ReadStats {
+  /** Every request the read made, the check of foreign stores included. */
   requests: number;
   pages: { assistants: number; vector_stores: number; files: number; vector_store_files: number };
-  /** The least number of list requests that could have read the same data. */
+  /**
+   * The least number of requests that could have read the same data: the list pages, plus the
+   * foreign-store check at its chosen cost (per store, the cheaper of lookups and pages).
+   */
   minimumPages: number;
+  /** Present when the plan deletes uploads and the stores outside the deployment were checked for them. */
+  foreign_check?: ForeignCheckStats;
 }
 
 export interface Live {
@@ -92,6 +127,13 @@ export interface Live {
    * same assistant pages): deleting what they use would harm them, so the plan shows a conflict.
    */
   foreignUses?: ForeignUse[];
+  /** Every vector store the deployment does not own (any owner, hand-made ones included), from the same store pages. */
+  foreignStores?: ForeignStore[];
+  /**
+   * Which of those stores hold the uploads a plan deletes: filled in, for just those uploads, by
+   * src/account/foreign.ts once the plan is known; absent when nothing was checked.
+   */
+  foreignHoldings?: ForeignHolding[];
   /** Every vector store the account lists (any owner): their count and usage_bytes in all (for cost). */
   accountUsage?: { vectorStores: number; vectorStoreBytes: number };
   stats: ReadStats;

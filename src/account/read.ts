@@ -7,7 +7,7 @@ import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import { TAG_DEPLOYMENT } from '../ownership.js';
 import { parseUploadName } from './files-naming.js';
-import type { ForeignUse, Json, Live, LiveAssistant, LiveFile, LiveVectorStore, LiveVectorStoreFile } from './live.js';
+import type { ForeignStore, ForeignUse, Json, Live, LiveAssistant, LiveFile, LiveVectorStore, LiveVectorStoreFile } from './live.js';
 
 /** Reads are safe to repeat: the SDK retries them on 429, 5xx, timeouts and dropped connections. */
 export const READ = { maxRetries: 8 } as const;
@@ -201,6 +201,13 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
       vectorStores: stores.items.filter((v) => tagged(v.metadata) && !ours(v.metadata)).length,
     },
     foreignUses,
+    // what src/account/foreign.ts needs to check them for the uploads a plan deletes, without listing stores again
+    foreignStores: stores.items
+      .filter((v) => !ours(v.metadata))
+      .map((v): ForeignStore => {
+        const owner = (v.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT];
+        return { id: v.id, deployment: typeof owner === 'string' ? owner : null, files: typeof v.file_counts?.total === 'number' ? v.file_counts.total : null };
+      }),
     accountUsage: { vectorStores: stores.items.length, vectorStoreBytes: stores.items.reduce((n, v) => n + (v.usage_bytes ?? 0), 0) },
     stats: {
       requests,

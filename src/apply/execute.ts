@@ -173,7 +173,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   await Promise.all(
     storeChanges.map(async (c) => {
       const body = c.body as VectorStoreBody;
-      const metadata = storeMetadata(plan.deployment, c.key, body);
+      const metadata = storeMetadata(plan.deployment, c.key, body, c.protect);
       try {
         if (c.actions.includes('create')) {
           const { id } = await call(`create ${c.address}`, () => account.createVectorStore({ ...body, metadata }), {
@@ -307,7 +307,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     async (c) => {
       try {
         const body = resolveAssistant(c, storeIds, fileIds, failed);
-        const metadata = assistantMetadata(plan.deployment, c.key, body);
+        const metadata = assistantMetadata(plan.deployment, c.key, body, c.protect);
         if (c.actions[0] === 'create') {
           const { id } = await call(`create ${c.address}`, () => account.createAssistant(apiBody(body, metadata, null)), {
             recover: () => account.findAssistant(plan.deployment, c.key, startedAt, known),
@@ -482,9 +482,10 @@ async function storeStatusFor(b: PendingBatch, ctx: ApplyContext, call: Call): P
   return { status: inProgress > 0 ? 'in_progress' : 'completed', failed: failedCount, in_progress: inProgress };
 }
 
-function storeMetadata(deployment: string, key: string, body: VectorStoreBody): Record<string, string> {
+/** `protect`: what the manifest says, recorded in the tag (src/plan/tags.ts). */
+function storeMetadata(deployment: string, key: string, body: VectorStoreBody, protect: boolean): Record<string, string> {
   const spec: VectorStoreSpec = { name: body.name, description: body.description, expires_after: body.expires_after, metadata: userMetadata(body.metadata) };
-  return { ...body.metadata, [TAG_DEPLOYMENT]: deployment, [TAG_RESOURCE]: encodeResourceTag(key, fieldHashes(spec, VECTOR_STORE_FIELDS)) };
+  return { ...body.metadata, [TAG_DEPLOYMENT]: deployment, [TAG_RESOURCE]: encodeResourceTag(key, fieldHashes(spec, VECTOR_STORE_FIELDS), protect) };
 }
 
 /** Replaces references with the ids they name; a reference to something that failed fails too. */
@@ -508,7 +509,7 @@ function resolveAssistant(c: ResourceChange, storeIds: Map<string, string>, file
 }
 
 /** The fingerprint is taken the way the reader will see the assistant, so a plan after apply is empty. */
-function assistantMetadata(deployment: string, key: string, body: AssistantBody): Record<string, string> {
+function assistantMetadata(deployment: string, key: string, body: AssistantBody, protect: boolean): Record<string, string> {
   const asLive: LiveAssistant = {
     id: '',
     created_at: 0,
@@ -525,7 +526,7 @@ function assistantMetadata(deployment: string, key: string, body: AssistantBody)
     reasoning_effort: body.reasoning_effort,
   };
   const spec = liveAssistantSpec(asLive);
-  return { ...body.metadata, [TAG_DEPLOYMENT]: deployment, [TAG_RESOURCE]: encodeResourceTag(key, fieldHashes(spec, ASSISTANT_FIELDS)) };
+  return { ...body.metadata, [TAG_DEPLOYMENT]: deployment, [TAG_RESOURCE]: encodeResourceTag(key, fieldHashes(spec, ASSISTANT_FIELDS), protect) };
 }
 
 /** What to send: everything on create; on update the changed fields, plus the refreshed tags. */

@@ -77,8 +77,8 @@ export function buildProgram(): Command {
     .addOption(manifestOption())
     .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')
     .option('--concurrency <n>', 'requests in flight at once', '32')
-    .option('--allow-mass-delete', 'allow deleting more than 25% of the deployment\'s resources')
-    .option('--allow-conflicts', 'allow deleting or replacing what assistants outside this deployment use')
+    .option('--allow-mass-delete', 'allow deleting more than 25% of the deployment\'s resources, or of a vector store\'s files')
+    .option('--allow-conflicts', 'allow deleting or replacing what assistants or vector stores outside this deployment use')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
     .option('--prices <file>', 'price table (JSON) for the storage cost shown with the plan (default: the built-in prices/openai.json)')
     .action(lazy('apply'));
@@ -101,7 +101,7 @@ export function buildProgram(): Command {
     .addOption(manifestOption())
     .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')
     .option('--concurrency <n>', 'requests in flight at once', '32')
-    .option('--allow-conflicts', 'delete even what assistants outside this deployment use')
+    .option('--allow-conflicts', 'delete even what assistants or vector stores outside this deployment use')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
     .action(lazy('destroy'));
 

@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { describeApiError } from '../account/errors.js';
+import { checkForeignHoldings } from '../account/foreign.js';
 import type { Live } from '../account/live.js';
 import { readLive } from '../account/read.js';
 import { openTarget } from '../account/target.js';
@@ -14,7 +15,7 @@ import { hashDesired } from '../manifest/hash.js';
 import { loadManifest } from '../manifest/load.js';
 import { estimatePlanCost } from '../cost/plan-cost.js';
 import { loadPrices } from '../cost/prices.js';
-import { diff } from '../plan/diff.js';
+import { diff, liveFingerprint, withLive } from '../plan/diff.js';
 import type { Plan } from '../plan/types.js';
 import { hasChanges } from '../plan/types.js';
 import { renderText, resultLine, statusLine } from '../plan/render-text.js';
@@ -109,4 +110,32 @@ export function makePlan(desired: Desired, live: Live, target: Target, options: 
   plan.cost = estimatePlanCost(plan, live, loadPrices(options.prices));
   if (TIMINGS) process.stderr.write(`timing: diff ${(performance.now() - started).toFixed(0)} ms\n`);
   return plan;
+}
+
+/**
+ * The plan `makePlan` makes, and, when it deletes uploads, checked against the vector stores the
+ * deployment does not own: one holding such an upload is a conflict (src/account/foreign.ts says
+ * what the check costs). Every command that plans (plan, apply, destroy) goes through here.
+ */
+export async function planChecked(desired: Desired, live: Live, target: Target, options: { prices?: unknown } = {}): Promise<Plan> {
+  const plan = makePlan(desired, live, target, options);
+  if (plan.file_deletions.length === 0) return plan;
+  return withLive(plan, await checkedLive(target, live, plan));
+}
+
+/**
+ * The fingerprint of `live` as a plan made against it would record it: with the stores outside
+ * the deployment checked for the plan's deleted uploads, so a saved (or earlier) plan goes stale
+ * when one of them starts holding such an upload.
+ */
+export async function fingerprintFor(target: Target, live: Live, plan: Plan): Promise<string> {
+  return liveFingerprint(plan.file_deletions.length === 0 ? live : await checkedLive(target, live, plan));
+}
+
+async function checkedLive(target: Target, live: Live, plan: Plan): Promise<Live> {
+  try {
+    return await checkForeignHoldings(target.client, live, plan.file_deletions.map((d) => d.file_id));
+  } catch (error) {
+    throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;
+  }
 }

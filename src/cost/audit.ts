@@ -16,7 +16,8 @@
 import type { AuditAccount } from '../account/audit.js';
 import { parseUploadName } from '../account/files-naming.js';
 import type { ReadStats } from '../account/live.js';
-import { TAG_DEPLOYMENT } from '../ownership.js';
+import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
+import { decodeResourceTag } from '../plan/tags.js';
 import { billableBytes, difference, figures, rateOf } from './prices.js';
 import type { LoadedPrices } from './prices.js';
 import type { Figures, PricesRef, RateRef } from './types.js';
@@ -46,6 +47,8 @@ export interface AuditedStore {
   no_expiry: boolean;
   /** Assistants that reference it (only for the ones shown apart). */
   referenced_by: string[];
+  /** Its tag records `protect: true` (src/plan/tags.ts): `--delete` refuses it. */
+  protected: boolean;
 }
 
 export interface AuditedFile {
@@ -57,6 +60,8 @@ export interface AuditedFile {
   cost: Figures;
   created_at: number;
   reasons: ['unattached'];
+  /** Uploaded for a protected file set (an `adp~` name): `--delete` refuses it. */
+  protected: boolean;
 }
 
 export interface AuditReport {
@@ -134,6 +139,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
       reasons: [],
       no_expiry: v.expires_after === null,
       referenced_by: [],
+      protected: owner !== null && decodeResourceTag(v.metadata[TAG_RESOURCE], [])?.protect === true,
     };
     if (users.length > 0) {
       if (idle || expired) referencedIdle.push({ ...entry, referenced_by: users });
@@ -161,6 +167,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
       cost: figures(f.bytes, fileRate, days),
       created_at: f.created_at,
       reasons: ['unattached'] as ['unattached'],
+      protected: parseUploadName(f.filename)?.protected === true,
     }))
     .sort((a, b) => b.cost.bytes - a.cost.bytes || byId(a, b));
 

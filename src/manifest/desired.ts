@@ -96,3 +96,16 @@ export function countFiles(d: Desired): number {
   for (const fs of d.fileSets) for (const f of fs.files) seen.add(f.path);
   return seen.size;
 }
+
+/**
+ * The content (SHA-256) of every file a file set with `protect: true` holds: uploaded under a
+ * protected name (src/account/files-naming.ts), whichever store or file set uses it.
+ */
+export function protectedContent(d: Desired): Set<string> {
+  const out = new Set<string>();
+  for (const fs of d.fileSets) {
+    if (!fs.protect) continue;
+    for (const f of fs.files) if (f.sha256) out.add(f.sha256);
+  }
+  return out;
+}

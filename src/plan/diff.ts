@@ -4,7 +4,8 @@
  * and each difference labelled by its cause using the fingerprint the last apply recorded.
  */
 import { parseUploadName, uploadName } from '../account/files-naming.js';
-import type { ForeignUse, Live, LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
+import type { ForeignHolding, ForeignUse, Live, LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
+import { protectedContent } from '../manifest/desired.js';
 import type { Desired, DesiredAssistant, DesiredVectorStore, LocalFile } from '../manifest/desired.js';
 import { TAG_RESOURCE } from '../ownership.js';
 import { createHash } from 'node:crypto';
@@ -152,6 +153,8 @@ export function liveFingerprint(live: Live): string {
   for (const f of byId(live.files)) hash.update(`${f.id}\t${f.filename}\n`);
   // who outside the deployment uses its resources: a saved plan that would now harm one is stale
   for (const u of [...(live.foreignUses ?? [])].sort((a, b) => (a.assistant_id < b.assistant_id ? -1 : 1))) put({ foreign: u });
+  // and which stores it does not own hold the uploads the plan deletes (src/account/foreign.ts)
+  for (const h of [...(live.foreignHoldings ?? [])].sort((a, b) => (a.vector_store_id < b.vector_store_id ? -1 : 1))) put({ held: h });
   return hash.digest('hex');
 }
 
@@ -161,6 +164,10 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   const warnings: string[] = [];
 
   // --- content: which local files are already uploaded (by hash in the file name) ---
+  // content of a protected file set lives in uploads named as protected (files-naming.ts), and
+  // every use of that content shares them; other content uses unprotected uploads
+  const protectedShas = protectedContent(desired);
+  const isProtectedUpload = (f: LiveFile) => parseUploadName(f.filename)?.protected === true;
   const liveBySha16 = new Map<string, LiveFile[]>();
   for (const f of live.files) {
     const n = parseUploadName(f.filename);
@@ -173,7 +180,8 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   for (const v of live.vectorStores) for (const f of v.files ?? []) attachedIds.add(f.id);
   for (const a of live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) attachedIds.add(id);
   const existingFor = (f: LocalFile): LiveFile | undefined => {
-    const candidates = (liveBySha16.get(f.sha256!.slice(0, 16)) ?? []).filter((c) => c.bytes === f.size);
+    const wantProtected = protectedShas.has(f.sha256!);
+    const candidates = (liveBySha16.get(f.sha256!.slice(0, 16)) ?? []).filter((c) => c.bytes === f.size && isProtectedUpload(c) === wantProtected);
     return candidates.find((c) => attachedIds.has(c.id)) ?? candidates[0];
   };
   const uploads = new Map<string, Upload>();
@@ -185,7 +193,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
       existing_files.set(sha, found.id);
       return found.id;
     }
-    if (!uploads.has(sha)) uploads.set(sha, { sha256: sha, path: f.path, size: f.size, filename: uploadName(desired.deployment, sha, f.path) });
+    if (!uploads.has(sha)) uploads.set(sha, { sha256: sha, path: f.path, size: f.size, filename: uploadName(desired.deployment, sha, f.path, { protect: protectedShas.has(sha) }) });
     return { $ref: `file:${sha}` };
   };
 
@@ -209,11 +217,12 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
       continue;
     }
     const liveSpec = liveVectorStoreSpec(matched.live);
-    const fields = fieldChanges(spec, liveSpec as VectorStoreSpec, VECTOR_STORE_FIELDS, matched.tag, VECTOR_STORE_CREATE_ONLY);
+    const fields = [...fieldChanges(spec, liveSpec as VectorStoreSpec, VECTOR_STORE_FIELDS, matched.tag, VECTOR_STORE_CREATE_ONLY), ...protectChange(d.protect, matched.tag)];
     const replace = fields.some((f) => f.forces_replacement);
     if (replace) {
       storeIds.set(d.key, { $ref: address });
-      changes.push(storeChange(d, matched.live.id, ['create', 'delete'], 'replace_because_cannot_update', fields, spec, allNew(wanted, duplicates, settings)));
+      // protected when the manifest or the live resource says so: either refuses the replacement
+      changes.push(storeChange(d, matched.live.id, ['create', 'delete'], 'replace_because_cannot_update', fields, spec, allNew(wanted, duplicates, settings), d.protect || matched.tag.protect));
       continue;
     }
     storeIds.set(d.key, matched.live.id);
@@ -227,10 +236,13 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     changes.push(storeChange(d, matched.live.id, ['update'], reason, fields, spec, files));
   }
   const desiredStoreKeys = new Set(desired.vectorStores.map((v) => v.key));
+  const protectsStore = new Set(desired.vectorStores.filter((v) => v.protect).map((v) => v.key));
   for (const [key, m] of stores.byKey) {
-    if (!desiredStoreKeys.has(key)) deletions.push(deleteChange('vector_store', key, m.live.id, 'delete_because_no_resource_config'));
+    // the block is gone, but the resource still says it is protected: refused until an apply with protect: false
+    if (!desiredStoreKeys.has(key)) deletions.push(deleteChange('vector_store', key, m.live.id, 'delete_because_no_resource_config', m.tag.protect));
   }
-  for (const m of stores.duplicates) deletions.push(deleteChange('vector_store', m.tag.key, m.live.id, 'delete_because_duplicate'));
+  // a second copy an interrupted create left under a key is protected by the manifest's block only
+  for (const m of stores.duplicates) deletions.push(deleteChange('vector_store', m.tag.key, m.live.id, 'delete_because_duplicate', protectsStore.has(m.tag.key)));
   for (const v of stores.untagged) deletions.push(deleteChange('vector_store', v.name || v.id, v.id, 'delete_because_no_resource_config'));
 
   // --- file sets (code_interpreter files) ---
@@ -269,16 +281,17 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
         changes.push(assistantChange(d, null, ['create'], 'create_because_missing', [], body));
         continue;
       }
-      const fields = fieldChanges(spec, liveAssistantSpec(matched.live), ASSISTANT_FIELDS, matched.tag);
+      const fields = [...fieldChanges(spec, liveAssistantSpec(matched.live), ASSISTANT_FIELDS, matched.tag), ...protectChange(d.protect, matched.tag)];
       if (fields.length === 0) continue;
       const reason = fields.every((f) => f.cause === 'drift') ? 'update_because_drift' : 'update_because_manifest_changed';
       changes.push(assistantChange(d, matched.live.id, ['update'], reason, fields, body));
     }
     const desiredKeys = new Set(desired.assistants.map((a) => a.key));
+    const protectsAssistant = new Set(desired.assistants.filter((a) => a.protect).map((a) => a.key));
     for (const [key, m] of assistants.byKey) {
-      if (!desiredKeys.has(key)) deletions.unshift(deleteChange('assistant', key, m.live.id, 'delete_because_no_resource_config'));
+      if (!desiredKeys.has(key)) deletions.unshift(deleteChange('assistant', key, m.live.id, 'delete_because_no_resource_config', m.tag.protect));
     }
-    for (const m of assistants.duplicates) deletions.unshift(deleteChange('assistant', m.tag.key, m.live.id, 'delete_because_duplicate'));
+    for (const m of assistants.duplicates) deletions.unshift(deleteChange('assistant', m.tag.key, m.live.id, 'delete_because_duplicate', protectsAssistant.has(m.tag.key)));
     for (const a of assistants.untagged) deletions.unshift(deleteChange('assistant', a.name ?? a.id, a.id, 'delete_because_no_resource_config'));
   }
 
@@ -294,17 +307,23 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   } else {
     for (const a of live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) assistantsKept.add(id);
   }
-  const protectedFiles = new Set<string>();
+  // a protected upload goes only when the manifest names its content in a file set with
+  // protect: false (that apply moves every use to an unprotected copy first); otherwise apply and
+  // destroy refuse to delete it, whether its file set was changed, emptied or removed
+  const unprotecting = new Set<string>();
   for (const fs of desired.fileSets) {
-    if (!fs.protect) continue;
-    for (const f of fs.files) for (const c of liveBySha16.get(f.sha256!.slice(0, 16)) ?? []) protectedFiles.add(c.id);
+    if (fs.protect) continue;
+    for (const f of fs.files) if (!protectedShas.has(f.sha256!)) unprotecting.add(`${f.sha256!.slice(0, 16)}\t${f.size}`);
   }
   const file_deletions: FileDeletion[] = [];
   for (const f of [...live.files].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))) {
-    if (keptFileIds.has(f.id) || assistantsKept.has(f.id) || protectedFiles.has(f.id)) continue;
+    if (keptFileIds.has(f.id) || assistantsKept.has(f.id)) continue;
+    const name = parseUploadName(f.filename)!;
+    const protect = name.protected && !unprotecting.has(`${name.sha16}\t${f.bytes}`);
     const wasAttached = attachedIds.has(f.id);
-    const dupOfKept = (liveBySha16.get(parseUploadName(f.filename)!.sha16) ?? []).some((c) => c.id !== f.id && keptFileIds.has(c.id));
-    file_deletions.push({ file_id: f.id, filename: f.filename, reason: dupOfKept ? 'duplicate' : wasAttached ? 'unreferenced' : 'orphan' });
+    const dupOfKept = (liveBySha16.get(name.sha16) ?? []).some((c) => c.id !== f.id && keptFileIds.has(c.id));
+    const reason = name.protected && !protect ? 'unprotected' : dupOfKept ? 'duplicate' : wasAttached ? 'unreferenced' : 'orphan';
+    file_deletions.push({ file_id: f.id, filename: f.filename, reason, protect });
   }
 
   const resource_changes = [...changes.filter((c) => c.type === 'vector_store'), ...changes.filter((c) => c.type === 'assistant'), ...deletions];
@@ -330,12 +349,27 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   };
 }
 
-/** The plan's deletions and replacements of what assistants outside the deployment use. */
-function conflictsOf(changes: ResourceChange[], fileDeletions: FileDeletion[], live: Live): Conflict[] {
+/**
+ * The live state the plan was made against changed after it was made (a check that needs the plan
+ * came in: src/account/foreign.ts): the same plan, with its conflicts, fingerprint and read figures
+ * taken from the new state. The changes themselves do not depend on what others own.
+ */
+export function withLive(plan: Plan, live: Live): Plan {
+  return { ...plan, live_fingerprint: liveFingerprint(live), conflicts: conflictsOf(plan.resource_changes, plan.file_deletions, live), read: live.stats };
+}
+
+/**
+ * The plan's deletions and replacements that would change what the deployment does not own: a
+ * vector store or upload an assistant outside it uses, and an upload a vector store outside it
+ * holds (deleting a file removes it from every store).
+ */
+export function conflictsOf(changes: ResourceChange[], fileDeletions: FileDeletion[], live: Live): Conflict[] {
   const uses = live.foreignUses ?? [];
-  if (uses.length === 0) return [];
+  const holdings = live.foreignHoldings ?? [];
+  if (uses.length + holdings.length === 0) return [];
   const out: Conflict[] = [];
   const owner = (u: ForeignUse) => (u.deployment === null ? 'an assistant no deployment manages' : `an assistant of deployment "${u.deployment}"`);
+  const storeOwner = (h: ForeignHolding) => (h.deployment === null ? 'a vector store no deployment manages' : `a vector store of deployment "${h.deployment}"`);
   for (const c of changes) {
     if (c.type !== 'vector_store' || c.id === null || !c.actions.includes('delete')) continue;
     const replace = c.actions.includes('create');
@@ -345,6 +379,7 @@ function conflictsOf(changes: ResourceChange[], fileDeletions: FileDeletion[], l
         address: c.address,
         id: c.id,
         used_by: u.assistant_id,
+        used_by_type: 'assistant',
         used_by_deployment: u.deployment,
         message: replace
           ? `the plan replaces it, and ${owner(u)} would be left searching the deleted store`
@@ -355,7 +390,18 @@ function conflictsOf(changes: ResourceChange[], fileDeletions: FileDeletion[], l
   for (const d of fileDeletions) {
     for (const u of uses) {
       if (!u.file_ids.includes(d.file_id)) continue;
-      out.push({ address: `file ${d.filename}`, id: d.file_id, used_by: u.assistant_id, used_by_deployment: u.deployment, message: `the plan deletes it, and ${owner(u)} uses it with code_interpreter` });
+      out.push({ address: `file ${d.filename}`, id: d.file_id, used_by: u.assistant_id, used_by_type: 'assistant', used_by_deployment: u.deployment, message: `the plan deletes it, and ${owner(u)} uses it with code_interpreter` });
+    }
+    for (const h of holdings) {
+      if (!h.file_ids.includes(d.file_id)) continue;
+      out.push({
+        address: `file ${d.filename}`,
+        id: d.file_id,
+        used_by: h.vector_store_id,
+        used_by_type: 'vector_store',
+        used_by_deployment: h.deployment,
+        message: `the plan deletes it, and ${storeOwner(h)} holds it (deleting a file removes it from every store)`,
+      });
     }
   }
   const order = (c: Conflict) => `${c.address}\t${c.used_by}`;
@@ -377,6 +423,7 @@ function storeChange(
   fields: FieldChange[],
   spec: VectorStoreSpec,
   files: VectorStoreFiles,
+  protect = d.protect,
 ): ResourceChange {
   return {
     address: `vector_store.${d.key}`,
@@ -386,7 +433,7 @@ function storeChange(
     actions,
     action_reason: reason,
     drift: fields.some((f) => f.cause === 'drift' || f.cause === 'manifest_and_drift'),
-    protect: d.protect,
+    protect,
     field_changes: fields,
     body: vectorStoreBody(spec),
     files,
@@ -415,7 +462,12 @@ function assistantChange(
   };
 }
 
-function deleteChange(type: ResourceChange['type'], key: string, id: string, reason: ResourceChange['action_reason']): ResourceChange {
+/** The manifest's `protect` differs from what the last apply recorded on the resource: the tag is rewritten. */
+function protectChange(desired: boolean, tag: ResourceTag): FieldChange[] {
+  return desired === tag.protect ? [] : [{ field: 'protect', path: 'protect', before: tag.protect, after: desired, cause: 'manifest' }];
+}
+
+function deleteChange(type: ResourceChange['type'], key: string, id: string, reason: ResourceChange['action_reason'], protect = false): ResourceChange {
   return {
     address: `${type}.${key}`,
     type,
@@ -424,7 +476,7 @@ function deleteChange(type: ResourceChange['type'], key: string, id: string, rea
     actions: ['delete'],
     action_reason: reason,
     drift: false,
-    protect: false,
+    protect,
     field_changes: [],
     body: null,
   };

@@ -38,8 +38,11 @@ export function renderMarkdown(plan: Plan): string {
   // a plan that changes nothing costs what it cost: one line, no table
   if (plan.cost) out.push('', changed ? costSummaryLine(plan.cost) : costUnchangedLine(plan.cost));
   if (plan.summary.drifted > 0) out.push('', `⚠️ ${plan.summary.drifted} resource(s) changed outside the manifest (drift); apply reverts them.`);
-  const refused = plan.resource_changes.filter((c) => c.protect && c.actions.includes('delete'));
-  if (refused.length > 0) out.push('', `⛔ Protected resources would be deleted or replaced: ${refused.map((c) => `\`${c.address}\``).join(', ')}. Apply will refuse.`);
+  const refused = [
+    ...plan.resource_changes.filter((c) => c.protect && c.actions.includes('delete')).map((c) => c.address),
+    ...plan.file_deletions.filter((d) => d.protect === true).map((d) => `file ${d.filename}`),
+  ];
+  if (refused.length > 0) out.push('', `⛔ Protected resources would be deleted or replaced: ${refused.map((a) => `\`${a}\``).join(', ')}. Apply will refuse.`);
 
   if (plan.resource_changes.length > 0) {
     out.push('', '| | resource | action | why | files |', '|---|---|---|---|---|');

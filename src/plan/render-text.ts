@@ -95,7 +95,13 @@ function shorten(text: string, max = 120): string {
 export function statusLine(plan: Plan): string {
   const env = plan.environment ? `, environment "${plan.environment}"` : '';
   const target = `${plan.target.local ? 'local (embedded emulator)' : plan.target.base_url}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}`;
-  const read = plan.read ? ` Read the account with ${plan.read.requests} list requests.` : '';
+  const check = plan.read?.foreign_check;
+  const checked = check ? check.lookups + check.pages : 0;
+  const read = !plan.read
+    ? ''
+    : checked === 0
+      ? ` Read the account with ${plan.read.requests} list requests.`
+      : ` Read the account with ${plan.read.requests} requests (${plan.read.requests - checked} list requests, and ${checked} to check ${check!.stores} vector store${check!.stores === 1 ? '' : 's'} outside the deployment for the ${check!.uploads} upload${check!.uploads === 1 ? '' : 's'} the plan deletes).`;
   return `Target: ${target}; deployment "${plan.deployment}"${env}.${read}`;
 }
 
@@ -278,8 +284,9 @@ export function renderText(plan: Plan, options: TextOptions): string {
       out.push(...ups);
       if (plan.uploads.length > maxFiles) out.push(`    … and ${plan.uploads.length - maxFiles} more uploads`);
       for (const d of plan.file_deletions.slice(0, maxFiles)) {
-        const why = d.reason === 'orphan' ? 'left over from an interrupted apply' : d.reason === 'duplicate' ? 'duplicate upload' : 'no longer used';
-        out.push(`    ${paint('red', '-')} delete ${d.filename} (${d.file_id}, ${why})`);
+        const why =
+          d.reason === 'orphan' ? 'left over from an interrupted apply' : d.reason === 'duplicate' ? 'duplicate upload' : d.reason === 'unprotected' ? 'protect lifted: replaced by an unprotected copy' : 'no longer used';
+        out.push(`    ${paint('red', '-')} delete ${d.filename} (${d.file_id}, ${why})${d.protect === true ? ` — PROTECTED: ${command} will refuse` : ''}`);
       }
       if (plan.file_deletions.length > maxFiles) out.push(`    … and ${plan.file_deletions.length - maxFiles} more deletions`);
     }

@@ -138,7 +138,11 @@ export interface ResourceChange {
   action_reason: ActionReason;
   /** Some field differs because the account was edited outside the manifest. */
   drift: boolean;
-  /** The manifest protects this resource: apply refuses to delete or replace it. */
+  /**
+   * Apply and destroy refuse to delete or replace this resource: the manifest says `protect: true`,
+   * or (for a deletion or a replacement) the live resource carries the protection an earlier apply
+   * recorded. For a create or an update it is also what apply records on the resource.
+   */
   protect: boolean;
   field_changes: FieldChange[];
   /** What apply sends on create or update; null for a delete. */
@@ -159,7 +163,13 @@ export interface Upload {
 export interface FileDeletion {
   file_id: string;
   filename: string;
-  reason: 'unreferenced' | 'orphan' | 'duplicate';
+  /** `unprotected`: a protected upload whose content the manifest now names with `protect: false` (replaced by an unprotected copy). */
+  reason: 'unreferenced' | 'orphan' | 'duplicate' | 'unprotected';
+  /**
+   * A protected upload (uploaded for a file set with `protect: true`, src/account/files-naming.ts):
+   * apply and destroy refuse to delete it. Absent in plans saved by earlier versions: false.
+   */
+  protect?: boolean;
 }
 
 export interface NotDeployable {
@@ -170,15 +180,18 @@ export interface NotDeployable {
 
 /**
  * A deletion or replacement that would harm a resource outside the deployment: an assistant of
- * another deployment (or one no deployment manages) uses the vector store or upload. Apply refuses
- * the plan unless told otherwise (--allow-conflicts).
+ * another deployment (or one no deployment manages) uses the vector store or upload, or a vector
+ * store outside the deployment holds the upload. Apply and destroy refuse the plan unless told
+ * otherwise (--allow-conflicts).
  */
 export interface Conflict {
   /** The deployment's resource the plan deletes or replaces. */
   address: string;
   id: string;
-  /** The assistant outside the deployment that uses it. */
+  /** The assistant or vector store outside the deployment that uses it. */
   used_by: string;
+  /** What `used_by` is (absent in plans saved by earlier versions: an assistant). */
+  used_by_type?: 'assistant' | 'vector_store';
   /** That assistant's deployment, or null when no assistants-deploy deployment manages it. */
   used_by_deployment: string | null;
   message: string;

@@ -11,9 +11,13 @@
 import { Document, isMap, isScalar } from 'yaml';
 import { parseUploadName } from '../account/files-naming.js';
 import type { LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
-import { ATTR_PATH, isReservedKey } from '../ownership.js';
+import { ATTR_PATH, isReservedKey, TAG_RESOURCE } from '../ownership.js';
 import { chunkKey, equal, flatKey } from '../plan/canonical.js';
 import { DEFAULTS, normalizeChunking, normalizeResponseFormat, normalizeTool, userMetadata } from '../plan/normalize.js';
+import { decodeResourceTag } from '../plan/tags.js';
+
+/** The live resource records `protect: true` (src/plan/tags.ts): the pulled block keeps it, or its first apply would lift it. */
+const recordsProtect = (metadata: Record<string, string>) => decodeResourceTag(metadata[TAG_RESOURCE], [])?.protect === true;
 
 export interface PullInput {
   deployment: string;
@@ -141,6 +145,7 @@ export function toManifest(input: PullInput): PullOutput {
     if (live.expires_after) entry.expires_after = { anchor: live.expires_after.anchor, days: live.expires_after.days };
     const metadata = userMetadata(live.metadata);
     if (Object.keys(metadata).length > 0) entry.metadata = metadata;
+    if (recordsProtect(live.metadata)) entry.protect = true;
     vectorStores[key] = entry;
   }
   if (Object.keys(vectorStores).length > 0) doc.vector_stores = vectorStores;
@@ -185,14 +190,16 @@ export function toManifest(input: PullInput): PullOutput {
     const fileIds = live.tool_resources?.code_interpreter?.file_ids ?? [];
     if (fileIds.length > 0) {
       const setKey = `${key}-files`;
+      let protect = false;
       const names = fileIds.map((id) => {
         const upload = input.uploads.get(id);
         const owned = upload ? parseUploadName(upload.filename) : undefined;
+        if (owned?.protected) protect = true; // uploaded for a protected file set (adp~ name)
         const name = owned?.basename ?? upload?.filename ?? `${id}.bin`;
         needed.push({ path: name, fileId: id });
         return name;
       });
-      fileSets[setKey] = { files: [...new Set(names)].sort() };
+      fileSets[setKey] = { files: [...new Set(names)].sort(), ...(protect ? { protect: true } : {}) };
       resources.code_interpreter = { file_sets: [setKey] };
     }
     if (Object.keys(resources).length > 0) entry.tool_resources = resources;
@@ -202,6 +209,7 @@ export function toManifest(input: PullInput): PullOutput {
     if (live.top_p !== null && live.top_p !== DEFAULTS.top_p) entry.top_p = live.top_p;
     const rf = normalizeResponseFormat(live.response_format);
     if (rf !== DEFAULTS.response_format) entry.response_format = rf;
+    if (recordsProtect(live.metadata)) entry.protect = true;
     assistants[key] = entry;
   }
   if (Object.keys(fileSets).length > 0) doc.file_sets = fileSets;

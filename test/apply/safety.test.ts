@@ -88,12 +88,12 @@ describe('conflicts: what assistants outside the deployment use', () => {
     const from = account.emu.log.length;
     const refused = await account.cli(['apply', '--auto-approve', '--allow-mass-delete'], { cwd: dir });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`error: refusing to apply: the plan deletes or replaces what assistants outside this deployment use: vector_store.docs (${docs.id}, used by ${theirs.id} of deployment "support"), vector_store.faq (${faq.id}, used by ${handMade.id})`);
-    expect(refused.stderr).toContain('hint: detach them from those assistants first; or, if breaking them is intended, rerun with --allow-conflicts');
+    expect(refused.stderr).toContain(`error: refusing to apply: the plan deletes or replaces what assistants or vector stores outside this deployment use: vector_store.docs (${docs.id}, used by ${theirs.id} of deployment "support"), vector_store.faq (${faq.id}, used by ${handMade.id})`);
+    expect(refused.stderr).toContain('hint: detach them there first (from those assistants or vector stores); or, if breaking them is intended, rerun with --allow-conflicts');
     expect(refused.stderr).not.toMatch(/\n\s+at /);
     const destroyRefused = await account.cli(['destroy', '--auto-approve'], { cwd: dir });
     expect(destroyRefused.code).toBe(1);
-    expect(destroyRefused.stderr).toContain('error: refusing to destroy: the plan deletes or replaces what assistants outside this deployment use');
+    expect(destroyRefused.stderr).toContain('error: refusing to destroy: the plan deletes or replaces what assistants or vector stores outside this deployment use');
     expect(destroyRefused.stdout).toContain('Conflicts (destroy refuses them without --allow-conflicts):');
     expect(mutating(account.emu, from)).toEqual([]);
 
@@ -117,7 +117,14 @@ describe('conflicts: what assistants outside the deployment use', () => {
     writeFileSync(path.join(dir, 'assistants.yaml'), manifest('  misc: { files: ["misc.csv"] }\n'));
     const plan = JSON.parse((await account.cli(['plan', '--format', 'json'], { cwd: dir })).stdout) as { conflicts: { address: string; id: string; used_by: string; message: string }[] };
     expect(plan.conflicts).toEqual([
-      { address: `file ${sales.filename}`, id: sales.id, used_by: analyst.id, used_by_deployment: null, message: 'the plan deletes it, and an assistant no deployment manages uses it with code_interpreter' },
+      {
+        address: `file ${sales.filename}`,
+        id: sales.id,
+        used_by: analyst.id,
+        used_by_type: 'assistant',
+        used_by_deployment: null,
+        message: 'the plan deletes it, and an assistant no deployment manages uses it with code_interpreter',
+      },
     ]);
     const refused = await account.cli(['apply', '--auto-approve'], { cwd: dir });
     expect(refused.code).toBe(1);
@@ -181,7 +188,7 @@ describe('refusals', () => {
     expect(replace.code).toBe(1);
     expect(replace.stdout).toContain('# vector_store.kb must be replaced (description cannot be changed in place) — PROTECTED: apply will refuse');
     expect(replace.stderr).toContain('error: refusing to apply: the plan would delete or replace a protected resource: vector_store.kb (replace)');
-    expect(replace.stderr).toContain('hint: these resources have `protect: true` in the manifest');
+    expect(replace.stderr).toContain('hint: set `protect: false` in its block (put the block back if it was removed) and apply that first');
     expect(mutating(account.emu, from)).toEqual([]);
 
     writeFileSync(path.join(dir, 'assistants.yaml'), `version: 1\ndeployment: fleet\n${store('v1')}assistants:\n  keeper: { model: gpt-4o, protect: true }\n`);

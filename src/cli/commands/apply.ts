@@ -14,7 +14,6 @@ import type { ApplyResult, NotDone } from '../../apply/events.js';
 import { Budget } from '../../apply/pace.js';
 import { checkSafety } from '../../apply/safety.js';
 import { UserError } from '../../errors.js';
-import { liveFingerprint } from '../../plan/diff.js';
 import { readSavedPlan, verifyLocalFiles } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import type { Plan } from '../../plan/types.js';
@@ -23,7 +22,7 @@ import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { collectWhenGrown } from '../memory.js';
 import { createReporter } from '../progress.js';
-import { connect, loadDesired, makePlan, readAccount, showPlan } from '../session.js';
+import { connect, fingerprintFor, loadDesired, planChecked, readAccount, showPlan } from '../session.js';
 import { Interrupted, Stopper } from '../stop.js';
 
 export const DEFAULT_CONCURRENCY = 32;
@@ -204,7 +203,7 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
   const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     const live = await readAccount(target, desired.deployment, io);
-    let plan = makePlan(desired, live, target, { prices: opts.prices });
+    let plan = await planChecked(desired, live, target, { prices: opts.prices });
     showPlan(io, plan);
     if (!hasChanges(plan)) {
       await lease.sweep(target, desired.deployment);
@@ -220,9 +219,9 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
         // another apply may have changed the account before this one got the lease: plan again
         const now = await readAccount(target, desired.deployment);
         stop.signal.throwIfAborted();
-        if (liveFingerprint(now) !== plan.live_fingerprint) {
+        if ((await fingerprintFor(target, now, plan)) !== plan.live_fingerprint) {
           io.info('The account changed before this apply got the lease; planning again.');
-          plan = makePlan(desired, now, target, { prices: opts.prices });
+          plan = await planChecked(desired, now, target, { prices: opts.prices });
           showPlan(io, plan, { status: false });
           if (!hasChanges(plan)) return 0;
           checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
@@ -258,7 +257,7 @@ async function applySaved(file: string, opts: CommandOptions, io: Io, stop: Stop
         `the saved plan ${file} is stale: the account changed since the plan was made (${plan.created_at}), so it no longer describes what apply would do`,
         'run plan again and review the new plan',
       );
-    if (liveFingerprint(live) !== plan.live_fingerprint) throw stale();
+    if ((await fingerprintFor(target, live, plan)) !== plan.live_fingerprint) throw stale();
     showPlan(io, plan, { status: false });
     if (!hasChanges(plan)) return 0;
     checkSafety(plan, { owned: ownedCount(live), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
@@ -268,7 +267,7 @@ async function applySaved(file: string, opts: CommandOptions, io: Io, stop: Stop
       target,
       plan.deployment,
       async () => {
-        if (liveFingerprint(await readAccount(target, plan.deployment)) !== plan.live_fingerprint) throw stale();
+        if ((await fingerprintFor(target, await readAccount(target, plan.deployment), plan)) !== plan.live_fingerprint) throw stale();
         stop.signal.throwIfAborted();
         return report(io, await execute(plan, target, root, opts, io, stop.signal), 'Apply', stop.interrupted);
       },

@@ -99,6 +99,14 @@ async function deleteListed(
     );
   }
   const chosen = ids.map((id) => allowed.get(id)!);
+  // protection is recorded on the resource (src/plan/tags.ts, src/account/files-naming.ts): no command deletes it
+  const guarded = chosen.filter((r) => r.protected);
+  if (guarded.length > 0) {
+    throw new UserError(
+      `audit --delete does not delete protected resources, and ${guarded.length === 1 ? 'this one is' : 'these are'} protected: ${guarded.map((r) => `${r.id} (${r.owner === null ? 'untagged' : `deployment ${r.owner}`})`).join(', ')}. Nothing was deleted.`,
+      'set `protect: false` in the deployment\'s manifest and apply it; then its next apply prunes what it no longer names',
+    );
+  }
   const say = (text: string) => (format === 'json' ? io.err(text) : io.out(text));
   const planned = freedBy(report, chosen);
   say(

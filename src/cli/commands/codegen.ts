@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { UserError } from '../../errors.js';
+import { protectedContent } from '../../manifest/desired.js';
 import type { Desired } from '../../manifest/desired.js';
 import { uploadName } from '../../account/files-naming.js';
 import type { Live } from '../../account/live.js';
@@ -48,7 +49,7 @@ export function resolveIds(desired: Desired, live: Live, api: Api): ResolvedIds 
       if (!a.tools.some((t) => t.type === 'code_interpreter')) continue;
       for (const setKey of a.fileSets) {
         for (const f of desired.fileSets.find((s) => s.key === setKey)?.files ?? []) {
-          const name = uploadName(desired.deployment, f.sha256!, f.path);
+          const name = uploadName(desired.deployment, f.sha256!, f.path, { protect: protectedContent(desired).has(f.sha256!) });
           const found = live.files.find((x) => x.filename === name);
           if (found) out.files[name] = found.id;
           else missing.push(`file ${f.path} (file set ${setKey})`);

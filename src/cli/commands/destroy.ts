@@ -6,14 +6,13 @@
 import { DeploymentLease } from '../../account/lease.js';
 import type { Live } from '../../account/live.js';
 import type { Desired } from '../../manifest/desired.js';
-import { liveFingerprint } from '../../plan/diff.js';
 import { checkSafety } from '../../apply/safety.js';
 import { hasChanges } from '../../plan/types.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { approve, execute, report, stoppedBeforeChanges, wrapFor } from './apply.js';
-import { connect, loadDesired, makePlan, readAccount, showPlan } from '../session.js';
+import { connect, fingerprintFor, loadDesired, planChecked, readAccount, showPlan } from '../session.js';
 import { Stopper } from '../stop.js';
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
@@ -37,13 +36,14 @@ async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<num
   const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     const live = await readAccount(target, manifest.deployment);
-    const planFor = (l: Live) => {
-      const p = makePlan(nothing, l, target);
+    // protected: what the manifest protects, and what the account records as protected (the plan)
+    const planFor = async (l: Live) => {
+      const p = await planChecked(nothing, l, target);
       for (const c of p.resource_changes) if (protectedKeys.has(c.address)) c.protect = true;
       p.not_deployable = [];
       return p;
     };
-    let plan = planFor(live);
+    let plan = await planFor(live);
     showPlan(io, plan, { command: 'destroy' });
     if (!hasChanges(plan)) {
       io.info(`Deployment "${manifest.deployment}" owns nothing on this target.`);
@@ -62,9 +62,9 @@ async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<num
         // another apply or destroy may have changed the account before this one got the lease
         const now = await readAccount(target, manifest.deployment);
         stop.signal.throwIfAborted();
-        if (liveFingerprint(now) !== plan.live_fingerprint) {
+        if ((await fingerprintFor(target, now, plan)) !== plan.live_fingerprint) {
           io.info('The account changed before this destroy got the lease; planning again.');
-          plan = planFor(now);
+          plan = await planFor(now);
           showPlan(io, plan, { status: false, command: 'destroy' });
           if (!hasChanges(plan)) return 0;
           checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true, command: 'destroy' });

@@ -13,7 +13,7 @@ import { closest } from '../../manifest/suggest.js';
 import { TAG_DEPLOYMENT, TAG_RESOURCE, USER_MAX_METADATA } from '../../ownership.js';
 import { ASSISTANT_FIELDS, liveAssistantSpec, liveVectorStoreSpec, userMetadata, VECTOR_STORE_FIELDS } from '../../plan/normalize.js';
 import type { VectorStoreSpec } from '../../plan/normalize.js';
-import { encodeResourceTag, fieldHashes } from '../../plan/tags.js';
+import { decodeResourceTag, encodeResourceTag, fieldHashes } from '../../plan/tags.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { loadOptions } from '../options.js';
@@ -81,7 +81,9 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
       kind === 'assistant'
         ? fieldHashes(liveAssistantSpec(live as LiveAssistant), ASSISTANT_FIELDS)
         : fieldHashes(liveVectorStoreSpec(live as LiveVectorStore) as VectorStoreSpec, VECTOR_STORE_FIELDS);
-    const metadata = { ...user, [TAG_DEPLOYMENT]: desired.deployment, [TAG_RESOURCE]: encodeResourceTag(key, hashes) };
+    // a protection the resource records (src/plan/tags.ts) stays: only an apply with protect: false lifts it
+    const protect = decodeResourceTag(live.metadata[TAG_RESOURCE], [])?.protect === true;
+    const metadata = { ...user, [TAG_DEPLOYMENT]: desired.deployment, [TAG_RESOURCE]: encodeResourceTag(key, hashes, protect) };
     const account = accountFor(target.client);
     try {
       if (kind === 'assistant') await account.setAssistantMetadata(id, metadata);

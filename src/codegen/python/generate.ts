@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { uploadName } from '../../account/files-naming.js';
+import { protectedContent } from '../../manifest/desired.js';
 import type { Desired, DesiredAssistant, DesiredTool } from '../../manifest/desired.js';
 import type { JsonObject } from '../../manifest/types.js';
 import { atom, docstring, entry, fromJson, importFrom, kwarg, layout, pyFloat, pyStr, seq, snakeName, str, type Node } from './pysrc.js';
@@ -261,11 +262,12 @@ function attachmentTool(a: DesiredAssistant): string | undefined {
 function codeInterpreterFiles(a: DesiredAssistant, d: Desired): string[] {
   if (!a.tools.some((t) => t.type === 'code_interpreter')) return [];
   const names: string[] = [];
+  const protectedShas = protectedContent(d);
   for (const key of a.fileSets) {
     const set = d.fileSets.find((s) => s.key === key);
     for (const f of set?.files ?? []) {
       if (!f.sha256) throw new Error(`file ${f.path} has no sha256: hash the manifest before generating code`);
-      const name = uploadName(d.deployment, f.sha256, f.path);
+      const name = uploadName(d.deployment, f.sha256, f.path, { protect: protectedShas.has(f.sha256) });
       if (!names.includes(name)) names.push(name);
     }
   }
