@@ -7,7 +7,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import multipart from '@fastify/multipart';
 import { randomBytes } from 'node:crypto';
 import { ApiError, BAD_JSON_MESSAGE, NO_KEY_MESSAGE, badKey, fileNotFound, invalid, invalidUrl, notFound } from './errors.js';
-import type { Ctx, Handler, Router } from './context.js';
+import type { Ctx } from './model/context.js';
+import type { Handler, Router } from './http.js';
 import { registerAssistants } from './routes/assistants.js';
 import { registerFiles } from './routes/files.js';
 import { registerVectorStores } from './routes/vector-stores.js';

@@ -1,6 +1,6 @@
 /** Server-sent events as the API streams them: `event: NAME` / `data: JSON`, ending with `done` / `[DONE]`. */
 import type { FastifyReply } from 'fastify';
-import type { Ctx } from './context.js';
+import type { Ctx } from './model/context.js';
 
 export interface EventBuffer {
   events: [string, unknown][];

@@ -1,11 +1,11 @@
 /** /v1/assistants: create, list, retrieve, modify, delete. */
 import { notFound } from '../errors.js';
-import { listQuery, param, validBody } from '../http.js';
+import { listQuery, param, validBody, type Router } from '../http.js';
 import { PREFIX, newId } from '../ids.js';
-import { publicView, type Rec } from '../state.js';
-import { normalizeToolResources, normalizeTools } from '../tools.js';
-import { checkChunking, checkMetadata, checkTools } from '../validation.js';
-import type { Ctx, Router } from '../context.js';
+import { publicView, type Rec } from '../model/account.js';
+import { normalizeToolResources, normalizeTools } from '../model/tools.js';
+import { checkChunking, checkMetadata, checkTools } from '../model/validation.js';
+import type { Ctx } from '../model/context.js';
 import { createVectorStoreRecord, checkFileIds } from './vector-stores.js';
 
 /** The `tool_resources.file_search.vector_stores` helper: create the store, return its id. */

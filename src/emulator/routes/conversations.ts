@@ -4,10 +4,10 @@
  * Responses created with `conversation` append their input and output items here.
  */
 import { ApiError, invalid, missingParam } from '../errors.js';
-import { body, listQuery, param } from '../http.js';
-import { publicView, type Rec } from '../state.js';
-import { checkMetadata, typeName } from '../validation.js';
-import type { Ctx, Router } from '../context.js';
+import { body, listQuery, param, type Router } from '../http.js';
+import { publicView, type Rec } from '../model/account.js';
+import { checkMetadata, typeName } from '../model/validation.js';
+import type { Ctx } from '../model/context.js';
 import { itemId, normalizeInput } from './responses.js';
 
 /** An item as the API returns it (message, function_call, function_call_output, file_search_call, …). */

@@ -2,11 +2,11 @@
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart';
 import { ApiError, fileNotFound, invalid, missingParam } from '../errors.js';
-import { listQuery, param, queryString } from '../http.js';
+import { listQuery, param, queryString, type Router } from '../http.js';
 import { PREFIX, newId } from '../ids.js';
-import type { BlobRef } from '../persistence.js';
-import { publicView, type Rec } from '../state.js';
-import type { Ctx, Router } from '../context.js';
+import type { BlobRef } from '../model/persistence.js';
+import { publicView, type Rec } from '../model/account.js';
+import type { Ctx } from '../model/context.js';
 import { removeVectorStoreFile } from './vector-stores.js';
 
 export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'];

@@ -12,12 +12,12 @@
  */
 import type { FastifyReply } from 'fastify';
 import { ApiError, invalid, missingParam, notFound } from '../errors.js';
-import { body, listQuery, param, queryString } from '../http.js';
+import { body, listQuery, param, queryString, type Router } from '../http.js';
 import { newId, randomSuffix } from '../ids.js';
-import { publicView, type Rec } from '../state.js';
-import { checkMetadata, typeName } from '../validation.js';
-import { sampleValue } from '../run-engine.js';
-import type { Ctx, Router } from '../context.js';
+import { publicView, type Rec } from '../model/account.js';
+import { checkMetadata, typeName } from '../model/validation.js';
+import { sampleValue } from '../engines/runs.js';
+import type { Ctx } from '../model/context.js';
 import { searchStore } from './vector-stores.js';
 import { addConversationItems, getConversation, type Item } from './conversations.js';
 

@@ -1,14 +1,14 @@
 /** Runs and run steps: /v1/threads/{thread_id}/runs…, /v1/threads/runs (create thread and run). */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { invalid, notFound } from '../errors.js';
-import { includeParam, listQuery, param, validBody } from '../http.js';
+import { includeParam, listQuery, param, validBody, type Router } from '../http.js';
 import { PREFIX, newId } from '../ids.js';
-import { publicView, type Rec } from '../state.js';
-import { normalizeToolResources, normalizeTools } from '../tools.js';
-import { checkMetadata, checkTools } from '../validation.js';
-import { RunEngine } from '../run-engine.js';
+import { publicView, type Rec } from '../model/account.js';
+import { normalizeToolResources, normalizeTools } from '../model/tools.js';
+import { checkMetadata, checkTools } from '../model/validation.js';
+import { RunEngine } from '../engines/runs.js';
 import { eventBuffer, sendEvents, type EventBuffer } from '../sse.js';
-import type { Ctx, Router } from '../context.js';
+import type { Ctx } from '../model/context.js';
 import { checkMessages, createMessage, createThread, getThread } from './threads.js';
 
 function stepView(rec: Rec, include: string[]): Record<string, unknown> {

@@ -1,11 +1,11 @@
 /** /v1/threads and /v1/threads/{thread_id}/messages. */
 import { invalid, notFound } from '../errors.js';
-import { listQuery, param, queryString, validBody } from '../http.js';
+import { listQuery, param, queryString, validBody, type Router } from '../http.js';
 import { PREFIX, newId } from '../ids.js';
-import { publicView, type Account, type Rec } from '../state.js';
-import { normalizeToolResources } from '../tools.js';
-import { checkMetadata, validateBody } from '../validation.js';
-import type { Ctx, Router } from '../context.js';
+import { publicView, type Account, type Rec } from '../model/account.js';
+import { normalizeToolResources } from '../model/tools.js';
+import { checkMetadata, validateBody } from '../model/validation.js';
+import type { Ctx } from '../model/context.js';
 import { vectorStoresHelper } from './assistants.js';
 
 export function messageContent(content: unknown): Record<string, unknown>[] {

@@ -4,12 +4,12 @@
  */
 import type { FastifyReply } from 'fastify';
 import { ApiError, invalid, notFound } from '../errors.js';
-import { listQuery, param, statusFilter, validBody } from '../http.js';
+import { listQuery, param, statusFilter, validBody, type Router } from '../http.js';
 import { PREFIX, newId } from '../ids.js';
-import { publicView, type Rec } from '../state.js';
-import { chunkText, matchesFilter, queryTerms, scoreText, type Attributes } from '../search.js';
-import { checkChunking, checkMetadata } from '../validation.js';
-import type { Ctx, Router } from '../context.js';
+import { publicView, type Rec } from '../model/account.js';
+import { chunkText, matchesFilter, queryTerms, scoreText, type Attributes } from '../model/search.js';
+import { checkChunking, checkMetadata } from '../model/validation.js';
+import type { Ctx } from '../model/context.js';
 import { fileContent } from './files.js';
 
 const AUTO_CHUNKING = { type: 'static', static: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } };

@@ -3,7 +3,7 @@
  * derived counters (vector store file_counts, usage_bytes) kept right at every moment. Every change
  * goes through put()/del(), which journal it when the account is persisted.
  */
-import { MinHeap } from './heap.js';
+import { MinHeap } from '../heap.js';
 import { OrderedIndex, type PageQuery } from './ordered-index.js';
 import { MemoryPersistence, type BlobRef, type JournalRecord, type Persistence } from './persistence.js';
 

@@ -4,8 +4,8 @@
  * (LIMITS.md, "desc") are checked by the helpers below.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { schemas } from './spec/schemas.generated.js';
-import { ApiError, invalid, missingParam } from './errors.js';
+import { schemas } from '../spec/schemas.generated.js';
+import { ApiError, invalid, missingParam } from '../errors.js';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, verbose: true });
 ajv.addSchema({ $id: 'spec', components: { schemas } });

@@ -7,11 +7,11 @@
  * The same code runs for polling clients (on the run's due time) and for `stream: true` (at once,
  * emitting the API's events in the API's order).
  */
-import { ApiError, invalid } from './errors.js';
-import { PREFIX, newId } from './ids.js';
-import { publicView, type Rec } from './state.js';
-import type { Ctx } from './context.js';
-import { searchStore } from './routes/vector-stores.js';
+import { ApiError, invalid } from '../errors.js';
+import { PREFIX, newId } from '../ids.js';
+import { publicView, type Rec } from '../model/account.js';
+import type { Ctx } from '../model/context.js';
+import { searchStore } from '../routes/vector-stores.js';
 
 export type Emit = (event: string, data: unknown) => void;
 const noEmit: Emit = () => {};
