@@ -1,8 +1,25 @@
-/** Request helpers shared by the route modules: bodies, path params, list queries. */
-import type { FastifyRequest } from 'fastify';
+/** Request helpers shared by the route modules: how a route is registered, bodies, path params, list queries. */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BAD_JSON_MESSAGE, invalid } from './errors.js';
-import type { PageQuery } from './ordered-index.js';
-import { typeName, validateBody } from './validation.js';
+import type { Ctx } from './model/context.js';
+import type { PageQuery } from './model/ordered-index.js';
+import { typeName, validateBody } from './model/validation.js';
+
+export type Handler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
+
+/** Registers a route under its spec template (`/v1/assistants/{assistant_id}`). */
+export interface Router {
+  app: FastifyInstance;
+  route(method: 'GET' | 'POST' | 'DELETE', template: string, handler: Handler): void;
+}
+
+/** A route module's handler: a named function handed the context with the request. */
+export type CtxHandler = (ctx: Ctx, req: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
+
+/** `on(method, template, handler)`: registers CtxHandlers with `ctx` bound. */
+export function bindRoutes(r: Router, ctx: Ctx): (method: 'GET' | 'POST' | 'DELETE', template: string, handler: CtxHandler) => void {
+  return (method, template, handler) => r.route(method, template, (req, reply) => handler(ctx, req, reply));
+}
 
 export function body(req: FastifyRequest, required = false): Record<string, unknown> {
   const b = req.body;

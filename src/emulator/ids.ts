@@ -1,3 +1,4 @@
+/** Object ids in the API's shapes: a prefix and a random base62 (Assistants API) or hex (Responses API) suffix. */
 import { randomBytes } from 'node:crypto';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -28,4 +29,14 @@ export const PREFIX = {
 
 export function newId(prefix: string, length = 24): string {
   return prefix + randomSuffix(length);
+}
+
+/** Lowercase hex, as the Responses API's ids look (`resp_68a1…`, `msg_…`). */
+export function hex(n = 48): string {
+  return randomSuffix(n).toLowerCase().replace(/[^0-9a-f]/g, (c) => (c.charCodeAt(0) % 16).toString(16));
+}
+
+/** A Responses / Conversations item id: `msg_<hex>`, `fc_<hex>`, `conv_<hex>`. */
+export function itemId(prefix: string): string {
+  return `${prefix}_${hex()}`;
 }

@@ -6,8 +6,8 @@
  *   ...
  *   await emu.close();
  */
-import { Account } from './state.js';
-import { DiskPersistence, MemoryPersistence } from './persistence.js';
+import { Account } from './model/account.js';
+import { DiskPersistence, MemoryPersistence } from './model/persistence.js';
 import { FaultInjector, parseFaultSpec, type FaultSpec } from './faults.js';
 import { RateLimiter } from './rate-limits.js';
 import { buildServer, type RequestLogEntry } from './server.js';

@@ -1,13 +1,14 @@
 /**
  * The HTTP server: fastify with @fastify/multipart, the API's auth, error shapes and unknown-URL
- * answers, fault injection, the request log, and the route modules (one per resource; a Responses API
- * module can be added the same way).
+ * answers, fault injection, the request log, and the route modules (routes/, one per resource), each
+ * registered under its spec template.
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { randomBytes } from 'node:crypto';
 import { ApiError, BAD_JSON_MESSAGE, NO_KEY_MESSAGE, badKey, fileNotFound, invalid, invalidUrl, notFound } from './errors.js';
-import type { Ctx, Handler, Router } from './context.js';
+import type { Ctx } from './model/context.js';
+import type { Handler, Router } from './http.js';
 import { registerAssistants } from './routes/assistants.js';
 import { registerFiles } from './routes/files.js';
 import { registerVectorStores } from './routes/vector-stores.js';
@@ -77,16 +78,10 @@ function lagError(path: string): ApiError {
   return notFound(kind, id);
 }
 
-export function buildServer(deps: ServerDeps): FastifyInstance {
-  const app = Fastify({
-    logger: false,
-    bodyLimit: 64 * 1024 * 1024,
-    forceCloseConnections: true,
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
-  });
-  const routes: RouteInfo[] = [];
+type LogRecorder = (req: FastifyRequest, status: number) => void;
 
-  // Bodies: JSON whatever the content type says (as the API does), multipart for uploads.
+/** Bodies: JSON whatever the content type says (as the API does), multipart for uploads. */
+function addBodyParsers(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   const parseJson = (_req: FastifyRequest, raw: Buffer, done: (err: Error | null, body?: unknown) => void) => {
     const text = raw.toString('utf8');
@@ -100,8 +95,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, parseJson);
   app.addContentTypeParser('*', { parseAs: 'buffer' }, parseJson);
   void app.register(multipart, { attachFieldsToBody: false, limits: { fileSize: 512 * 1024 * 1024 } });
+}
 
-  const record = (req: FastifyRequest, status: number) => {
+/** The request log: one entry per request, written once, when its answer is sent (or its socket closed). */
+function requestRecorder(deps: ServerDeps): LogRecorder {
+  return (req, status) => {
     const emu = req.emu;
     if (!emu || emu.logged) return;
     emu.logged = true;
@@ -118,7 +116,57 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     deps.log.push(entry);
     deps.onLog?.(entry);
   };
+}
 
+/** The API checks the key before it looks at the URL. */
+function authenticate(req: FastifyRequest, deps: ServerDeps): void {
+  const auth = req.headers.authorization;
+  const m = typeof auth === 'string' ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
+  if (!m || !m[1]!.trim()) throw new ApiError(401, NO_KEY_MESSAGE, 'invalid_request_error', null, null);
+  if (deps.apiKey !== undefined && m[1]!.trim() !== deps.apiKey) throw badKey(m[1]!.trim());
+}
+
+/** The fault drawn for this request, before the handler runs (the `-after` kinds are acted on in onSend). */
+async function injectFault(req: FastifyRequest, reply: FastifyReply, deps: ServerDeps, record: LogRecorder, path: string): Promise<void> {
+  const emu = req.emu!;
+  const d = deps.faults.decide(path);
+  if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
+  if (d.fault) {
+    emu.fault = d.fault;
+    switch (d.fault) {
+      case 'drop':
+        record(req, 0);
+        req.raw.socket?.destroy();
+        reply.hijack();
+        return;
+      case '429': {
+        const sec = deps.faults.current.retryAfterSec;
+        throw new ApiError(429, 'Rate limit reached for requests. Please try again later.', 'requests', null, 'rate_limit_exceeded', {
+          'retry-after': String(Math.max(1, Math.ceil(sec))),
+          'retry-after-ms': String(Math.round(sec * 1000)),
+        });
+      }
+      case '429-bare':
+        throw new ApiError(429, 'Rate limit reached for requests. Please try again later.', 'requests', null, 'rate_limit_exceeded');
+      case '500':
+        throw new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
+      case '503':
+        throw new ApiError(503, 'The server is overloaded or not ready yet.', 'server_error', null, null);
+      case 'drop-after':
+      case '500-after':
+        // the handler runs; onSend loses its answer
+        emu.after = d.fault;
+        break;
+    }
+  }
+  if (req.method === 'GET' && deps.faults.lagging(path)) {
+    emu.fault = 'lag';
+    throw lagError(path);
+  }
+}
+
+/** Before routing: the request log, the API's headers, auth, faults; settled state before each handler; durable before any answer. */
+function addHooks(app: FastifyInstance, deps: ServerDeps, record: LogRecorder): void {
   app.addHook('onRequest', async (req, reply) => {
     const path = pathOf(req.url);
     if (path.startsWith(LOG_PREFIX)) return;
@@ -127,46 +175,8 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     reply.raw.on('close', () => record(req, reply.raw.headersSent ? reply.raw.statusCode : 0));
     reply.header('x-request-id', `req_${randomBytes(16).toString('hex')}`);
     reply.header('openai-version', '2020-10-01');
-    // Auth first: the API checks the key before it looks at the URL.
-    const auth = req.headers.authorization;
-    const m = typeof auth === 'string' ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
-    if (!m || !m[1]!.trim()) throw new ApiError(401, NO_KEY_MESSAGE, 'invalid_request_error', null, null);
-    if (deps.apiKey !== undefined && m[1]!.trim() !== deps.apiKey) throw badKey(m[1]!.trim());
-    // Faults.
-    const d = deps.faults.decide(path);
-    if (d.delayMs > 0) await new Promise((r) => setTimeout(r, d.delayMs));
-    if (d.fault) {
-      req.emu.fault = d.fault;
-      switch (d.fault) {
-        case 'drop':
-          record(req, 0);
-          req.raw.socket?.destroy();
-          reply.hijack();
-          return;
-        case '429': {
-          const sec = deps.faults.current.retryAfterSec;
-          throw new ApiError(429, 'Rate limit reached for requests. Please try again later.', 'requests', null, 'rate_limit_exceeded', {
-            'retry-after': String(Math.max(1, Math.ceil(sec))),
-            'retry-after-ms': String(Math.round(sec * 1000)),
-          });
-        }
-        case '429-bare':
-          throw new ApiError(429, 'Rate limit reached for requests. Please try again later.', 'requests', null, 'rate_limit_exceeded');
-        case '500':
-          throw new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
-        case '503':
-          throw new ApiError(503, 'The server is overloaded or not ready yet.', 'server_error', null, null);
-        case 'drop-after':
-        case '500-after':
-          // the handler runs; onSend loses its answer
-          req.emu.after = d.fault;
-          break;
-      }
-    }
-    if (req.method === 'GET' && deps.faults.lagging(path)) {
-      req.emu.fault = 'lag';
-      throw lagError(path);
-    }
+    authenticate(req, deps);
+    await injectFault(req, reply, deps, record, path);
   });
 
   // Derived state (indexing finished, runs due) is brought up to date before each request.
@@ -188,8 +198,11 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }
     return payload;
   });
+}
 
-  const unmatched = (req: FastifyRequest, reply: FastifyReply) => {
+/** Unknown URL (404) or a known URL with another method (405, with `allow`), in the API's words. */
+function unmatchedHandler(routes: RouteInfo[]): (req: FastifyRequest, reply: FastifyReply) => void {
+  return (req, reply) => {
     const path = pathOf(req.url);
     const allowed = routes.filter((r) => r.re.test(path)).map((r) => r.method);
     if (allowed.length) {
@@ -202,7 +215,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     }
     void reply.code(404).type('application/json').send(invalidUrl(req.method, path).body());
   };
+}
 
+/** Every error in the API's shape: ApiErrors as thrown, fastify's 4xx as 400s, anything else a 500 (and a line on stderr). */
+function addErrorHandlers(app: FastifyInstance, deps: ServerDeps, unmatched: ReturnType<typeof unmatchedHandler>): void {
   app.setErrorHandler((error: unknown, req: FastifyRequest, reply: FastifyReply) => {
     // Errors before routing (a body on an unknown method or URL): answer as for the URL.
     if (!(error instanceof ApiError) && !req.routeOptions?.url && !pathOf(req.url).startsWith(LOG_PREFIX)) return unmatched(req, reply);
@@ -223,14 +239,10 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
   });
 
   app.setNotFoundHandler((req, reply) => unmatched(req, reply));
+}
 
-  // The log, for servers in another process.
-  app.get(`${LOG_PREFIX}/log`, async () => deps.log);
-  app.post(`${LOG_PREFIX}/log/clear`, async () => {
-    deps.log.length = 0;
-    return { cleared: true };
-  });
-
+/** The route modules, registered under their spec templates (kept in `routes` for the 405 answers). */
+function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: RouteInfo[]): void {
   const router: Router = {
     app,
     route(method, template, handler: Handler) {
@@ -256,5 +268,28 @@ export function buildServer(deps: ServerDeps): FastifyInstance {
     registerThreads(router, deps);
     registerRuns(router, deps);
   }
+}
+
+export function buildServer(deps: ServerDeps): FastifyInstance {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 64 * 1024 * 1024,
+    forceCloseConnections: true,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
+  });
+  const routes: RouteInfo[] = [];
+  const record = requestRecorder(deps);
+  addBodyParsers(app);
+  addHooks(app, deps, record);
+  addErrorHandlers(app, deps, unmatchedHandler(routes));
+
+  // The log, for servers in another process.
+  app.get(`${LOG_PREFIX}/log`, async () => deps.log);
+  app.post(`${LOG_PREFIX}/log/clear`, async () => {
+    deps.log.length = 0;
+    return { cleared: true };
+  });
+
+  registerRoutes(app, deps, routes);
   return app;
 }

@@ -1,6 +1,6 @@
-/** Server-sent events as the API streams them: `event: NAME` / `data: JSON`, ending with `done` / `[DONE]`. */
+/** Server-sent events as the APIs stream them: the Assistants API's (`event: NAME` / `data: JSON`, ending with `done` / `[DONE]`) and the Responses API's (no `[DONE]`). */
 import type { FastifyReply } from 'fastify';
-import type { Ctx } from './context.js';
+import type { Ctx } from './model/context.js';
 
 export interface EventBuffer {
   events: [string, unknown][];
@@ -28,4 +28,16 @@ export async function sendEvents(ctx: Ctx, reply: FastifyReply, buf: EventBuffer
   for (const [event, data] of buf.events) out += `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
   out += 'event: done\ndata: [DONE]\n\n';
   raw.end(out);
+}
+
+/** Server-sent events as the Responses API streams them: `event: <type>` / `data: <event>`, no `[DONE]`. */
+export async function sendResponseEvents(ctx: Ctx, reply: FastifyReply, events: [string, unknown][]): Promise<void> {
+  await ctx.account.persistence.sync();
+  reply.hijack();
+  const headers: Record<string, string> = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive' };
+  for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = String(v);
+  reply.raw.writeHead(200, headers);
+  let out = '';
+  for (const [event, data] of events) out += `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+  reply.raw.end(out);
 }

@@ -1,188 +1,90 @@
 /** /v1/threads and /v1/threads/{thread_id}/messages. */
-import { invalid, notFound } from '../errors.js';
-import { listQuery, param, queryString, validBody } from '../http.js';
-import { PREFIX, newId } from '../ids.js';
-import { publicView, type Account, type Rec } from '../state.js';
-import { normalizeToolResources } from '../tools.js';
-import { checkMetadata, validateBody } from '../validation.js';
-import type { Ctx, Router } from '../context.js';
-import { vectorStoresHelper } from './assistants.js';
+import type { FastifyRequest } from 'fastify';
+import { bindRoutes, listQuery, param, queryString, validBody, type CtxHandler, type Router } from '../http.js';
+import { publicView, type Rec } from '../model/records.js';
+import type { Ctx } from '../model/context.js';
+import { checkMessages, createMessage, createThread, deleteThread, getMessage, getThread } from '../model/threads.js';
+import { normalizeToolResources } from '../model/tools.js';
+import { checkMetadata } from '../model/validation.js';
 
-export function messageContent(content: unknown): Record<string, unknown>[] {
-  if (typeof content === 'string') return [{ type: 'text', text: { value: content, annotations: [] } }];
-  if (!Array.isArray(content)) return [];
-  return content.map((part) => {
-    const p = part as Record<string, unknown>;
-    if (p.type === 'text') return { type: 'text', text: { value: String(p.text ?? ''), annotations: [] } };
-    if (p.type === 'image_file') {
-      const f = p.image_file as Record<string, unknown>;
-      return { type: 'image_file', image_file: { file_id: f.file_id, detail: f.detail ?? 'auto' } };
-    }
-    const u = p.image_url as Record<string, unknown>;
-    return { type: 'image_url', image_url: { url: u.url, detail: u.detail ?? 'auto' } };
-  });
-}
+const create: CtxHandler = (ctx, req) => {
+  const b = validBody(req, 'CreateThreadRequest', false);
+  checkMessages(b.messages as unknown[] | undefined, 'messages');
+  return publicView(createThread(ctx, b));
+};
 
-export function createMessage(
-  a: Account,
-  threadId: string,
-  m: Record<string, unknown>,
-  extra: { assistant_id?: string | null; run_id?: string | null } = {},
-): Rec {
-  const created = a.createdAt();
-  const rec: Rec = {
-    id: newId(PREFIX.message),
-    object: 'thread.message',
-    created_at: created,
-    assistant_id: extra.assistant_id ?? null,
-    thread_id: threadId,
-    run_id: extra.run_id ?? null,
-    role: m.role,
-    content: messageContent(m.content),
-    attachments: (m.attachments as unknown[] | null) ?? [],
-    metadata: (m.metadata as Record<string, string> | null) ?? {},
-    status: 'completed',
-    incomplete_details: null,
-    completed_at: null,
-    incomplete_at: null,
-    _seq: a.nextSeq(),
-  };
-  a.put('message', rec);
-  return rec;
-}
+const modify: CtxHandler = (ctx, req) => {
+  const rec = getThread(ctx, param(req, 'thread_id'));
+  const b = validBody(req, 'ModifyThreadRequest');
+  checkMetadata(b.metadata);
+  const next: Rec = { ...rec };
+  if ('metadata' in b) next.metadata = (b.metadata as Record<string, string> | null) ?? {};
+  if ('tool_resources' in b) next.tool_resources = normalizeToolResources(b.tool_resources);
+  ctx.account.put('thread', next);
+  return publicView(next);
+};
 
-/** Create a thread from a CreateThreadRequest body (already validated). */
-export function createThread(ctx: Ctx, b: Record<string, unknown>, param = ''): Rec {
-  const a = ctx.account;
-  checkMetadata(b.metadata, param ? `${param}.metadata` : 'metadata');
-  const messages = (b.messages as Record<string, unknown>[] | undefined) ?? [];
-  messages.forEach((m, i) => checkMetadata(m.metadata, `${param ? `${param}.` : ''}messages[${i}].metadata`));
-  const vsIds = vectorStoresHelper(ctx, b.tool_resources, param ? `${param}.tool_resources` : 'tool_resources');
-  const rec: Rec = {
-    id: newId(PREFIX.thread),
-    object: 'thread',
-    created_at: a.createdAt(),
-    metadata: (b.metadata as Record<string, string> | null) ?? {},
-    tool_resources: normalizeToolResources(b.tool_resources, vsIds),
-    _seq: a.nextSeq(),
-  };
-  a.put('thread', rec);
+const remove: CtxHandler = (ctx, req) => {
+  const rec = getThread(ctx, param(req, 'thread_id'));
+  deleteThread(ctx, rec);
+  return { id: rec.id, object: 'thread.deleted', deleted: true };
+};
+
+// ---- messages
+
+const messageOf = (ctx: Ctx, req: FastifyRequest): Rec => getMessage(ctx, param(req, 'thread_id'), param(req, 'message_id'));
+
+const createMsg: CtxHandler = (ctx, req) => {
+  const thread = getThread(ctx, param(req, 'thread_id'));
+  const b = validBody(req, 'CreateMessageRequest');
+  checkMetadata(b.metadata);
+  checkMessages([b], '');
+  const rec = createMessage(ctx.account, thread.id, b);
   ctx.faults.noteCreated(rec.id);
-  for (const m of messages) createMessage(a, rec.id, m);
-  return rec;
-}
+  return publicView(rec);
+};
 
-/** `image_url.url` must be a URL (`format: uri` in the description). */
-export function checkMessages(messages: unknown[] | undefined, param: string): void {
-  (messages ?? []).forEach((m, i) => {
-    const content = (m as { content?: unknown }).content;
-    if (!Array.isArray(content)) return;
-    content.forEach((part, j) => {
-      const p = part as { type?: string; image_url?: { url?: unknown } };
-      if (p.type !== 'image_url') return;
-      const where = `${param ? `${param}[${i}].` : ''}content[${j}].image_url.url`;
-      let ok = false;
-      try {
-        ok = typeof p.image_url?.url === 'string' && Boolean(new URL(p.image_url.url).protocol);
-      } catch {
-        ok = false;
-      }
-      if (!ok) throw invalid(`Invalid '${where}': Expected a valid URL, but got a value that is not a URL.`, where, 'invalid_value');
-    });
-  });
-}
+const listMsgs: CtxHandler = (ctx, req) => {
+  const a = ctx.account;
+  const thread = getThread(ctx, param(req, 'thread_id'));
+  const q = listQuery(req);
+  const runId = queryString(req, 'run_id');
+  return a.list(
+    a.threadMessages.get(thread.id),
+    q,
+    (id) => {
+      const rec = a.get('message', id);
+      return rec ? publicView(rec) : undefined;
+    },
+    runId ? (id) => a.get('message', id)?.run_id === runId : undefined,
+  );
+};
 
-export function getThread(ctx: Ctx, id: string): Rec {
-  const rec = ctx.account.get('thread', id);
-  if (!rec) throw notFound('thread', id);
-  return rec;
-}
+const modifyMsg: CtxHandler = (ctx, req) => {
+  const rec = messageOf(ctx, req);
+  const b = validBody(req, 'ModifyMessageRequest');
+  checkMetadata(b.metadata);
+  const next: Rec = { ...rec };
+  if ('metadata' in b) next.metadata = (b.metadata as Record<string, string> | null) ?? {};
+  ctx.account.put('message', next);
+  return publicView(next);
+};
+
+const removeMsg: CtxHandler = (ctx, req) => {
+  const rec = messageOf(ctx, req);
+  ctx.account.del('message', rec.id);
+  return { id: rec.id, object: 'thread.message.deleted', deleted: true };
+};
 
 export function registerThreads(r: Router, ctx: Ctx): void {
-  const a = ctx.account;
-
-  r.route('POST', '/v1/threads', (req) => {
-    const b = validBody(req, 'CreateThreadRequest', false);
-    checkMessages(b.messages as unknown[] | undefined, 'messages');
-    return publicView(createThread(ctx, b));
-  });
-
-  r.route('GET', '/v1/threads/{thread_id}', (req) => publicView(getThread(ctx, param(req, 'thread_id'))));
-
-  r.route('POST', '/v1/threads/{thread_id}', (req) => {
-    const rec = getThread(ctx, param(req, 'thread_id'));
-    const b = validBody(req, 'ModifyThreadRequest');
-    checkMetadata(b.metadata);
-    const next: Rec = { ...rec };
-    if ('metadata' in b) next.metadata = (b.metadata as Record<string, string> | null) ?? {};
-    if ('tool_resources' in b) next.tool_resources = normalizeToolResources(b.tool_resources);
-    a.put('thread', next);
-    return publicView(next);
-  });
-
-  r.route('DELETE', '/v1/threads/{thread_id}', (req) => {
-    const rec = getThread(ctx, param(req, 'thread_id'));
-    for (const id of [...(a.threadMessages.get(rec.id)?.all() ?? [])]) a.del('message', id);
-    for (const runId of [...(a.threadRuns.get(rec.id)?.all() ?? [])]) {
-      for (const stepId of [...(a.runSteps.get(runId)?.all() ?? [])]) a.del('step', stepId);
-      a.del('run', runId);
-    }
-    a.del('thread', rec.id);
-    return { id: rec.id, object: 'thread.deleted', deleted: true };
-  });
-
-  // ---- messages
-  const getMessage = (threadId: string, id: string): Rec => {
-    getThread(ctx, threadId);
-    const rec = a.get('message', id);
-    if (!rec || rec.thread_id !== threadId) throw notFound('message', id);
-    return rec;
-  };
-
-  r.route('POST', '/v1/threads/{thread_id}/messages', (req) => {
-    const thread = getThread(ctx, param(req, 'thread_id'));
-    const b = validBody(req, 'CreateMessageRequest');
-    checkMetadata(b.metadata);
-    checkMessages([b], '');
-    const rec = createMessage(a, thread.id, b);
-    ctx.faults.noteCreated(rec.id);
-    return publicView(rec);
-  });
-
-  r.route('GET', '/v1/threads/{thread_id}/messages', (req) => {
-    const thread = getThread(ctx, param(req, 'thread_id'));
-    const q = listQuery(req);
-    const runId = queryString(req, 'run_id');
-    return a.list(
-      a.threadMessages.get(thread.id),
-      q,
-      (id) => {
-        const rec = a.get('message', id);
-        return rec ? publicView(rec) : undefined;
-      },
-      runId ? (id) => a.get('message', id)?.run_id === runId : undefined,
-    );
-  });
-
-  r.route('GET', '/v1/threads/{thread_id}/messages/{message_id}', (req) =>
-    publicView(getMessage(param(req, 'thread_id'), param(req, 'message_id'))),
-  );
-
-  r.route('POST', '/v1/threads/{thread_id}/messages/{message_id}', (req) => {
-    const rec = getMessage(param(req, 'thread_id'), param(req, 'message_id'));
-    const b = validBody(req, 'ModifyMessageRequest');
-    checkMetadata(b.metadata);
-    const next: Rec = { ...rec };
-    if ('metadata' in b) next.metadata = (b.metadata as Record<string, string> | null) ?? {};
-    a.put('message', next);
-    return publicView(next);
-  });
-
-  r.route('DELETE', '/v1/threads/{thread_id}/messages/{message_id}', (req) => {
-    const rec = getMessage(param(req, 'thread_id'), param(req, 'message_id'));
-    a.del('message', rec.id);
-    return { id: rec.id, object: 'thread.message.deleted', deleted: true };
-  });
+  const on = bindRoutes(r, ctx);
+  on('POST', '/v1/threads', create);
+  on('GET', '/v1/threads/{thread_id}', (c, req) => publicView(getThread(c, param(req, 'thread_id'))));
+  on('POST', '/v1/threads/{thread_id}', modify);
+  on('DELETE', '/v1/threads/{thread_id}', remove);
+  on('POST', '/v1/threads/{thread_id}/messages', createMsg);
+  on('GET', '/v1/threads/{thread_id}/messages', listMsgs);
+  on('GET', '/v1/threads/{thread_id}/messages/{message_id}', (c, req) => publicView(messageOf(c, req)));
+  on('POST', '/v1/threads/{thread_id}/messages/{message_id}', modifyMsg);
+  on('DELETE', '/v1/threads/{thread_id}/messages/{message_id}', removeMsg);
 }
-
-export { validateBody };

@@ -7,88 +7,15 @@
  * The same code runs for polling clients (on the run's due time) and for `stream: true` (at once,
  * emitting the API's events in the API's order).
  */
-import { ApiError, invalid } from './errors.js';
-import { PREFIX, newId } from './ids.js';
-import { publicView, type Rec } from './state.js';
-import type { Ctx } from './context.js';
-import { searchStore } from './routes/vector-stores.js';
+import { invalid } from '../errors.js';
+import { PREFIX, newId } from '../ids.js';
+import { publicView, type Rec } from '../model/records.js';
+import type { Ctx } from '../model/context.js';
+import { searchStore } from '../model/vector-stores.js';
+import { sampleValue, words, type Schema } from './sampling.js';
 
 export type Emit = (event: string, data: unknown) => void;
 const noEmit: Emit = () => {};
-
-type Schema = {
-  type?: string | string[];
-  enum?: unknown[];
-  const?: unknown;
-  default?: unknown;
-  format?: string;
-  properties?: Record<string, Schema>;
-  required?: string[];
-  items?: Schema;
-  minimum?: number;
-  maximum?: number;
-  minItems?: number;
-  anyOf?: Schema[];
-  oneOf?: Schema[];
-};
-
-function words(text: string): number {
-  return (text.match(/\S+/g) ?? []).length;
-}
-
-/** A value for a JSON schema, taking what it can from the user's message. */
-export function sampleValue(schema: Schema | undefined, name: string, message: string, depth = 0, strict = false): unknown {
-  if (!schema || depth > 6) return null;
-  if (schema.enum && schema.enum.length) return schema.enum[0];
-  if (schema.const !== undefined) return schema.const;
-  if (schema.default !== undefined) return schema.default;
-  const alt = schema.anyOf ?? schema.oneOf;
-  if (alt && alt.length) return sampleValue(alt.find((s) => s.type !== 'null') ?? alt[0], name, message, depth + 1, strict);
-  const type = Array.isArray(schema.type) ? (schema.type.find((t) => t !== 'null') ?? 'null') : (schema.type ?? (schema.properties ? 'object' : 'string'));
-  const named = new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[:=]\\s*("([^"]*)"|([^,;\\s]+))`, 'i').exec(message);
-  const namedValue = named ? (named[2] ?? named[3]) : undefined;
-  switch (type) {
-    case 'string': {
-      if (namedValue !== undefined) return namedValue;
-      if (schema.format === 'date-time') return '2024-01-01T00:00:00Z';
-      if (schema.format === 'date') return '2024-01-01';
-      if (schema.format === 'email') return 'user@example.com';
-      if (schema.format === 'uri' || schema.format === 'url') return 'https://example.com';
-      const quoted = /"([^"]+)"|'([^']+)'/.exec(message);
-      if (quoted) return quoted[1] ?? quoted[2];
-      const id = /\b[A-Z]{2,}[-_]?\d+\b|\b\d{3,}\b/.exec(message);
-      return id ? id[0] : `example ${name}`;
-    }
-    case 'integer':
-    case 'number': {
-      const n = namedValue !== undefined && Number.isFinite(Number(namedValue)) ? Number(namedValue) : undefined;
-      const found = /-?\d+(\.\d+)?/.exec(message);
-      let v = n ?? (found ? Number(found[0]) : (schema.minimum ?? 1));
-      if (type === 'integer') v = Math.trunc(v);
-      if (schema.minimum !== undefined && v < schema.minimum) v = schema.minimum;
-      if (schema.maximum !== undefined && v > schema.maximum) v = schema.maximum;
-      return v;
-    }
-    case 'boolean':
-      return namedValue !== undefined ? namedValue.toLowerCase() !== 'false' : true;
-    case 'array': {
-      const n = Math.max(1, schema.minItems ?? 1);
-      return Array.from({ length: n }, () => sampleValue(schema.items, name, message, depth + 1, strict));
-    }
-    case 'object': {
-      const props = schema.properties ?? {};
-      const required = schema.required ?? [];
-      const keys = strict || required.length === 0 ? Object.keys(props) : required;
-      const out: Record<string, unknown> = {};
-      for (const k of keys) out[k] = sampleValue(props[k], k, message, depth + 1, strict);
-      return out;
-    }
-    case 'null':
-      return null;
-    default:
-      return `example ${name}`;
-  }
-}
 
 function lastUserText(ctx: Ctx, threadId: string): string {
   const a = ctx.account;
@@ -171,55 +98,60 @@ export class RunEngine {
   advance(input: Rec, emit: Emit): Rec {
     let run: Rec = { ...input };
     if (run.status !== 'queued' && run.status !== 'in_progress') return run;
-    const a = this.ctx.account;
     run = this.put({ ...run, status: 'in_progress', started_at: run.started_at ?? this.now() });
     emit('thread.run.in_progress', publicView(run));
     const text = lastUserText(this.ctx, String(run.thread_id));
-    let reply: string;
-    let annotations: Record<string, unknown>[] = [];
     if (run._phase === 'after_tools') {
       const outs = (run._tool_outputs as { name: string; output: string }[]) ?? [];
-      reply = outs.map((o) => `The ${o.name} tool returned: ${o.output}`).join('\n');
-    } else {
-      const calls = plannedCalls(run, text);
-      if (calls.length) {
-        const toolCalls = calls.map((c) => ({
-          id: newId(PREFIX.call),
-          type: 'function' as const,
-          function: { name: c.function.name, arguments: JSON.stringify(sampleValue(c.function.parameters ?? { type: 'object', properties: {} }, c.function.name, text, 0, Boolean(c.function.strict))) },
-        }));
-        const step = this.step(run, 'tool_calls', {
-          type: 'tool_calls',
-          tool_calls: toolCalls.map((t) => ({ ...t, function: { ...t.function, output: null } })),
-        });
-        emit('thread.run.step.created', publicView(step));
-        emit('thread.run.step.in_progress', publicView(step));
-        emit('thread.run.step.delta', {
-          id: step.id,
-          object: 'thread.run.step.delta',
-          delta: { step_details: { type: 'tool_calls', tool_calls: toolCalls.map((t, index) => ({ index, ...t, function: { ...t.function, output: null } })) } },
-        });
-        run = this.put({
-          ...run,
-          status: 'requires_action',
-          required_action: { type: 'submit_tool_outputs', submit_tool_outputs: { tool_calls: toolCalls } },
-          _step: step.id,
-          usage: null,
-        });
-        emit('thread.run.requires_action', publicView(run));
-        return run;
-      }
-      reply = text ? `You said: ${text}` : 'Hello! How can I help you today?';
-      const cite = this.fileSearch(run, text, emit);
-      if (cite) {
-        const marker = `【4:0†${cite.filename}】`;
-        reply += ` The best match is ${cite.filename}.`;
-        const start = reply.length;
-        reply += marker;
-        annotations = [{ type: 'file_citation', text: marker, start_index: start, end_index: start + marker.length, file_citation: { file_id: cite.file_id } }];
-      }
+      return this.reply(run, text, outs.map((o) => `The ${o.name} tool returned: ${o.output}`).join('\n'), [], emit);
     }
-    // message_creation step with its message, streamed in pieces
+    const calls = plannedCalls(run, text);
+    if (calls.length) return this.requireAction(run, calls, text, emit);
+    let reply = text ? `You said: ${text}` : 'Hello! How can I help you today?';
+    let annotations: Record<string, unknown>[] = [];
+    const cite = this.fileSearch(run, text, emit);
+    if (cite) {
+      const marker = `【4:0†${cite.filename}】`;
+      reply += ` The best match is ${cite.filename}.`;
+      const start = reply.length;
+      reply += marker;
+      annotations = [{ type: 'file_citation', text: marker, start_index: start, end_index: start + marker.length, file_citation: { file_id: cite.file_id } }];
+    }
+    return this.reply(run, text, reply, annotations, emit);
+  }
+
+  /** The function calls: a tool_calls step, and the run waits at requires_action. */
+  private requireAction(input: Rec, calls: FnTool[], text: string, emit: Emit): Rec {
+    const toolCalls = calls.map((c) => ({
+      id: newId(PREFIX.call),
+      type: 'function' as const,
+      function: { name: c.function.name, arguments: JSON.stringify(sampleValue(c.function.parameters ?? { type: 'object', properties: {} }, c.function.name, text, 0, Boolean(c.function.strict))) },
+    }));
+    const step = this.step(input, 'tool_calls', {
+      type: 'tool_calls',
+      tool_calls: toolCalls.map((t) => ({ ...t, function: { ...t.function, output: null } })),
+    });
+    emit('thread.run.step.created', publicView(step));
+    emit('thread.run.step.in_progress', publicView(step));
+    emit('thread.run.step.delta', {
+      id: step.id,
+      object: 'thread.run.step.delta',
+      delta: { step_details: { type: 'tool_calls', tool_calls: toolCalls.map((t, index) => ({ index, ...t, function: { ...t.function, output: null } })) } },
+    });
+    const run = this.put({
+      ...input,
+      status: 'requires_action',
+      required_action: { type: 'submit_tool_outputs', submit_tool_outputs: { tool_calls: toolCalls } },
+      _step: step.id,
+      usage: null,
+    });
+    emit('thread.run.requires_action', publicView(run));
+    return run;
+  }
+
+  /** The message_creation step with its message, streamed in pieces; then the run completes. */
+  private reply(run: Rec, text: string, reply: string, annotations: Record<string, unknown>[], emit: Emit): Rec {
+    const a = this.ctx.account;
     const msg = this.put({
       id: newId(PREFIX.message),
       object: 'thread.message',
@@ -251,17 +183,22 @@ export class RunEngine {
     if (annotations.length) {
       emit('thread.message.delta', { id: msg.id, object: 'thread.message.delta', delta: { content: [{ index: 0, type: 'text', text: { annotations: annotations.map((an, index) => ({ index, ...an })) } }] } });
     }
+    return this.complete(run, { msg, step }, text, reply, annotations, emit);
+  }
+
+  /** Message, step and run completed, with usage (words for tokens; the run adds up its turns). */
+  private complete(input: Rec, made: { msg: Rec; step: Rec }, text: string, reply: string, annotations: Record<string, unknown>[], emit: Emit): Rec {
     const done = this.now();
-    const promptTokens = words(String(run.instructions ?? '')) + words(text) + 10;
+    const promptTokens = words(String(input.instructions ?? '')) + words(text) + 10;
     const completionTokens = words(reply);
     const usage = { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens };
-    const finalMsg = this.put({ ...msg, status: 'completed', completed_at: done, content: [{ type: 'text', text: { value: reply, annotations } }] });
+    const finalMsg = this.put({ ...made.msg, status: 'completed', completed_at: done, content: [{ type: 'text', text: { value: reply, annotations } }] });
     emit('thread.message.completed', publicView(finalMsg));
-    const finalStep = this.put({ ...step, status: 'completed', completed_at: done, usage });
+    const finalStep = this.put({ ...made.step, status: 'completed', completed_at: done, usage });
     emit('thread.run.step.completed', publicView(finalStep));
-    const prevUsage = run.usage as typeof usage | null;
-    run = this.put({
-      ...run,
+    const prevUsage = input.usage as typeof usage | null;
+    const run = this.put({
+      ...input,
       status: 'completed',
       completed_at: done,
       expires_at: null,
@@ -361,8 +298,4 @@ export class RunEngine {
     }
     return this.put({ ...input, status: 'cancelled', cancelled_at: now, required_action: null, expires_at: null });
   }
-}
-
-export function assertRunnable(run: Rec): void {
-  if (!run) throw new ApiError(404, 'No run found.', 'invalid_request_error', null, null);
 }

@@ -4,8 +4,8 @@
  * (LIMITS.md, "desc") are checked by the helpers below.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { schemas } from './spec/schemas.generated.js';
-import { ApiError, invalid, missingParam } from './errors.js';
+import { schemas } from '../spec/schemas.generated.js';
+import { ApiError, invalid, missingParam } from '../errors.js';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, verbose: true });
 ajv.addSchema({ $id: 'spec', components: { schemas } });
@@ -72,18 +72,9 @@ function depth(e: ErrorObject): number {
   return e.instancePath.split('/').length + (e.keyword === 'required' || e.keyword === 'additionalProperties' ? 1 : 0);
 }
 
-/** Turn ajv's errors into the one error the API would report. */
-export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
-  const skip = new Set(['oneOf', 'anyOf', 'if', 'allOf', 'not', 'false schema']);
-  let list = errors.filter((e) => !skip.has(e.keyword));
-  // `anyOf: [X, {type: null}]`: the null branch's complaint is noise when X also complained.
-  const nonNull = list.filter((e) => !(e.keyword === 'type' && (e.params as { type?: string }).type === 'null'));
-  if (nonNull.length) list = nonNull;
-  if (list.length === 0) {
-    const e = errors[0];
-    const param = e ? paramName(prefix, e.instancePath) : prefix || null;
-    return invalid(`Invalid value for '${param}'.`, param, 'invalid_value');
-  }
+/** Drop the complaints of schema branches the caller did not mean. */
+function withoutNoise(input: ErrorObject[]): ErrorObject[] {
+  let list = input;
   // An enum complaint about a value of another type than the enum's comes from a branch the caller did not mean.
   list = list.filter((e) => {
     if (e.keyword !== 'enum') return true;
@@ -105,6 +96,22 @@ export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
     });
     if (kept.length) list = kept;
   }
+  return list;
+}
+
+/** Turn ajv's errors into the one error the API would report. */
+export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
+  const skip = new Set(['oneOf', 'anyOf', 'if', 'allOf', 'not', 'false schema']);
+  let list = errors.filter((e) => !skip.has(e.keyword));
+  // `anyOf: [X, {type: null}]`: the null branch's complaint is noise when X also complained.
+  const nonNull = list.filter((e) => !(e.keyword === 'type' && (e.params as { type?: string }).type === 'null'));
+  if (nonNull.length) list = nonNull;
+  if (list.length === 0) {
+    const e = errors[0];
+    const param = e ? paramName(prefix, e.instancePath) : prefix || null;
+    return invalid(`Invalid value for '${param}'.`, param, 'invalid_value');
+  }
+  list = withoutNoise(list);
   // Unknown parameters and missing required ones first (the API reports those before value errors), shallowest first.
   const first = (kw: string) => list.filter((e) => e.keyword === kw).sort((a, b) => depth(a) - depth(b))[0];
   const extra = first('additionalProperties');
@@ -114,8 +121,12 @@ export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
     return invalid(`Unknown parameter: '${param}'.`, param, 'unknown_parameter');
   }
   const sorted = [...list].sort((a, b) => depth(a) - depth(b));
+  return messageFor(sorted[0]!, sorted, prefix);
+}
+
+/** The API's message for the error chosen; `sorted` holds the others (types and enum values at the same place add up). */
+function messageFor(chosen: ErrorObject, sorted: ErrorObject[], prefix: string): ApiError {
   const typeErrs = sorted.filter((e) => e.keyword === 'type');
-  const chosen = sorted[0]!;
   const param = paramName(prefix, chosen.instancePath);
   const data = chosen.data;
   const p = chosen.params as Record<string, unknown>;
@@ -142,6 +153,27 @@ export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
       ];
       return invalid(`Invalid value: '${String(data)}'. Supported values are: ${listValues(allowed)}.`, param, 'invalid_value');
     }
+    case 'maxLength':
+    case 'minLength':
+    case 'maxItems':
+    case 'minItems':
+    case 'maxProperties':
+    case 'propertyNames':
+    case 'maximum':
+    case 'minimum':
+    case 'exclusiveMaximum':
+    case 'exclusiveMinimum':
+      return limitMessage(chosen, param);
+    default:
+      return invalid(`Invalid value for '${param}'.`, param, 'invalid_value');
+  }
+}
+
+/** Lengths, sizes and ranges: `string too long`, `array too short`, `integer above maximum value`, … */
+function limitMessage(chosen: ErrorObject, param: string): ApiError {
+  const data = chosen.data;
+  const p = chosen.params as Record<string, unknown>;
+  switch (chosen.keyword) {
     case 'maxLength':
       return invalid(
         `Invalid '${param}': string too long. Expected a string with maximum length ${String(p.limit)}, but got a string with length ${String((data as string).length)} instead.`,
@@ -174,11 +206,7 @@ export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
         param,
         'object_above_max_properties',
       );
-    case 'propertyNames':
-    case 'maximum':
-    case 'minimum':
-    case 'exclusiveMaximum':
-    case 'exclusiveMinimum': {
+    default: {
       if (chosen.keyword === 'propertyNames') {
         return invalid(`Invalid '${param}': a key is longer than the maximum length.`, param, 'invalid_value');
       }
@@ -190,8 +218,6 @@ export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
         `${kind}_${above ? 'above_max' : 'below_min'}_value`,
       );
     }
-    default:
-      return invalid(`Invalid value for '${param}'.`, param, 'invalid_value');
   }
 }
 

@@ -1,23 +1,13 @@
 /**
  * The account: every object the API holds, the ordered indexes that make lists O(page), and the
  * derived counters (vector store file_counts, usage_bytes) kept right at every moment. Every change
- * goes through put()/del(), which journal it when the account is persisted.
+ * goes through put()/del(), which journal it when the account is persisted. The domain rules that
+ * read and write it are the other modules of model/.
  */
-import { MinHeap } from './heap.js';
+import { MinHeap } from '../heap.js';
 import { OrderedIndex, type PageQuery } from './ordered-index.js';
 import { MemoryPersistence, type BlobRef, type JournalRecord, type Persistence } from './persistence.js';
-
-export type Rec = Record<string, unknown> & { id: string; _seq: number };
-export type CollName = 'assistant' | 'file' | 'vs' | 'vsf' | 'batch' | 'thread' | 'message' | 'run' | 'step' | 'response' | 'conversation' | 'conv_item';
-const COLLS: CollName[] = ['assistant', 'file', 'vs', 'vsf', 'batch', 'thread', 'message', 'run', 'step', 'response', 'conversation', 'conv_item'];
-
-export interface ListResult<T> {
-  object: 'list';
-  data: T[];
-  first_id: string | null;
-  last_id: string | null;
-  has_more: boolean;
-}
+import { COLLS, nowSec, type CollName, type ListResult, type Rec } from './records.js';
 
 interface VsRuntime {
   files: OrderedIndex;
@@ -31,22 +21,8 @@ export interface AccountOptions {
   runDelayMs: number;
 }
 
-export function nowSec(): number {
-  return Math.floor(Date.now() / 1000);
-}
-
-/** The API object without the emulator's own `_` fields. */
-export function publicView(rec: Rec): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rec)) if (!k.startsWith('_')) out[k] = v;
-  return out;
-}
-
 export class Account {
-  readonly cols: Record<CollName, Map<string, Rec>> = Object.fromEntries(COLLS.map((c) => [c, new Map()])) as Record<
-    CollName,
-    Map<string, Rec>
-  >;
+  readonly cols = Object.fromEntries(COLLS.map((c) => [c, new Map()])) as Record<CollName, Map<string, Rec>>;
   readonly assistantIndex = new OrderedIndex();
   readonly fileIndex = new OrderedIndex();
   readonly vsIndex = new OrderedIndex();
@@ -83,10 +59,7 @@ export class Account {
       if (r.op === 'put' && r.v) map.set(r.id, r.v as Rec);
       else if (r.op === 'del') map.delete(r.id);
     }
-    const all: [CollName, string, Rec][] = [];
-    for (const c of COLLS) for (const [k, v] of this.cols[c]) all.push([c, k, v]);
-    all.sort((a, b) => a[2]._seq - b[2]._seq);
-    for (const [c, , v] of all) {
+    for (const [c, , v] of this.bySeq()) {
       this.seq = Math.max(this.seq, v._seq);
       this.lastCreated = Math.max(this.lastCreated, typeof v.created_at === 'number' ? v.created_at : 0);
       this.indexAdd(c, v);
@@ -150,11 +123,11 @@ export class Account {
         let set = this.fileToVs.get(rec.id);
         if (!set) this.fileToVs.set(rec.id, (set = new Set()));
         set.add(vsId);
-        if (typeof rec._batch === 'string') this.batchIndex(rec._batch).add(rec.id, rec._seq);
+        if (typeof rec._batch === 'string') this.sub(this.batchFiles, rec._batch).add(rec.id, rec._seq);
         break;
       }
       case 'batch':
-        this.batchIndex(rec.id);
+        this.sub(this.batchFiles, rec.id);
         break;
       case 'thread':
         this.threadIndex.add(rec.id, rec._seq);
@@ -231,10 +204,6 @@ export class Account {
     let idx = map.get(key);
     if (!idx) map.set(key, (idx = new OrderedIndex()));
     return idx;
-  }
-
-  private batchIndex(id: string): OrderedIndex {
-    return this.sub(this.batchFiles, id);
   }
 
   private runtime(vsId: string): VsRuntime {
@@ -332,10 +301,14 @@ export class Account {
 
   *allRecords(): IterableIterator<{ c: string; id: string; v: Record<string, unknown> }> {
     // Snapshot in seq order so a reload rebuilds indexes in creation order.
+    for (const [c, id, v] of this.bySeq()) yield { c, id, v };
+  }
+
+  /** Every record with its collection and key, in creation (seq) order. */
+  private bySeq(): [CollName, string, Rec][] {
     const all: [CollName, string, Rec][] = [];
     for (const c of COLLS) for (const [k, v] of this.cols[c]) all.push([c, k, v]);
-    all.sort((a, b) => a[2]._seq - b[2]._seq);
-    for (const [c, id, v] of all) yield { c, id, v };
+    return all.sort((a, b) => a[2]._seq - b[2]._seq);
   }
 
   /** A list page in the API's shape. */
