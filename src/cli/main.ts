@@ -161,6 +161,7 @@ export function buildProgram(): Command {
     .option('--no-assistants-api', 'answer the assistants, threads and runs endpoints with 404, like OpenAI today')
     .option('--indexing-delay <ms>', 'how long a vector store file stays in_progress', '200')
     .option('--api-key <key>', 'accept only this bearer key (default: any non-empty key)')
+    .option('--models <ids>', 'comma-separated model ids to serve beyond the built-in catalogue (fine-tunes, newer models)')
     .action(lazy('emulator'));
 
   return program;

@@ -16,6 +16,7 @@ import { registerThreads } from './routes/threads.js';
 import { registerRuns } from './routes/runs.js';
 import { registerResponses } from './routes/responses.js';
 import { registerConversations } from './routes/conversations.js';
+import { registerModels } from './routes/models.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -258,6 +259,7 @@ function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: RouteInf
     },
   };
 
+  registerModels(router, deps);
   registerFiles(router, deps);
   registerVectorStores(router, deps);
   // The Responses and Conversations APIs are served whatever `assistantsApi` says.

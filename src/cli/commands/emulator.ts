@@ -31,6 +31,11 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
   };
   if (typeof opts.data === 'string') options.dataDir = opts.data;
   if (typeof opts.apiKey === 'string') options.apiKey = opts.apiKey;
+  if (typeof opts.models === 'string') {
+    const ids = opts.models.split(',').map((m) => m.trim()).filter(Boolean);
+    if (ids.length === 0) throw new UserError('--models needs at least one model id', 'for example --models ft:gpt-4o-mini:acme::abc123,gpt-6');
+    options.models = ids;
+  }
   if (typeof opts.faults === 'string') {
     try {
       options.faults = parseFaultSpec(opts.faults);

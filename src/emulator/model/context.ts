@@ -12,6 +12,8 @@ export interface ResolvedOptions {
   runDelayMs: number;
   assistantsApi: boolean;
   quiet: boolean;
+  /** Model ids served beyond the built-in catalogue (model/models.ts). */
+  models: string[];
 }
 
 export interface Ctx {
