@@ -2,16 +2,46 @@
  * The account's write operations, one SDK call each, plus the lookups apply needs to recover from
  * an answer it never received (did that create happen?). Only src/account talks to the API.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type OpenAI from 'openai';
-import { toFile } from 'openai';
 import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
 import { PAGE, readAll } from './read.js';
 
 type Attributes = Record<string, string | number | boolean>;
 
+/**
+ * The content read for an upload does not have the hash the plan recorded (the file changed after
+ * it was hashed): nothing was sent. Not a transient failure: retrying reads the same new content.
+ */
+export class ContentChanged extends Error {
+  constructor(
+    readonly planned: string,
+    readonly read: string,
+  ) {
+    super(`the content changed since it was hashed (planned sha256 ${planned}, read ${read})`);
+    this.name = 'ContentChanged';
+  }
+}
+
+/**
+ * The file's bytes, read once and hashed on the way, as the File the request sends. The SDK sends a
+ * file's content from memory (it buffers a stream before the request starts), so what is hashed
+ * here is exactly what is sent; whatever happens to the file on disk afterwards changes nothing.
+ */
+export async function readForUpload(absPath: string, filename: string): Promise<{ file: File; sha256: string }> {
+  const hash = createHash('sha256');
+  const parts: Buffer[] = [];
+  for await (const chunk of createReadStream(absPath, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    parts.push(chunk as Buffer);
+  }
+  return { file: new File(parts, filename), sha256: hash.digest('hex') };
+}
+
 export interface Account {
-  uploadFile(absPath: string, filename: string): Promise<{ id: string }>;
+  /** Uploads the file; with `sha256`, only when the bytes read have that hash (else ContentChanged, nothing sent). */
+  uploadFile(absPath: string, filename: string, sha256?: string): Promise<{ id: string }>;
   findUpload(filename: string, bytes: number): Promise<{ id: string } | undefined>;
   deleteFile(id: string): Promise<void>;
 
@@ -42,9 +72,10 @@ const keyOf = (metadata: unknown) => {
 
 export function accountFor(client: OpenAI): Account {
   return {
-    async uploadFile(absPath, filename) {
-      const file = await toFile(createReadStream(absPath), filename);
-      const created = await client.files.create({ file, purpose: 'assistants' });
+    async uploadFile(absPath, filename, sha256) {
+      const read = await readForUpload(absPath, filename);
+      if (sha256 !== undefined && read.sha256 !== sha256) throw new ContentChanged(sha256, read.sha256);
+      const created = await client.files.create({ file: read.file, purpose: 'assistants' });
       return { id: created.id };
     },
     async findUpload(filename, bytes) {
