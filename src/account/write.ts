@@ -1,12 +1,15 @@
 /**
  * The account's write operations, one SDK call each, plus the lookups apply needs to recover from
  * an answer it never received (did that create happen?). Only src/account talks to the API.
+ * Writes are sent once (apply's retry loop decides about another attempt); the lookups and polls
+ * are reads, retried by the SDK like every read (READ): a lookup that failed would otherwise be
+ * taken for "not there", and the create sent again.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type OpenAI from 'openai';
 import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
-import { PAGE, readAll } from './read.js';
+import { PAGE, READ, readAll } from './read.js';
 
 type Attributes = Record<string, string | number | boolean>;
 
@@ -79,7 +82,7 @@ export function accountFor(client: OpenAI): Account {
       return { id: created.id };
     },
     async findUpload(filename, bytes) {
-      const { items } = await readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }));
+      const { items } = await readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ));
       const found = items.find((f) => f.filename === filename && f.bytes === bytes);
       return found ? { id: found.id } : undefined;
     },
@@ -107,7 +110,7 @@ export function accountFor(client: OpenAI): Account {
       await client.vectorStores.delete(id);
     },
     async findVectorStore(deployment, key, createdAfter, exclude) {
-      const { items } = await readAll(client.vectorStores.list({ limit: PAGE.list }));
+      const { items } = await readAll(client.vectorStores.list({ limit: PAGE.list }, READ));
       const found = items.find(
         (v) =>
           !exclude.has(v.id) &&
@@ -129,11 +132,11 @@ export function accountFor(client: OpenAI): Account {
       return { id: batch.id, status: batch.status };
     },
     async batchStatus(storeId, batchId) {
-      const b = await client.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: storeId });
+      const b = await client.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: storeId }, READ);
       return { status: b.status, failed: b.file_counts.failed + b.file_counts.cancelled, in_progress: b.file_counts.in_progress };
     },
     async storeFileStatus(storeId) {
-      const { items } = await readAll(client.vectorStores.files.list(storeId, { limit: PAGE.list }));
+      const { items } = await readAll(client.vectorStores.files.list(storeId, { limit: PAGE.list }, READ));
       return items.map((f) => ({ id: f.id, status: f.status, error: f.last_error ? `${f.last_error.code}: ${f.last_error.message}` : null }));
     },
     async detachFile(storeId, fileId) {
@@ -161,7 +164,7 @@ export function accountFor(client: OpenAI): Account {
       await client.beta.assistants.delete(id);
     },
     async findAssistant(deployment, key, createdAfter, exclude) {
-      const { items } = await readAll(client.beta.assistants.list({ limit: PAGE.list }));
+      const { items } = await readAll(client.beta.assistants.list({ limit: PAGE.list }, READ));
       const found = items.find(
         (a) =>
           !exclude.has(a.id) &&
