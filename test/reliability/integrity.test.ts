@@ -95,7 +95,7 @@ async function ownedAssistants(a: Account, deployment: string): Promise<string[]
 }
 
 describe('the deployment lease (item 5)', () => {
-  it("audit never lists a running apply's lease, and audit --delete refuses it; the apply completes", async () => {
+  it("audit never lists a running apply's lease, audit --delete and import refuse it; the apply completes", async () => {
     account = await startAccount({ indexingDelayMs: 2_500 });
     const dir = project();
     const apply = account.cli(['apply', '--auto-approve'], { cwd: dir });
@@ -116,6 +116,11 @@ describe('the deployment lease (item 5)', () => {
     expect(refused.stderr).toContain(`error: audit --delete deletes only ids this audit lists as unused, and this one is not listed: ${lease} (the lease of deployment "integ": the lock of an apply or destroy, which audit never deletes). Nothing was deleted.`);
     expect(hasStackTrace(refused.stderr)).toBe(false);
     expect(mutating(account.emu, from).filter((e) => e.path.includes(lease) && e.method === 'DELETE')).toEqual([]);
+    expect(await leaseIds(account)).toEqual([lease]);
+    // nor can it be taken under the manifest as a resource (which prune would then delete)
+    const imported = await account.cli(['import', 'vector_store.docs', lease], { cwd: dir });
+    expect(imported.code).toBe(1);
+    expect(imported.stderr).toContain(`error: ${lease} is the lease of deployment "integ" (the lock an apply or destroy holds while it runs), not a resource: it cannot be imported`);
     expect(await leaseIds(account)).toEqual([lease]);
 
     const done = await apply;
