@@ -179,7 +179,7 @@ function concurrencySection(rows, note) {
     '',
     tableMd(['case', 'exit codes', 'waited for the lease', 'changes (added/changed/destroyed) of the first, the second', 'seconds'], rows),
     '',
-    'Plus: a killed holder\'s lease broken at once; a silent remote lease broken after a 1.5 s test TTL; a live remote holder never broken (the apply gave up after 3 s, exit 1, nothing changed); a holder SIGSTOPped past a 5 s TTL lost its lease to a second apply and, resumed, wrote nothing (its fence refused every new request).' +
+    'Plus: a killed holder\'s lease broken at once; a silent remote lease broken after a 1.5 s test TTL; a live remote holder never broken (the apply gave up after 3 s, exit 1, nothing changed); a holder SIGSTOPped past a 5 s TTL lost its lease to a second apply and, resumed, found it lost, stopped and wrote nothing.' +
       (waitedZero ? ' "waited" 0 means the second apply took the lease after the first had released it; it still read the account again and found nothing to do.' : '') +
       ' The protocol model: 400 schedules, never two holders.',
   ];
