@@ -140,27 +140,32 @@ function faultsSection(f, applyRequests, note) {
 }
 
 function crashSection(f, note) {
-  // rows: command, seed, k, N, rerun exit, rerun requests, stale lease broken, seconds
+  // rows: command, seed, k, N, rerun exit, rerun requests, stale lease broken, seconds[, faults, reruns]
   const rows = f.rows ?? [];
   const out = [];
-  for (const [command, label, requests] of [
-    ['apply', 'apply A → B', f.apply_requests],
-    ['destroy', 'destroy', f.destroy_requests],
+  const faultsOf = (r) => (r[8] === undefined ? 'none' : String(r[8]));
+  const kinds = [...new Set(rows.map(faultsOf))];
+  for (const [command, label] of [
+    ['apply', 'apply A → B'],
+    ['destroy', 'destroy'],
   ]) {
-    const mine = rows.filter((r) => r[0] === command);
-    if (!mine.length) continue;
-    const N = requests ?? Math.max(...mine.map((r) => Number(r[3])));
-    const ks = new Set(mine.map((r) => r[2])).size;
-    const ok = mine.filter((r) => String(r[4]) === '0').length;
-    const stale = mine.filter((r) => r[6] === 'yes').length;
-    const seconds = sum(mine.map((r) => Number(r[7])));
-    out.push([label, mine.length, N, `${ks} distinct k in 1..${N}`, `${ok}/${mine.length}`, stale, `${seconds.toFixed(1)} s`]);
+    for (const kind of kinds) {
+      const mine = rows.filter((r) => r[0] === command && faultsOf(r) === kind);
+      if (!mine.length) continue;
+      const N = Math.max(...mine.map((r) => Number(r[3])));
+      const ks = new Set(mine.map((r) => r[2])).size;
+      const ok = mine.filter((r) => String(r[4]) === '0').length;
+      const stale = mine.filter((r) => r[6] === 'yes').length;
+      const reruns = mine.map((r) => Number(r[9] ?? 1));
+      const seconds = sum(mine.map((r) => Number(r[7])));
+      out.push([label, kind, mine.length, N, `${ks} distinct k in 1..${N}`, `${ok}/${mine.length}${Math.max(...reruns) > 1 ? ` (${reruns.filter((x) => x > 1).length} needed ${Math.max(...reruns)} reruns)` : ''}`, stale, `${seconds.toFixed(1)} s`]);
+    }
   }
   const total = f.runs ?? rows.length;
   return [
     `### Crash matrix${note}`,
     '',
-    tableMd(['command', 'runs', 'requests of an unkilled run (N)', 'kill points k hit', 'reruns exit 0', 'stale lease cleaned by the rerun', 'time'], out),
+    tableMd(['command', 'faults during the run and its reruns', 'runs', 'requests of an unkilled run (N)', 'kill points k hit', 'reruns exit 0', 'stale lease cleaned by the rerun', 'time'], out),
     '',
     `Duplicates, orphaned uploads, leases left, resources of others touched: 0 in all ${n(total)} runs; every account then matched B exactly (or held nothing of the deployment), and the next plan (or destroy) found nothing to do.`,
   ];
@@ -174,7 +179,7 @@ function concurrencySection(rows, note) {
     '',
     tableMd(['case', 'exit codes', 'waited for the lease', 'changes (added/changed/destroyed) of the first, the second', 'seconds'], rows),
     '',
-    'Plus: a killed holder\'s lease broken at once; a silent remote lease broken after a 1.5 s test TTL; a live remote holder never broken (the apply gave up after 3 s, exit 1, nothing changed); a holder SIGSTOPped past a 5 s TTL lost its lease to a second apply and, resumed, wrote nothing (its fence refused every new request).' +
+    'Plus: a killed holder\'s lease broken at once; a silent remote lease broken after a 1.5 s test TTL; a live remote holder never broken (the apply gave up after 3 s, exit 1, nothing changed); a holder SIGSTOPped past a 5 s TTL lost its lease to a second apply and, resumed, found it lost, stopped and wrote nothing.' +
       (waitedZero ? ' "waited" 0 means the second apply took the lease after the first had released it; it still read the account again and found nothing to do.' : '') +
       ' The protocol model: 400 schedules, never two holders.',
   ];

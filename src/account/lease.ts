@@ -42,6 +42,15 @@ export const LEASE_MACHINE = 'assistants-deploy.lease.machine';
 export const LEASE_BEAT = 'assistants-deploy.lease.beat';
 export const LEASE_COMMAND = 'assistants-deploy.lease.command';
 
+/**
+ * Whether an object's metadata makes it a deployment lease (of any deployment). Every part of the
+ * tool that looks at the whole account (audit) leaves such objects alone: deleting a live lease
+ * would let a second apply in while its holder still works.
+ */
+export function isLeaseMetadata(metadata: unknown): boolean {
+  return typeof metadata === 'object' && metadata !== null && typeof (metadata as Record<string, unknown>)[LEASE_TAG] === 'string';
+}
+
 export interface LeaseRecord {
   id: string;
   created_at: number;
@@ -124,6 +133,9 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+/** Why a holder lost a lease it found deleted. */
+const gone = (id: string) => `its lease ${id} was deleted by another process (a waiter that found it stale, or someone by hand)`;
+
 const older = (a: LeaseRecord, b: LeaseRecord) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
 
 export class Lease {
@@ -150,6 +162,34 @@ export class Lease {
 
   get id(): string | undefined {
     return this.mine;
+  }
+
+  /** Why this holder lost its lease (undefined while it holds it, or never held it). */
+  get lost(): string | undefined {
+    return this.lostWhy ?? (this.held ? this.fenced : undefined);
+  }
+
+  /**
+   * Renews the lease now and says whether it is still held: false once it is lost (found deleted,
+   * or not renewed in time). A transient failure of the renewal is not a loss (the fence decides).
+   * Apply calls it between phases and before it reports success, so a lease deleted while it works
+   * is noticed at the next phase rather than the next heartbeat.
+   */
+  async confirm(): Promise<boolean> {
+    const id = this.mine;
+    if (!this.held || !id) return true;
+    if (this.fenced) return false;
+    const sent = this.clock.now();
+    try {
+      if (!(await this.store.renew(id, String(++this.beat)))) {
+        this.lose(gone(id));
+        return false;
+      }
+      if (this.mine === id) this.renewedAt = sent;
+    } catch {
+      // transient: the fence decides when it is too late
+    }
+    return this.fenced === undefined;
   }
 
   /** Why requests are refused now (undefined while they are allowed). */
@@ -267,7 +307,7 @@ export class Lease {
       try {
         const ok = await this.store.renew(id, String(++this.beat));
         if (!ok) {
-          if (this.held) this.lose('the lease was broken by another process');
+          if (this.held) this.lose(gone(id));
           return;
         }
         if (this.mine === id) this.renewedAt = sent;
@@ -315,6 +355,14 @@ export class Lease {
       }
       return fetch(input, init);
     };
+  }
+}
+
+/** The reason of `DeploymentLease.signal`: the lease was lost while the work ran. */
+export class LeaseLost extends Error {
+  constructor(readonly why: string) {
+    super(why);
+    this.name = 'LeaseLost';
   }
 }
 
@@ -420,6 +468,20 @@ export function leaseSettings(baseUrl: string): LeaseSettings {
 export class DeploymentLease {
   private lease: Lease | undefined;
   private raw: typeof globalThis.fetch = globalThis.fetch;
+  private readonly lostController = new AbortController();
+
+  /** Aborted once the lease is lost while held: the work stops starting anything (like a stop signal). */
+  readonly signal: AbortSignal = this.lostController.signal;
+
+  /** Why the lease was lost while held (undefined: held, or never taken). */
+  get lost(): string | undefined {
+    return this.lease?.lost ?? (this.signal.aborted ? String((this.signal.reason as Error).message) : undefined);
+  }
+
+  /** Renews the lease now; false once it is lost (the local target, which takes none: always true). */
+  async confirm(): Promise<boolean> {
+    return this.lease ? this.lease.confirm() : true;
+  }
 
   constructor(
     private readonly command: string,
@@ -462,7 +524,10 @@ export class DeploymentLease {
       waiting: (h) => this.say.info(`Waiting for the lease on deployment "${deployment}": another ${h.command} holds it (pid ${h.pid} on ${h.host}, lease ${h.id}).`),
       broke: (l, why) => this.say.info(`Broke the stale lease ${l.id} of deployment "${deployment}" (${l.command}, pid ${l.pid} on ${l.host}): ${why}.`),
       acquired: (id) => this.say.debug(`lease: holding ${id} for deployment "${deployment}"`),
-      lost: (why) => this.say.err(`error: lost the lease on deployment "${deployment}" (${why}); sending nothing more`),
+      lost: (why) => {
+        this.say.err(`error: lost the lease on deployment "${deployment}" (${why}); sending nothing more`);
+        this.lostController.abort(new LeaseLost(why));
+      },
     });
     this.lease = lease;
     try {

@@ -1,17 +1,50 @@
 /**
  * The account's write operations, one SDK call each, plus the lookups apply needs to recover from
  * an answer it never received (did that create happen?). Only src/account talks to the API.
+ * Writes are sent once (apply's retry loop decides about another attempt); the lookups and polls
+ * are reads, retried by the SDK like every read (READ): a lookup that failed would otherwise be
+ * taken for "not there", and the create sent again.
  */
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type OpenAI from 'openai';
-import { toFile } from 'openai';
 import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
-import { PAGE, readAll } from './read.js';
+import { PAGE, READ, readAll } from './read.js';
 
 type Attributes = Record<string, string | number | boolean>;
 
+/**
+ * The content read for an upload does not have the hash the plan recorded (the file changed after
+ * it was hashed): nothing was sent. Not a transient failure: retrying reads the same new content.
+ */
+export class ContentChanged extends Error {
+  constructor(
+    readonly planned: string,
+    readonly read: string,
+  ) {
+    super(`the content changed since it was hashed (planned sha256 ${planned}, read ${read})`);
+    this.name = 'ContentChanged';
+  }
+}
+
+/**
+ * The file's bytes, read once and hashed on the way, as the File the request sends. The SDK sends a
+ * file's content from memory (it buffers a stream before the request starts), so what is hashed
+ * here is exactly what is sent; whatever happens to the file on disk afterwards changes nothing.
+ */
+export async function readForUpload(absPath: string, filename: string): Promise<{ file: File; sha256: string }> {
+  const hash = createHash('sha256');
+  const parts: Buffer[] = [];
+  for await (const chunk of createReadStream(absPath, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    parts.push(chunk as Buffer);
+  }
+  return { file: new File(parts, filename), sha256: hash.digest('hex') };
+}
+
 export interface Account {
-  uploadFile(absPath: string, filename: string): Promise<{ id: string }>;
+  /** Uploads the file; with `sha256`, only when the bytes read have that hash (else ContentChanged, nothing sent). */
+  uploadFile(absPath: string, filename: string, sha256?: string): Promise<{ id: string }>;
   findUpload(filename: string, bytes: number): Promise<{ id: string } | undefined>;
   deleteFile(id: string): Promise<void>;
 
@@ -42,13 +75,14 @@ const keyOf = (metadata: unknown) => {
 
 export function accountFor(client: OpenAI): Account {
   return {
-    async uploadFile(absPath, filename) {
-      const file = await toFile(createReadStream(absPath), filename);
-      const created = await client.files.create({ file, purpose: 'assistants' });
+    async uploadFile(absPath, filename, sha256) {
+      const read = await readForUpload(absPath, filename);
+      if (sha256 !== undefined && read.sha256 !== sha256) throw new ContentChanged(sha256, read.sha256);
+      const created = await client.files.create({ file: read.file, purpose: 'assistants' });
       return { id: created.id };
     },
     async findUpload(filename, bytes) {
-      const { items } = await readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }));
+      const { items } = await readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ));
       const found = items.find((f) => f.filename === filename && f.bytes === bytes);
       return found ? { id: found.id } : undefined;
     },
@@ -76,7 +110,7 @@ export function accountFor(client: OpenAI): Account {
       await client.vectorStores.delete(id);
     },
     async findVectorStore(deployment, key, createdAfter, exclude) {
-      const { items } = await readAll(client.vectorStores.list({ limit: PAGE.list }));
+      const { items } = await readAll(client.vectorStores.list({ limit: PAGE.list }, READ));
       const found = items.find(
         (v) =>
           !exclude.has(v.id) &&
@@ -98,11 +132,11 @@ export function accountFor(client: OpenAI): Account {
       return { id: batch.id, status: batch.status };
     },
     async batchStatus(storeId, batchId) {
-      const b = await client.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: storeId });
+      const b = await client.vectorStores.fileBatches.retrieve(batchId, { vector_store_id: storeId }, READ);
       return { status: b.status, failed: b.file_counts.failed + b.file_counts.cancelled, in_progress: b.file_counts.in_progress };
     },
     async storeFileStatus(storeId) {
-      const { items } = await readAll(client.vectorStores.files.list(storeId, { limit: PAGE.list }));
+      const { items } = await readAll(client.vectorStores.files.list(storeId, { limit: PAGE.list }, READ));
       return items.map((f) => ({ id: f.id, status: f.status, error: f.last_error ? `${f.last_error.code}: ${f.last_error.message}` : null }));
     },
     async detachFile(storeId, fileId) {
@@ -130,7 +164,7 @@ export function accountFor(client: OpenAI): Account {
       await client.beta.assistants.delete(id);
     },
     async findAssistant(deployment, key, createdAfter, exclude) {
-      const { items } = await readAll(client.beta.assistants.list({ limit: PAGE.list }));
+      const { items } = await readAll(client.beta.assistants.list({ limit: PAGE.list }, READ));
       const found = items.find(
         (a) =>
           !exclude.has(a.id) &&

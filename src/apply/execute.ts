@@ -12,6 +12,7 @@ import path from 'node:path';
 import { APIError } from 'openai';
 import type { LiveAssistant } from '../account/live.js';
 import type { Account } from '../account/write.js';
+import { ContentChanged } from '../account/write.js';
 import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
 import { ASSISTANT_FIELDS, liveAssistantSpec, userMetadata, VECTOR_STORE_FIELDS } from '../plan/normalize.js';
 import type { VectorStoreSpec } from '../plan/normalize.js';
@@ -39,6 +40,14 @@ export interface ApplyContext {
   indexTimeoutMs?: number;
   /** Aborted: start nothing new, let the requests in flight finish, return (see `ApplyResult.stopped`). */
   signal?: AbortSignal;
+  /**
+   * Awaited before each phase that writes after the uploads (vector stores, files, assistants,
+   * prune): apply renews its lease there, and a lease found lost aborts `signal`, so the run stops
+   * at that phase instead of at the next heartbeat.
+   */
+  checkpoint?: () => Promise<unknown>;
+  /** How many times a file whose indexing ends `failed` is attached in all (default 3). */
+  indexAttempts?: number;
 }
 
 const isRef = (v: unknown): v is Ref => typeof v === 'object' && v !== null && typeof (v as Ref).$ref === 'string';
@@ -143,7 +152,9 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     async (u) => {
       try {
         const abs = path.join(ctx.root, ...u.path.split('/'));
-        const { id } = await call(`upload ${u.path}`, () => account.uploadFile(abs, u.filename), {
+        // the bytes sent are hashed as they are read: content that changed since the plan hashed
+        // it is refused before anything is sent (its name and attributes carry the planned hash)
+        const { id } = await call(`upload ${u.path}`, () => account.uploadFile(abs, u.filename, u.sha256), {
           bucket: budget.uploads,
           recover: () => account.findUpload(u.filename, u.size),
         });
@@ -152,7 +163,14 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         emit({ type: 'progress', phase: 'upload', done: ++uploaded, total: plan.uploads.length, item: u.path });
       } catch (error) {
         failedContent.add(u.sha256);
-        fail(`file ${u.path}`, error);
+        if (error instanceof ContentChanged) {
+          fail(
+            `file ${u.path}`,
+            new Skip(
+              `${u.path} changed after the plan hashed it (planned sha256 ${error.planned.slice(0, 16)}…, the bytes read for the upload have ${error.read.slice(0, 16)}…): nothing of it was uploaded; run plan again`,
+            ),
+          );
+        } else fail(`file ${u.path}`, error);
       }
     },
   );
@@ -163,12 +181,17 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   };
   /** Attached files whose indexing this run saw end (completed or failed). */
   const indexing = { seen: 0 };
-  if (signal?.aborted) return stop();
+  /** Before a phase with writes to do: the caller's checkpoint (the lease), then the signal. */
+  const stopsBefore = async (work: number) => {
+    if (work > 0 && !signal?.aborted) await ctx.checkpoint?.();
+    return signal?.aborted === true;
+  };
 
   // --- 2. vector stores ---
   const storeChanges = plan.resource_changes.filter((c) => c.type === 'vector_store' && c.actions.includes('create') || (c.type === 'vector_store' && c.actions[0] === 'update'));
   const storeIds = new Map<string, string>();
   for (const c of plan.resource_changes) if (c.type === 'vector_store' && c.id && c.actions[0] === 'update') storeIds.set(c.key, c.id);
+  if (await stopsBefore(storeChanges.filter((c) => c.actions.includes('create') || c.field_changes.length > 0).length)) return stop();
   emit({ type: 'phase', name: 'vector_stores', total: storeChanges.length });
   await Promise.all(
     storeChanges.map(async (c) => {
@@ -198,11 +221,10 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     }),
   );
 
-  if (signal?.aborted) return stop();
-
   // --- 3. files of each store ---
   const batches: PendingBatch[] = [];
   const attachTotal = storeChanges.reduce((n, c) => n + (c.files?.attach.length ?? 0), 0);
+  if (await stopsBefore(storeChanges.reduce((n, c) => n + (c.files ? c.files.attach.length + c.files.detach.length + c.files.update_attributes.length : 0), 0))) return stop();
   emit({ type: 'phase', name: 'attach', total: attachTotal });
   await Promise.all(
     storeChanges.map(async (c) => {
@@ -301,6 +323,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
 
   // --- 5. assistants ---
   const assistantChanges = plan.resource_changes.filter((c) => c.type === 'assistant' && !c.actions.includes('delete'));
+  if (await stopsBefore(assistantChanges.length)) return stop();
   emit({ type: 'phase', name: 'assistants', total: assistantChanges.length });
   await each(
     assistantChanges,
@@ -328,10 +351,9 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     },
   );
 
-  if (signal?.aborted) return stop();
-
   // --- 6. prune ---
   const deletions = plan.resource_changes.filter((c) => c.actions.includes('delete'));
+  if (await stopsBefore(deletions.length + plan.file_deletions.length)) return stop();
   emit({ type: 'phase', name: 'prune', total: deletions.length + plan.file_deletions.length });
   const deleteOne = async (c: ResourceChange) => {
     const replaced = c.actions.includes('create');
@@ -403,9 +425,15 @@ function notDone(plan: Plan, result: ApplyResult, did: Set<string>, indexing: { 
 type Call = <T>(
   what: string,
   op: () => Promise<T>,
-  opts?: { bucket?: TokenBucket; justCreated?: boolean },
+  opts?: { bucket?: TokenBucket; tokens?: number; extraBucket?: TokenBucket; justCreated?: boolean; recover?: () => Promise<T | undefined>; gone?: () => T },
 ) => Promise<T>;
 
+/**
+ * Polls the attached batches until their files are indexed. A file whose indexing ends `failed`
+ * (or `cancelled`) is detached and attached again (the retry path files-diff plans for a failed
+ * file, taken at once), up to `indexAttempts` attachments in all; one that still fails is
+ * reported with the API's last_error and stays attached as failed, so the next plan retries it.
+ */
 async function waitForIndexing(
   batches: PendingBatch[],
   ctx: ApplyContext,
@@ -417,10 +445,56 @@ async function waitForIndexing(
 ): Promise<number> {
   const total = batches.reduce((n, b) => n + b.files.length, 0);
   const deadline = clock.now() + (ctx.indexTimeoutMs ?? 30 * 60_000);
+  const maxAttempts = Math.max(1, ctx.indexAttempts ?? 3);
+  /** Attachments made so far, by store and file id (the first one counts). */
+  const attempts = new Map<string, number>();
   let interval = ctx.pollIntervalMs ?? 100;
   let pending = [...batches];
   let done = 0;
-  const finishedStores = new Set<string>();
+  const reattach = async (b: PendingBatch, retry: { file: FileAttach; id: string; error: string | null }[], still: PendingBatch[]) => {
+    const address = `vector_store.${b.storeKey}`;
+    const sent: typeof retry = [];
+    await Promise.all(
+      retry.map(async (r) => {
+        try {
+          await call(`detach ${r.file.path} from ${address} (indexing failed)`, () => ctx.account.detachFile(b.storeId, r.id), {
+            bucket: ctx.budget.attachRequests(b.storeId),
+            gone: () => undefined,
+          });
+          sent.push(r);
+        } catch (error) {
+          fail(`${address} ${r.file.path}`, error);
+        }
+      }),
+    );
+    if (sent.length === 0) return;
+    for (const r of sent) {
+      const n = (attempts.get(`${b.storeId}/${r.id}`) ?? 1) + 1;
+      attempts.set(`${b.storeId}/${r.id}`, n);
+      emit({ type: 'note', message: `indexing of ${r.file.path} in ${address} failed${r.error ? ` (${r.error})` : ''}; attaching it again (attempt ${n} of ${maxAttempts})` });
+    }
+    try {
+      const ids = sent.map((r) => r.id);
+      const batch = await call(
+        `attach ${sent.length} files to ${address} again`,
+        () => ctx.account.attachBatch(b.storeId, sent.map((r) => ({ file_id: r.id, attributes: r.file.attributes, chunking_strategy: r.file.chunking_strategy }))),
+        {
+          bucket: ctx.budget.attachRequests(b.storeId),
+          extraBucket: ctx.budget.attachedFiles,
+          tokens: sent.length,
+          recover: async () => {
+            const present = new Set((await ctx.account.storeFileStatus(b.storeId)).map((f) => f.id));
+            return ids.every((id) => present.has(id)) ? { id: '', status: 'in_progress' } : undefined;
+          },
+        },
+      );
+      still.push({ storeKey: b.storeKey, storeId: b.storeId, batchId: batch.id || null, files: sent.map((r) => r.file), fileIds: ids });
+      interval = ctx.pollIntervalMs ?? 100; // the new batch is polled from the start again
+    } catch (error) {
+      for (const r of sent) fail(`${address} ${r.file.path}`, error);
+      done += sent.length;
+    }
+  };
   while (pending.length > 0 && !ctx.signal?.aborted) {
     const still: PendingBatch[] = [];
     await Promise.all(
@@ -433,23 +507,36 @@ async function waitForIndexing(
             still.push(b);
             return;
           }
-          done += b.files.length;
+          const retry: { file: FileAttach; id: string; error: string | null }[] = [];
           if (status.failed > 0 || status.status === 'failed' || status.status === 'cancelled') {
             const files = await call(`list files of ${b.storeKey}`, () => ctx.account.storeFileStatus(b.storeId));
             const byId = new Map(files.map((f) => [f.id, f]));
             b.fileIds.forEach((id, i) => {
               const f = byId.get(id);
               if (f && (f.status === 'failed' || f.status === 'cancelled')) {
+                const made = attempts.get(`${b.storeId}/${id}`) ?? 1;
+                if (made < maxAttempts && !ctx.signal?.aborted) {
+                  retry.push({ file: b.files[i]!, id, error: f.error });
+                  return;
+                }
+                done++;
                 result.files.failed_indexing++;
-                fail(`vector_store.${b.storeKey} ${b.files[i]!.path}`, new Skip(`indexing ${f.status}${f.error ? `: ${f.error}` : ''}`));
+                fail(
+                  `vector_store.${b.storeKey} ${b.files[i]!.path}`,
+                  new Skip(
+                    `indexing ${f.status}${f.error ? `: ${f.error}` : ''}${made > 1 ? ` (attached ${made} times, every one ${f.status})` : ''}; it stays attached, marked ${f.status}, and the next apply attaches it again`,
+                  ),
+                );
               } else {
+                done++;
                 result.files.indexed++;
               }
             });
           } else {
+            done += b.files.length;
             result.files.indexed += b.files.length;
           }
-          finishedStores.add(b.storeKey);
+          if (retry.length > 0) await reattach(b, retry, still);
           emit({ type: 'progress', phase: 'index', done, total, item: `vector_store.${b.storeKey}` });
         } catch (error) {
           fail(`vector_store.${b.storeKey} indexing`, error);

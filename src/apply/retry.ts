@@ -68,7 +68,10 @@ export interface RetryHooks {
   onRetry?(info: { attempt: number; waitMs: number; failure: Failure; error: unknown }): void;
   /** A 429 that named its wait: hold back every request of the same kind. */
   onRateLimited?(waitMs: number): void;
-  /** After an ambiguous failure: did the operation happen after all? Return its result to stop. */
+  /**
+   * After an ambiguous failure: did the operation happen after all? Return its result to stop,
+   * undefined when it did not happen (it is then sent again); a lookup that throws ends the retries.
+   */
   recover?(): Promise<unknown>;
 }
 
@@ -100,7 +103,14 @@ export async function withRetry<T>(
       options.hooks?.onRetry?.({ attempt: attempt + 1, waitMs, failure, error });
       await sleepFor(policy.clock, waitMs, signal);
       if (failure.ambiguous && options.hooks?.recover) {
-        const recovered = await options.hooks.recover().catch(() => undefined);
+        // did it happen after all? A lookup that fails says nothing: sending again could make a
+        // second one, so the step fails with its own error (the next run finds it by its tags)
+        let recovered: unknown;
+        try {
+          recovered = await options.hooks.recover();
+        } catch {
+          throw error;
+        }
         if (recovered !== undefined) return recovered as T;
       }
     }

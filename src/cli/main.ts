@@ -72,7 +72,7 @@ export function buildProgram(): Command {
 
   program
     .command('apply')
-    .argument('[planfile]', 'a plan saved with `plan --out` to apply exactly (refused if the account moved on)')
+    .argument('[planfile]', 'a plan saved with `plan --out` to apply exactly (refused if the account, the manifest or its files moved on)')
     .description('make the account match the manifest: create, update, and prune what this deployment owns')
     .addOption(manifestOption())
     .option('--auto-approve', 'do not ask for confirmation (needed without a TTY)')

@@ -16,6 +16,7 @@ import { loadManifest } from '../manifest/load.js';
 import { estimatePlanCost } from '../cost/plan-cost.js';
 import { loadPrices } from '../cost/prices.js';
 import { diff, liveFingerprint, withLive } from '../plan/diff.js';
+import { manifestFingerprint } from '../plan/manifest-fingerprint.js';
 import type { Plan } from '../plan/types.js';
 import { hasChanges } from '../plan/types.js';
 import { renderText, resultLine, statusLine } from '../plan/render-text.js';
@@ -97,8 +98,18 @@ export function showPlan(io: Io, plan: Plan, options: { status?: boolean; comman
   else if (!hasChanges(plan)) io.out(resultLine(plan));
 }
 
-/** The plan, with its storage cost from the price table `options.prices` names (default: the built-in one). */
-export function makePlan(desired: Desired, live: Live, target: Target, options: { prices?: unknown } = {}): Plan {
+/** `-f PATH` as a plan records it: relative to the working folder, with `/`. */
+export function manifestArgument(opts: CommandOptions): string {
+  const file = typeof opts.file === 'string' ? opts.file : 'assistants.yaml';
+  return path.relative(process.cwd(), path.resolve(process.cwd(), file)).split(path.sep).join('/') || '.';
+}
+
+/**
+ * The plan, with its storage cost from the price table `options.prices` names (default: the
+ * built-in one), and what it was made from: the -f argument (`options.manifestFile`) and the
+ * fingerprint of the resolved manifest, which `apply PLANFILE` checks.
+ */
+export function makePlan(desired: Desired, live: Live, target: Target, options: { prices?: unknown; manifestFile?: string } = {}): Plan {
   const started = performance.now();
   const root = path.relative(process.cwd(), desired.root).split(path.sep).join('/') || '.';
   const plan = diff(desired, live, {
@@ -107,6 +118,7 @@ export function makePlan(desired: Desired, live: Live, target: Target, options: 
     target: { base_url: target.baseUrl, local: target.local },
     manifestRoot: root,
   });
+  plan.manifest = { ...plan.manifest, ...(options.manifestFile !== undefined ? { file: options.manifestFile } : {}), fingerprint: manifestFingerprint(desired) };
   plan.cost = estimatePlanCost(plan, live, loadPrices(options.prices));
   if (TIMINGS) process.stderr.write(`timing: diff ${(performance.now() - started).toFixed(0)} ms\n`);
   return plan;
@@ -117,7 +129,7 @@ export function makePlan(desired: Desired, live: Live, target: Target, options: 
  * deployment does not own: one holding such an upload is a conflict (src/account/foreign.ts says
  * what the check costs). Every command that plans (plan, apply, destroy) goes through here.
  */
-export async function planChecked(desired: Desired, live: Live, target: Target, options: { prices?: unknown } = {}): Promise<Plan> {
+export async function planChecked(desired: Desired, live: Live, target: Target, options: { prices?: unknown; manifestFile?: string } = {}): Promise<Plan> {
   const plan = makePlan(desired, live, target, options);
   if (plan.file_deletions.length === 0) return plan;
   return withLive(plan, await checkedLive(target, live, plan));

@@ -12,8 +12,14 @@
  *
  * A file (purpose `assistants`) is listed when it is in no vector store and in no assistant's
  * code_interpreter resources.
+ *
+ * Deployment leases (empty vector stores tagged `assistants-deploy.lease`, the lock a running
+ * apply or destroy holds; src/account/lease.ts) are never listed, so never deleted: they cost
+ * nothing, expire by themselves, and deleting a live one would let a second apply in while the
+ * first still works. They are counted apart (`leases`).
  */
 import type { AuditAccount } from '../account/audit.js';
+import { isLeaseMetadata, LEASE_TAG } from '../account/lease.js';
 import { parseUploadName } from '../account/files-naming.js';
 import type { ReadStats } from '../account/live.js';
 import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
@@ -76,6 +82,8 @@ export interface AuditReport {
   files: AuditedFile[];
   /** Idle, but an assistant references them: shown, not listed. */
   referenced_idle: AuditedStore[];
+  /** Deployment leases found in the account: never listed, never deleted by audit. */
+  leases: { id: string; deployment: string }[];
   totals: {
     account: { vector_stores: number; files: number; vector_bytes: number; file_bytes: number };
     /** The account's vector storage now, free allowance applied. */
@@ -113,10 +121,12 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     for (const id of a.file_ids) fileUsers.add(id);
   }
   const inStores = new Set(account.vectorStores.flatMap((v) => v.file_ids));
+  const leases = account.vectorStores.filter((v) => isLeaseMetadata(v.metadata));
+  const stores = account.vectorStores.filter((v) => !isLeaseMetadata(v.metadata));
 
   const listed: AuditedStore[] = [];
   const referencedIdle: AuditedStore[] = [];
-  for (const v of account.vectorStores) {
+  for (const v of stores) {
     const lastActive = v.last_active_at ?? v.created_at;
     const idleDays = Math.max(0, Math.floor((nowS - lastActive) / DAY));
     const idle = idleDays > options.idleDays;
@@ -171,7 +181,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     }))
     .sort((a, b) => b.cost.bytes - a.cost.bytes || byId(a, b));
 
-  const vectorBytes = account.vectorStores.reduce((n, v) => n + v.usage_bytes, 0);
+  const vectorBytes = stores.reduce((n, v) => n + v.usage_bytes, 0);
   const fileBytes = account.files.reduce((n, f) => n + f.bytes, 0);
   const listedVector = listed.reduce((n, s) => n + s.cost.bytes, 0);
   const listedFiles = files.reduce((n, f) => n + f.cost.bytes, 0);
@@ -195,6 +205,12 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     notes.push(`The free allowance (${table.prices.vector_store_storage.free_allowance?.description ?? `${vsRate.free_bytes} bytes`}) is applied once, to the whole account: savings are what the bill changes by.`);
   }
   notes.push('Deleting a vector store keeps its files; delete the files too to remove them. Deleting a file detaches it from every store.');
+  if (leases.length > 0) {
+    const names = [...new Set(leases.map((l) => l.metadata[LEASE_TAG]!))].sort().map((d) => JSON.stringify(d));
+    notes.push(
+      `${leases.length === 1 ? '1 deployment lease' : `${leases.length} deployment leases`} (of ${names.join(', ')}: the lock an apply or destroy holds while it runs, empty, free, expiring by itself) ${leases.length === 1 ? 'is' : 'are'} not listed: audit never deletes a lease.`,
+    );
+  }
   notes.push('Not included: token usage and tool calls (file search calls, code interpreter sessions).');
 
   return {
@@ -207,8 +223,9 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     vector_stores: listed,
     files,
     referenced_idle: referencedIdle,
+    leases: leases.map((l) => ({ id: l.id, deployment: l.metadata[LEASE_TAG]! })).sort((a, b) => byId(a, b)),
     totals: {
-      account: { vector_stores: account.vectorStores.length, files: account.files.length, vector_bytes: vectorBytes, file_bytes: fileBytes },
+      account: { vector_stores: stores.length, files: account.files.length, vector_bytes: vectorBytes, file_bytes: fileBytes },
       account_cost: accountCost,
       listed: { vector_stores: listed.length, files: files.length, vector_bytes: listedVector, file_bytes: listedFiles },
       savings: {

@@ -184,9 +184,16 @@ export class FaultInjector {
     this.patterns = this.spec.routes.map(globToRegExp);
   }
 
+  /** Files attached while index-fail was on, and how many of them were made to fail (for tests' figures). */
+  readonly indexCounts = { attached: 0, failed: 0 };
+
   /** Whether a file attached to a vector store now fails its indexing (index-fail). */
   indexingFails(): boolean {
-    return this.spec.pindexFail > 0 && this.indexRand() < this.spec.pindexFail;
+    if (this.spec.pindexFail <= 0) return false;
+    this.indexCounts.attached++;
+    const fails = this.indexRand() < this.spec.pindexFail;
+    if (fails) this.indexCounts.failed++;
+    return fails;
   }
 
   private applies(path: string): boolean {

@@ -47,6 +47,8 @@ export interface Emulator {
   log: RequestLogEntry[];
   clearLog(): void;
   setFaults(spec: string | FaultSpec | undefined): void;
+  /** index-fail so far: files attached while it was on, and how many of them were made to fail. */
+  readonly indexFaults: { attached: number; failed: number };
   close(): Promise<void>;
 }
 
@@ -88,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       log.length = 0;
     },
     setFaults: (spec) => faults.set(toSpec(spec)),
+    indexFaults: faults.indexCounts,
     close: async () => {
       if (closed) return;
       closed = true;

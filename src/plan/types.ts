@@ -216,6 +216,10 @@ export interface Plan {
     /** Manifest root relative to the folder the plan was made in. */
     root: string;
     sources: string[];
+    /** The -f argument (file or folder), relative to the folder the plan was made in. */
+    file?: string;
+    /** What the resolved manifest was (src/plan/manifest-fingerprint.ts): `apply PLANFILE` refuses the plan when it differs. */
+    fingerprint?: { sha256: string; resources: Record<string, string> };
   };
   target: { base_url: string; local: boolean; assistants_api: boolean };
   /** SHA-256 of the deployment's live state the plan was made against (apply checks it). */

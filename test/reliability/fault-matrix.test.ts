@@ -1,7 +1,9 @@
 /**
  * Fault matrix (issue 9): apply A -> B under each kind of fault the emulator injects (429 with
- * retry-after, 500, 503, dropped connections) and under high latency (a seeded share of the
- * requests delayed 1-2 s by a proxy), at 10% and 30% of the requests. Each run is repeated until it
+ * retry-after, 500, 503, dropped connections; issue 14: the answer lost after the server acted,
+ * a 500 after the server acted, and files whose indexing ends `failed`) and under high latency (a
+ * seeded share of the requests delayed 1-2 s by a proxy), at 10% and 30% of the requests (of the
+ * attached files, for failed indexing). Each run is repeated until it
  * exits 0 (at most 5 runs); then, with the faults off, the account must hold exactly B (checked
  * field by field with the SDK), nothing the deployment does not own is touched, no lease is left,
  * and a plan shows no change. The figures are printed as a table.
@@ -26,6 +28,10 @@ const KINDS: { kind: string; spec: (rate: number, seed: number) => string }[] = 
   { kind: '500', spec: (r, s) => `seed=${s},500=${r}` },
   { kind: '503', spec: (r, s) => `seed=${s},503=${r}` },
   { kind: 'dropped connection', spec: (r, s) => `seed=${s},drop=${r}` },
+  { kind: 'answer lost after the write (drop-after)', spec: (r, s) => `seed=${s},drop-after=${r}` },
+  { kind: '500 after the write (500-after)', spec: (r, s) => `seed=${s},500-after=${r}` },
+  // B attaches only 7 files: seeds whose first 7 draws hold failures near the rate (1 and 3 of 7)
+  { kind: 'indexing ends failed (index-fail)', spec: (r) => `seed=${r < 0.2 ? 131 : 136},index-fail=${r}` },
   { kind: 'high latency (1-2 s)', spec: () => 'proxy' },
 ];
 const ROWS: Row[] = KINDS.flatMap((k, i) => [0.1, 0.3].map((rate) => ({ kind: k.kind, rate, spec: k.spec(rate, 70 + i * 10 + rate * 10) })));
@@ -53,6 +59,7 @@ describe('fault matrix', () => {
       const env = proxy ? { OPENAI_BASE_URL: proxy.url } : undefined;
       if (!proxy) account.emu.setFaults(row.spec);
       const from = account.emu.log.length;
+      const indexBefore = { ...account.emu.indexFaults };
       const codes: number[] = [];
       let last = '';
       while (codes.length < MAX_RUNS) {
@@ -63,12 +70,15 @@ describe('fault matrix', () => {
       }
       const log = account.emu.log.slice(from);
       account.emu.setFaults(undefined);
-      const injected = proxy ? proxy.delayed : log.filter((e) => e.fault).length;
-      figures.push([row.kind, `${row.rate * 100}%`, log.length, injected, codes.length, codes.length - 1, ((performance.now() - started) / 1000).toFixed(1)]);
+      // failed indexing is drawn per attached file, the other faults per request
+      const indexing = row.spec.includes('index-fail');
+      const injected = proxy ? proxy.delayed : indexing ? account.emu.indexFaults.failed - indexBefore.failed : log.filter((e) => e.fault).length;
+      const drawn = indexing ? account.emu.indexFaults.attached - indexBefore.attached : log.length;
+      figures.push([row.kind, `${row.rate * 100}%`, log.length, indexing ? `${injected} of ${drawn} files` : injected, codes.length, codes.length - 1, ((performance.now() - started) / 1000).toFixed(1)]);
       expect(codes[codes.length - 1], `did not converge in ${MAX_RUNS} runs:\n${last}`).toBe(0);
       // the faults did happen, at about the rate asked for
-      expect(injected / log.length).toBeGreaterThan(row.rate / 3);
-      expect(injected / log.length).toBeLessThan(row.rate * 2.5);
+      expect(injected / drawn).toBeGreaterThan(row.rate / 3);
+      expect(injected / drawn).toBeLessThan(row.rate * 2.5);
       await expectExactlyB(account.client, base.b);
       await expectStrangersUntouched(account.client, base.strangers);
       const plan = await account.run(['plan', '--detailed-exitcode'], base.b);

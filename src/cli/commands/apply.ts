@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { DeploymentLease } from '../../account/lease.js';
+import { sleepFor, realClock } from '../../apply/pace.js';
 import { accountFor } from '../../account/write.js';
 import type { Live } from '../../account/live.js';
 import type { Target } from '../../account/target.js';
@@ -13,7 +14,11 @@ import { executePlan } from '../../apply/execute.js';
 import type { ApplyResult, NotDone } from '../../apply/events.js';
 import { Budget } from '../../apply/pace.js';
 import { checkSafety } from '../../apply/safety.js';
-import { UserError } from '../../errors.js';
+import { ManifestError, UserError } from '../../errors.js';
+import type { Desired } from '../../manifest/desired.js';
+import { liveFingerprint } from '../../plan/diff.js';
+import { changedResources, manifestFingerprint } from '../../plan/manifest-fingerprint.js';
+import { resultLine } from '../../plan/render-text.js';
 import { readSavedPlan, verifyLocalFiles } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import type { Plan } from '../../plan/types.js';
@@ -22,7 +27,7 @@ import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { collectWhenGrown } from '../memory.js';
 import { createReporter } from '../progress.js';
-import { connect, fingerprintFor, loadDesired, planChecked, readAccount, showPlan } from '../session.js';
+import { connect, fingerprintFor, loadDesired, makePlan, manifestArgument, planChecked, readAccount, showPlan } from '../session.js';
 import { Interrupted, Stopper } from '../stop.js';
 
 export const DEFAULT_CONCURRENCY = 32;
@@ -86,7 +91,15 @@ function timeScale(): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
-export async function execute(plan: Plan, target: Target, root: string, opts: CommandOptions, io: Io, signal?: AbortSignal): Promise<ApplyResult> {
+export async function execute(
+  plan: Plan,
+  target: Target,
+  root: string,
+  opts: CommandOptions,
+  io: Io,
+  signal?: AbortSignal,
+  checkpoint?: () => Promise<unknown>,
+): Promise<ApplyResult> {
   const scale = timeScale();
   const budget = new Budget({
     concurrency: concurrencyOf(opts),
@@ -102,6 +115,7 @@ export async function execute(plan: Plan, target: Target, root: string, opts: Co
       budget,
       root,
       ...(signal ? { signal } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
       onEvent: (e) => {
         reporter.onEvent(e);
         collect();
@@ -134,7 +148,21 @@ export function notDoneText(n: NotDone): string {
   return parts.filter(Boolean).join(' ');
 }
 
-export function report(io: Io, result: ApplyResult, verb = 'Apply', interrupted?: Interrupted): number {
+/**
+ * How a run that reported no failure ended, checked before it says `… complete!`: `lost`, the lease
+ * was found gone at the end; `differs`, the account read again does not match what the run was
+ * to make (the next plan's result line); `unread`, it could not be read again.
+ */
+export type Verified = { ok: true } | { ok: false; lost?: string; differs?: string; unread?: string };
+
+export interface RunEnd {
+  deployment: string;
+  /** The lease was lost while the run held it (why). */
+  lost?: string;
+  verified?: Verified;
+}
+
+export function report(io: Io, result: ApplyResult, verb = 'Apply', interrupted?: Interrupted, end?: RunEnd): number {
   const f = result.files;
   const files = [
     f.uploaded && `${f.uploaded} uploaded`,
@@ -152,7 +180,33 @@ export function report(io: Io, result: ApplyResult, verb = 'Apply', interrupted?
     io.err('Everything done so far is kept; run the same command again to finish the job.');
     return interrupted.exitCode;
   }
+  const lost = end?.lost ?? (end?.verified && !end.verified.ok ? end.verified.lost : undefined);
+  if (lost !== undefined) {
+    // another apply or destroy may have got in: what this one did is kept, nothing is claimed
+    io.err(
+      `error: ${verb.toLowerCase()} lost its lease on deployment "${end!.deployment}" while it ran (${lost}), so another apply or destroy may have been changing the deployment at the same time; it stopped sending requests`,
+    );
+    io.err(`Done: ${summary}`);
+    if (result.stopped) io.err(`Not done: ${notDoneText(result.stopped)}`);
+    if (result.failures.length > 0) io.err(`${result.failures.length} failure${result.failures.length === 1 ? '' : 's'}:`);
+    for (const x of result.failures) io.err(`  ${x.address}: ${x.message}`);
+    io.err('hint: run plan to see where the account stands (after any other apply has finished), then run the same command again');
+    return 1;
+  }
   if (interrupted) io.info(`(${interrupted.signalName} came after the last change was made: nothing was left undone.)`);
+  if (result.failures.length === 0 && end?.verified && !end.verified.ok) {
+    const v = end.verified;
+    if (v.unread !== undefined) {
+      io.err(`error: ${verb.toLowerCase()} made every change it planned (${summary}), but could not read the account again to check it: ${v.unread}`);
+      io.err(`hint: run plan to see whether the account matches the manifest`);
+    } else {
+      io.err(`error: ${verb.toLowerCase()} made every change it planned (${summary}), but the account does not match the manifest now: ${v.differs ?? ''}`);
+      io.err(
+        `hint: something else changed deployment "${end.deployment}" while this ran (another apply or destroy, a lease deleted by hand, an edit in the dashboard); run plan to see the difference, then run the same command again`,
+      );
+    }
+    return 1;
+  }
   if (result.failures.length === 0) {
     io.out(`${verb} complete! ${summary}`);
     return 0;
@@ -185,6 +239,50 @@ export function wrapFor(stop: Stopper, lease: DeploymentLease): (fetch: typeof g
   return (fetch) => stop.wrapFetch(lease.wrapFetch(fetch));
 }
 
+/** Waits before reading again when a check finds a difference: lists may trail writes on OpenAI. */
+function verifyRetryDelays(target: Target): number[] {
+  return /(^|\.)openai\.com$/.test(hostOf(target.baseUrl)) ? [1_000, 3_000] : [];
+}
+
+/**
+ * The check before `… complete!`, after a run without failures: the lease is renewed (still held?),
+ * then the deployment is read again (a few list pages, as plan reads it) and planned against the
+ * same manifest: any change left means something else wrote meanwhile. Costs one renewal and one
+ * read of the deployment.
+ */
+export async function verifyRun(target: Target, deployment: string, lease: DeploymentLease, replan: (live: Live) => Plan | Promise<Plan>, io: Io): Promise<Verified> {
+  if (!(await lease.confirm())) return { ok: false, lost: lease.lost ?? 'the lease is gone' };
+  const delays = verifyRetryDelays(target);
+  for (let i = 0; ; i++) {
+    let plan: Plan;
+    try {
+      plan = await replan(await readAccount(target, deployment));
+    } catch (error) {
+      if (lease.lost !== undefined) return { ok: false, lost: lease.lost };
+      return { ok: false, unread: error instanceof Error ? error.message : String(error) };
+    }
+    if (!hasChanges(plan)) return { ok: true };
+    if (i >= delays.length) return { ok: false, differs: resultLine(plan) };
+    io.debug(`check: the account read again differs (${resultLine(plan)}); reading it again in ${delays[i]} ms`);
+    await sleepFor(realClock, delays[i]!);
+  }
+}
+
+/**
+ * Executes the plan holding the lease (stopping at the next phase once the lease is lost, or on
+ * a signal), checks the result (verifyRun) when nothing failed, and reports.
+ */
+export async function executeHolding(
+  ctx: { plan: Plan; target: Target; root: string; opts: CommandOptions; io: Io; stop: Stopper; lease: DeploymentLease; deployment: string; verb: string },
+  replan: (live: Live) => Plan | Promise<Plan>,
+): Promise<number> {
+  const { plan, target, root, opts, io, stop, lease, deployment, verb } = ctx;
+  const result = await execute(plan, target, root, opts, io, AbortSignal.any([stop.signal, lease.signal]), () => lease.confirm());
+  const clean = result.failures.length === 0 && !result.stopped && lease.lost === undefined && !stop.interrupted;
+  const verified = clean ? await verifyRun(target, deployment, lease, replan, io) : undefined;
+  return report(io, result, verb, stop.interrupted, { deployment, ...(lease.lost !== undefined ? { lost: lease.lost } : {}), ...(verified ? { verified } : {}) });
+}
+
 export async function run(args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
   const stop = new Stopper(io, 'apply');
@@ -203,7 +301,7 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
   const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     const live = await readAccount(target, desired.deployment, io);
-    let plan = await planChecked(desired, live, target, { prices: opts.prices });
+    let plan = await planChecked(desired, live, target, { prices: opts.prices, manifestFile: manifestArgument(opts) });
     showPlan(io, plan);
     if (!hasChanges(plan)) {
       await lease.sweep(target, desired.deployment);
@@ -221,13 +319,13 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
         stop.signal.throwIfAborted();
         if ((await fingerprintFor(target, now, plan)) !== plan.live_fingerprint) {
           io.info('The account changed before this apply got the lease; planning again.');
-          plan = await planChecked(desired, now, target, { prices: opts.prices });
+          plan = await planChecked(desired, now, target, { prices: opts.prices, manifestFile: manifestArgument(opts) });
           showPlan(io, plan, { status: false });
           if (!hasChanges(plan)) return 0;
           checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
           if (!(await approve(io, opts, 'The plan changed. Do you want to perform these actions?', 'apply'))) return 1;
         }
-        return report(io, await execute(plan, target, desired.root, opts, io, stop.signal), 'Apply', stop.interrupted);
+        return executeHolding({ plan, target, root: desired.root, opts, io, stop, lease, deployment: desired.deployment, verb: 'Apply' }, (l) => makePlan(desired, l, target));
       },
       stop.signal,
     );
@@ -238,10 +336,60 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
   }
 }
 
+/**
+ * The manifest a saved plan was made from, loaded again (the -f it recorded, its environment, this
+ * command's --var values and environment variables): refused as stale when it no longer resolves
+ * to what the plan recorded, naming the resources that differ. A plan made by a version that
+ * recorded no fingerprint is applied with a warning.
+ */
+async function savedPlanManifest(plan: Plan, file: string, opts: CommandOptions, io: Io): Promise<Desired> {
+  if (typeof opts.env === 'string' && opts.env !== (plan.environment ?? undefined)) {
+    throw new UserError(
+      `the saved plan ${file} was made ${plan.environment ? `for --env ${plan.environment}` : 'without --env'}, not for --env ${opts.env}`,
+      'apply it without --env (it applies to the environment it was planned for), or make a new plan for that environment',
+    );
+  }
+  const manifestFile = plan.manifest.file ?? (plan.manifest.sources.length === 1 ? plan.manifest.sources[0]! : plan.manifest.root);
+  let desired: Desired;
+  try {
+    const { env: _env, ...rest } = opts;
+    desired = await loadDesired({ ...rest, file: manifestFile, ...(plan.environment ? { env: plan.environment } : {}) }, io);
+  } catch (error) {
+    if (error instanceof UserError && !(error instanceof ManifestError)) {
+      throw new UserError(
+        `cannot check the saved plan ${file} against the manifest it was made from (${manifestFile}): ${error.message}`,
+        'apply a saved plan in the checkout it was made in: its manifest and files are read again to check that they have not changed since',
+      );
+    }
+    throw error;
+  }
+  const recorded = plan.manifest.fingerprint;
+  if (!recorded) {
+    io.err(`warning: the saved plan ${file} records no fingerprint of its manifest (made by an older version), so whether ${manifestFile} changed since it was made is not checked`);
+    return desired;
+  }
+  const now = manifestFingerprint(desired);
+  if (now.sha256 !== recorded.sha256) {
+    const d = changedResources(recorded, now);
+    const parts = [
+      d.changed.length > 0 && `${d.changed.join(', ')} changed`,
+      d.added.length > 0 && `${d.added.join(', ')} added`,
+      d.removed.length > 0 && `${d.removed.join(', ')} removed`,
+    ].filter(Boolean);
+    const what = parts.length > 0 ? parts.join('; ') : `its deployment or environment differs`;
+    throw new UserError(
+      `the saved plan ${file} is stale: the manifest (${manifestFile}) changed since the plan was made (${plan.created_at}): ${what}; so the plan no longer describes it`,
+      'run plan again and review the new plan',
+    );
+  }
+  return desired;
+}
+
 async function applySaved(file: string, opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const plan = await readSavedPlan(file);
   const root = path.resolve(process.cwd(), plan.manifest.root);
   await verifyLocalFiles(plan, root);
+  const desired = await savedPlanManifest(plan, file, opts, io);
   const lease = new DeploymentLease('apply', io);
   const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
@@ -269,7 +417,7 @@ async function applySaved(file: string, opts: CommandOptions, io: Io, stop: Stop
       async () => {
         if ((await fingerprintFor(target, await readAccount(target, plan.deployment), plan)) !== plan.live_fingerprint) throw stale();
         stop.signal.throwIfAborted();
-        return report(io, await execute(plan, target, root, opts, io, stop.signal), 'Apply', stop.interrupted);
+        return executeHolding({ plan, target, root, opts, io, stop, lease, deployment: plan.deployment, verb: 'Apply' }, (l) => makePlan(desired, l, target));
       },
       stop.signal,
     );

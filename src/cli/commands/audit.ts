@@ -92,7 +92,14 @@ async function deleteListed(
   const refused = ids.filter((id) => !allowed.has(id));
   if (refused.length > 0) {
     const referenced = new Set(report.referenced_idle.map((s) => s.id));
-    const why = refused.map((id) => (referenced.has(id) ? `${id} (an assistant references it)` : id));
+    const leases = new Map(report.leases.map((l) => [l.id, l.deployment]));
+    const why = refused.map((id) =>
+      leases.has(id)
+        ? `${id} (the lease of deployment ${JSON.stringify(leases.get(id))}: the lock of an apply or destroy, which audit never deletes)`
+        : referenced.has(id)
+          ? `${id} (an assistant references it)`
+          : id,
+    );
     throw new UserError(
       `audit --delete deletes only ids this audit lists as unused, and ${refused.length === 1 ? 'this one is' : 'these are'} not listed: ${why.join(', ')}. Nothing was deleted.`,
       'run `assistants-deploy audit` to see what it lists',

@@ -11,7 +11,7 @@ import { hasChanges } from '../../plan/types.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
-import { approve, execute, report, stoppedBeforeChanges, wrapFor } from './apply.js';
+import { approve, executeHolding, stoppedBeforeChanges, wrapFor } from './apply.js';
 import { connect, fingerprintFor, loadDesired, planChecked, readAccount, showPlan } from '../session.js';
 import { Stopper } from '../stop.js';
 
@@ -69,7 +69,7 @@ async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<num
           if (!hasChanges(plan)) return 0;
           checkSafety(plan, { owned: now.assistants.length + now.vectorStores.length, allowMassDelete: true, allowConflicts: opts.allowConflicts === true, command: 'destroy' });
         }
-        return report(io, await execute(plan, target, manifest.root, opts, io, stop.signal), 'Destroy', stop.interrupted);
+        return executeHolding({ plan, target, root: manifest.root, opts, io, stop, lease, deployment: manifest.deployment, verb: 'Destroy' }, planFor);
       },
       stop.signal,
     );

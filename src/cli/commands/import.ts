@@ -5,6 +5,7 @@
  */
 import { describeApiError } from '../../account/errors.js';
 import type { LiveAssistant, LiveVectorStore } from '../../account/live.js';
+import { isLeaseMetadata, LEASE_TAG } from '../../account/lease.js';
 import { readAssistant, readVectorStore } from '../../account/read.js';
 import { accountFor } from '../../account/write.js';
 import { UserError } from '../../errors.js';
@@ -52,6 +53,12 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
       live = kind === 'assistant' ? await readAssistant(target.client, id) : await readVectorStore(target.client, id);
     } catch (error) {
       throw describeApiError(error, `reading ${id}`, target.baseUrl) ?? error;
+    }
+    if (isLeaseMetadata(live.metadata)) {
+      throw new UserError(
+        `${id} is the lease of deployment "${live.metadata[LEASE_TAG]}" (the lock an apply or destroy holds while it runs), not a resource: it cannot be imported`,
+        'import a vector store of your own; a lease is removed by the command that holds it, and expires by itself',
+      );
     }
     const owner = live.metadata[TAG_DEPLOYMENT];
     const ownKey = live.metadata[TAG_RESOURCE]?.split(';')[0];

@@ -10,7 +10,7 @@ import type { Plan } from '../../plan/types.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
-import { connect, loadDesired, planChecked, readAccount } from '../session.js';
+import { connect, loadDesired, manifestArgument, planChecked, readAccount } from '../session.js';
 
 /** The plan in a format; text with --quiet is its result line alone (a JSON or markdown plan is a result whole). */
 export function renderPlan(plan: Plan, format: string, io: Io): string {
@@ -25,7 +25,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
   const target = await connect(opts, io);
   try {
     const live = await readAccount(target, desired.deployment, io);
-    const plan = await planChecked(desired, live, target, { prices: opts.prices });
+    const plan = await planChecked(desired, live, target, { prices: opts.prices, manifestFile: manifestArgument(opts) });
     const format = typeof opts.format === 'string' ? opts.format : 'text';
     io.info(statusLine(plan));
     io.out(renderPlan(plan, format, io));
