@@ -9,7 +9,8 @@ import { startTestApi, type TestApi } from '../support/emulator.js';
 let api: TestApi;
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // indexing takes long enough that "in_progress" is still seen on a loaded machine (30 ms was not always)
+  api = await startTestApi({ indexingDelayMs: 400 });
 });
 
 afterAll(async () => {
