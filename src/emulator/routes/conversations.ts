@@ -9,6 +9,7 @@ import { publicView, type Rec } from '../model/records.js';
 import type { Ctx } from '../model/context.js';
 import { addConversationItems, createConversation, deleteConversation, getConversation, getConversationItem, itemView } from '../model/conversations.js';
 import { normalizeInput } from '../model/items.js';
+import { settleBackground } from '../engines/background.js';
 import { checkMetadata, typeName } from '../model/validation.js';
 
 function checkItems(items: unknown, paramName: string, required: boolean): unknown[] {
@@ -79,7 +80,8 @@ const removeItem: CtxHandler = (ctx, req) => {
 };
 
 export function registerConversations(r: Router, ctx: Ctx): void {
-  const on = bindRoutes(r, ctx);
+  // background responses add their items to their conversation when they complete
+  const on = bindRoutes(r, ctx, settleBackground);
   on('POST', '/v1/conversations', create);
   on('GET', '/v1/conversations/{conversation_id}', (c, req) => publicView(conversationOf(c, req)));
   on('POST', '/v1/conversations/{conversation_id}', modify);
