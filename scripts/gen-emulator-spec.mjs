@@ -154,8 +154,23 @@ function sdkParameters(s) {
   };
   const own = s.CreateResponse.allOf.find((p) => p.properties && !p.$ref);
   Object.assign(own.properties, extra);
-  // R10: the API takes function tools without `strict` (default true) or `parameters`.
+  // R10: the API takes function tools without `strict` (default true) or `parameters`, and input
+  // images without `detail` (default auto), as the API reference's own examples send them.
   s.FunctionTool.required = ['type', 'name'];
+  s.InputImageContent.required = ['type'];
+  // The description's unions overlap (a `{type: 'message', role: 'user'}` item is both an
+  // EasyInputMessage and an InputMessage): read `oneOf` as `anyOf`, as the API does.
+  const anyOf = (o) => {
+    if (Array.isArray(o)) o.forEach(anyOf);
+    else if (o && typeof o === 'object') {
+      if (Array.isArray(o.oneOf) && !o.oneOf.every((b) => tagOf(b))) {
+        o.anyOf = o.oneOf;
+        delete o.oneOf;
+      }
+      Object.values(o).forEach(anyOf);
+    }
+  };
+  anyOf(s);
 }
 
 generate({ spec: process.env.OPENAI_API_SPEC ?? findSpec('openapi.assistants.yaml'), out: 'src/emulator/spec/schemas.generated.ts' });

@@ -169,7 +169,8 @@ export function responsesValidator(): SpecValidator {
       if (op) covered.add(op.operationId);
       coveredResponses.add(`${opName()} ${res.status} stream`);
       const text = await res.clone().text();
-      let last = -1;
+      // a resumed stream (GET ?stream=true&starting_after=N) goes on from N
+      let last = Number(url.searchParams.get('starting_after') ?? -1);
       for (const block of text.split('\n\n')) {
         if (!block.trim()) continue;
         const event = /^event: (.*)$/m.exec(block)?.[1] ?? '';

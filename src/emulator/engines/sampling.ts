@@ -101,8 +101,8 @@ export type JsonSchema = {
 /** `key: value`, `key = value` or `"key": "value"` in the text (tool outputs are JSON). */
 function namedIn(context: string, key: string): string | undefined {
   const k = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`\\b${k}"?\\s*[:=]\\s*("((?:[^"\\\\]|\\\\.)*)"|([^,;}\\s]+))`, 'i').exec(context);
-  return m ? (m[2] ?? m[3]) : undefined;
+  const m = new RegExp(`\\b${k}"?\\s*[:=]\\s*("((?:[^"\\\\]|\\\\.)*)"|([^,;})\\]\\s]+))`, 'i').exec(context);
+  return m ? (m[2] ?? m[3]?.replace(/[.?!:]+$/, '')) : undefined;
 }
 
 /** What a value generator carries down the schema: the root (for $ref), the text to draw from, whether the reply text is used yet. */

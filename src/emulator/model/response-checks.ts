@@ -11,7 +11,7 @@
 import { invalid, missingParam, notFound } from '../errors.js';
 import type { Rec } from './records.js';
 import type { Ctx } from './context.js';
-import { getConversation } from './conversations.js';
+import { getConversation, resolveReferences } from './conversations.js';
 import { normalizeInput, textOf, type Item } from './items.js';
 import { checkModel, isReasoningModel } from './models.js';
 import { callName, historyOf, type CreateRequest, type Tool } from './responses.js';
@@ -141,6 +141,7 @@ export function checkCreateRequest(ctx: Ctx, b: Record<string, unknown>): Create
   const reasoning = checkReasoning(b, model);
   checkToolChoice(b.tool_choice, tools);
   const { conversationId, previous } = continued(ctx, b);
+  resolveReferences(ctx, input, 'input');
   checkStores(ctx, tools);
   const request: CreateRequest = { tools, include: (b.include as unknown[] | null) ?? [], input, conversationId, previous, text: normalizeText(b.text), reasoning };
   checkJsonWord(ctx, request);

@@ -16,17 +16,27 @@ import { getResponse, historyOf, pageOf } from '../model/responses.js';
 import { createResponse, inputTokens } from '../engines/responses.js';
 import { cancelResponse, checkStreamable, settleBackground, streamStep } from '../engines/background.js';
 import { compactResponse } from '../engines/compaction.js';
-import { sendResponseEvents, streamResponseEvents } from '../sse.js';
+import { sendResponseEvents, streamResponseEvents, type StreamStep } from '../sse.js';
 
 const create: CtxHandler = async (ctx, req, reply) => {
   const b = body(req, true);
   const request = checkCreateRequest(ctx, b);
   const { response, events } = createResponse(ctx, b, request);
   if (b.stream !== true) return publicView(response);
-  if (response.background === true) await streamResponseEvents(ctx, reply, () => streamStep(ctx, response.id, -1));
+  if (response.background === true) await streamResponseEvents(ctx, reply, follow(ctx, response.id, -1));
   else await sendResponseEvents(ctx, reply, events);
   return reply;
 };
+
+/** The steps of a background response's stream: each time, the events after the last one sent. */
+function follow(ctx: Ctx, id: string, from: number): StreamStep {
+  let after = from;
+  return () => {
+    const step = streamStep(ctx, id, after);
+    for (const [, e] of step.events) after = Math.max(after, Number(e.sequence_number));
+    return step;
+  };
+}
 
 /** `starting_after`: an integer sequence number (default: from the first event). */
 function startingAfter(raw: string | undefined): number {
@@ -40,12 +50,7 @@ const retrieve: CtxHandler = async (ctx, req, reply) => {
   const stream = queryString(req, 'stream');
   if (stream !== 'true') return publicView(rec);
   checkStreamable(rec);
-  let after = startingAfter(queryString(req, 'starting_after'));
-  await streamResponseEvents(ctx, reply, () => {
-    const step = streamStep(ctx, rec.id, after);
-    after = Math.max(after, ...step.events.map(([, e]) => Number((e as { sequence_number: number }).sequence_number)));
-    return step;
-  });
+  await streamResponseEvents(ctx, reply, follow(ctx, rec.id, startingAfter(queryString(req, 'starting_after'))));
   return reply;
 };
 
