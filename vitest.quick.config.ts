@@ -2,8 +2,7 @@
  * `npm run test:quick`: the unit and fast end-to-end tests, for everyday work (under 2 minutes on a
  * 2-core machine). It leaves out the suites that spend their time on purpose: crash and fault
  * matrices, fuzzing, load, Schemathesis, the Python environments the generated code and the agent
- * frameworks run in, and the
- * README quickstart from a fresh copy. `npm test` (CI) runs everything, these included.
+ * frameworks run in, and the README quickstart from a fresh copy. `npm test` (CI) runs everything, these included.
  */
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
