@@ -4,6 +4,9 @@
  * stream event validated against openapi.responses.yaml (with the deviations of
  * docs/API-DEVIATIONS.md). Python's SDK drives the same cases in responses-fidelity-python.test.ts.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { toFile } from 'openai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -63,6 +66,14 @@ describe('what the API refuses, the emulator refuses', () => {
       [{ tools: [lookupOrder], tool_choice: { type: 'file_search' } }, { param: 'tool_choice', message: "Tool choice 'file_search' not found in 'tools' parameter." }],
       [{ reasoning: { effort: 'low' } }, { param: 'reasoning.effort', code: 'unsupported_parameter', message: "Unsupported parameter: 'reasoning.effort' is not supported with this model." }],
       [{ text: { format: { type: 'json_object' } } }, { param: 'input', message: "Response input messages must contain the word 'json' in some form to use 'text.format' of type 'json_object'." }],
+      [
+        { text: { format: { type: 'json_schema', name: 'r', strict: true, schema: { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] } } } },
+        { param: 'text.format.schema', code: 'invalid_json_schema', message: "Invalid schema for response_format 'r': In context=(), 'additionalProperties' is required to be supplied and to be false." },
+      ],
+      [
+        { text: { format: { type: 'json_schema', name: 'r', strict: true, schema: { type: 'object', properties: { a: { type: 'array', items: { type: 'object', properties: { b: { type: 'string' } }, additionalProperties: false } } }, required: ['a'], additionalProperties: false } } } },
+        { code: 'invalid_json_schema', message: "Invalid schema for response_format 'r': In context=('properties', 'a', 'items'), 'required' is required to be supplied and to be an array including every key in properties. Missing 'b'." },
+      ],
     ];
     for (const [params, error] of cases) {
       const got = await refused(client.responses.create({ model: 'gpt-4.1', input: 'hello', ...params } as never));
@@ -229,6 +240,29 @@ describe('background responses', () => {
     expect(await client.responses.cancel(r.id)).toEqual(cancelled);
     const sync = await client.responses.create({ model: 'gpt-4.1', input: 'done already' });
     expect(await refused(client.responses.cancel(sync.id))).toMatchObject({ status: 400, error: { message: 'Cannot cancel a synchronous response.' } });
+  });
+});
+
+describe('background responses across a restart', () => {
+  it('one queued before the emulator stops has completed when it is back, its conversation items added', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'emu-background-'));
+    try {
+      let e = await startEmulator({ dataDir: dir, indexingDelayMs: 0, backgroundDelayMs: 150, quiet: true });
+      let c = new OpenAI({ apiKey: 'sk-test', baseURL: e.url, maxRetries: 0, fetch: v.fetch });
+      const conv = await c.conversations.create({});
+      const r = await c.responses.create({ model: 'gpt-4.1', input: 'across a restart', background: true, conversation: conv.id });
+      expect(r.status).toBe('queued');
+      await e.close();
+      await sleep(400);
+      e = await startEmulator({ dataDir: dir, indexingDelayMs: 0, backgroundDelayMs: 150, quiet: true });
+      c = new OpenAI({ apiKey: 'sk-test', baseURL: e.url, maxRetries: 0, fetch: v.fetch });
+      const back = await c.responses.retrieve(r.id);
+      expect(back).toMatchObject({ status: 'completed', output_text: 'You said: across a restart' });
+      expect((await c.conversations.items.list(conv.id)).data).toHaveLength(2);
+      await e.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -52,9 +52,31 @@ function normalizeText(text: unknown): Record<string, unknown> {
   const f = t.format ?? { type: 'text' };
   let format: Record<string, unknown> = { type: f.type };
   if (f.type === 'json_schema') {
+    if (f.strict === true) checkStrictSchema(f.schema, String(f.name));
     format = { type: 'json_schema', name: f.name, schema: f.schema, strict: f.strict ?? false, ...(typeof f.description === 'string' ? { description: f.description } : {}) };
   }
   return { format, verbosity: t.verbosity ?? 'medium' };
+}
+
+type SchemaNode = { type?: unknown; properties?: Record<string, SchemaNode>; required?: unknown; additionalProperties?: unknown; items?: SchemaNode; anyOf?: SchemaNode[]; $defs?: Record<string, SchemaNode>; definitions?: Record<string, SchemaNode> };
+
+/** Structured Outputs' strict mode: every object closed (`additionalProperties: false`) and every property required (docs/API-DEVIATIONS.md R14). */
+function checkStrictSchema(node: unknown, name: string, at: (string | number)[] = []): void {
+  if (!node || typeof node !== 'object') return;
+  const s = node as SchemaNode;
+  const context = `(${at.map((x) => (typeof x === 'number' ? String(x) : `'${x}'`)).join(', ')}${at.length === 1 ? ',' : ''})`;
+  const fail = (why: string) => invalid(`Invalid schema for response_format '${name}': In context=${context}, ${why}`, 'text.format.schema', 'invalid_json_schema');
+  const isObject = s.type === 'object' || (Array.isArray(s.type) && s.type.includes('object')) || s.properties !== undefined;
+  if (isObject) {
+    if (s.additionalProperties !== false) throw fail("'additionalProperties' is required to be supplied and to be false.");
+    const required = Array.isArray(s.required) ? s.required : [];
+    const missing = Object.keys(s.properties ?? {}).find((k) => !required.includes(k));
+    if (missing !== undefined) throw fail(`'required' is required to be supplied and to be an array including every key in properties. Missing '${missing}'.`);
+  }
+  for (const [k, v] of Object.entries(s.properties ?? {})) checkStrictSchema(v, name, [...at, 'properties', k]);
+  if (s.items) checkStrictSchema(s.items, name, [...at, 'items']);
+  (s.anyOf ?? []).forEach((v, i) => checkStrictSchema(v, name, [...at, 'anyOf', i]));
+  for (const key of ['$defs', 'definitions'] as const) for (const [k, v] of Object.entries(s[key] ?? {})) checkStrictSchema(v, name, [...at, key, k]);
 }
 
 /** gpt-5.1 and later (not the pro or codex models) reason with effort `none` unless told otherwise, and then sample. */
