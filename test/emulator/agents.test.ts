@@ -44,14 +44,14 @@ describe('the OpenAI Agents SDK (Python) against the emulator', () => {
     for (const result of [run, streamed]) {
       expect(result.final_type).toBe('SupportAnswer');
       expect(result.calls).toEqual(['AC-1042']);
-      // values drawn from the tool's output, and the reply (what file search found) as the answer
+      // values drawn from the tool's output, and the reply as the answer
       expect(result.final_output).toMatchObject({ order_status: 'shipped', refund_days: 14, urgent: true });
-      expect(result.final_output.answer).toContain('The lookup_order tool returned:');
-      expect(result.final_output.answer).toContain('The best match is refunds.md.');
+      expect(result.final_output.answer).toBe('The lookup_order tool returned: {"order_number": "AC-1042", "order_status": "shipped", "refund_days": 14}');
+      // the model searches the store and calls the function in one turn, then answers
       expect(result.items).toEqual([
+        { item: 'tool_call_item', raw: 'file_search_call', results: ['refunds.md'] },
         { item: 'tool_call_item', raw: 'function_call', name: 'lookup_order', arguments: { order_number: 'AC-1042' } },
         { item: 'tool_call_output_item', raw: 'function_call_output' },
-        { item: 'tool_call_item', raw: 'file_search_call', results: ['refunds.md'] },
         { item: 'message_output_item', raw: 'message' },
       ]);
     }
@@ -69,7 +69,8 @@ describe('the OpenAI Agents SDK (Python) against the emulator', () => {
     ]) {
       expect(events).toContain(e);
     }
-    expect(events.indexOf('item:tool_output')).toBeLessThan(events.indexOf('raw:response.file_search_call.searching'));
+    expect(events.indexOf('raw:response.file_search_call.searching')).toBeLessThan(events.indexOf('item:tool_output'));
+    expect(events.indexOf('item:tool_output')).toBeLessThan(events.indexOf('item:message_output_created'));
   });
 });
 

@@ -107,7 +107,7 @@ function answer(turn: Turn, quoted: string): { reply: string; annotations: Recor
     reply += ` Code interpreter files: ${container.file_ids.map(filename).join(', ')}.`;
   }
   const fs = request.tools.find((t) => t.type === 'file_search');
-  if (fs && text && turn.choice !== 'none') {
+  if (fs && text && !quoted && turn.choice !== 'none') {
     const best = fileSearch(turn, fs);
     if (best) {
       reply += ` The best match is ${best.filename}.`;
@@ -164,12 +164,17 @@ function finalMessage(turn: Turn, reply: string, annotations: Record<string, unk
   else message(turn, reply, annotations);
 }
 
-/** The turn's output items: function calls, or a reply (quoting function outputs, then what file search found). */
+/** The turn's output items: function calls (after a file search, with that tool), or a reply (quoting function outputs, or what it was told and what file search found). */
 function produce(turn: Turn, b: Record<string, unknown>): void {
   const { ctx, request } = turn;
   const outputs = request.input.filter((it) => it.type === 'function_call_output');
   const calls = plannedCalls(b, turn, outputs);
-  if (calls.length) return functionCalls(turn, calls);
+  if (calls.length) {
+    // with file_search too, the model searches in the same turn, before it calls
+    const fs = request.tools.find((t) => t.type === 'file_search');
+    if (fs && turn.text) fileSearch(turn, fs);
+    return functionCalls(turn, calls);
+  }
   if (!outputs.length) {
     const { reply, annotations } = answer(turn, '');
     return finalMessage(turn, reply, annotations);
