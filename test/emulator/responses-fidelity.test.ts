@@ -197,12 +197,12 @@ describe('background responses', () => {
     const r = await client.responses.create({ model: 'gpt-4.1', input: 'slow one', background: true, conversation: conv.id });
     expect(r).toMatchObject({ status: 'queued', background: true, output: [] });
     expect((await client.conversations.items.list(conv.id)).data).toEqual([]);
-    const seen = new Set<string>([r.status]);
+    const seen = new Set<string>([String(r.status)]);
     let cur = r;
     for (let i = 0; i < 100 && (cur.status === 'queued' || cur.status === 'in_progress'); i++) {
       await sleep(20);
       cur = await client.responses.retrieve(r.id);
-      seen.add(cur.status);
+      seen.add(String(cur.status));
     }
     expect([...seen]).toEqual(['queued', 'in_progress', 'completed']);
     expect(cur.output_text).toBe('You said: slow one');
