@@ -1,8 +1,8 @@
 /**
  * `npm run test:quick`: the unit and fast end-to-end tests, for everyday work (under 2 minutes on a
  * 2-core machine). It leaves out the suites that spend their time on purpose: crash and fault
- * matrices, fuzzing, load, Schemathesis, the Python environments the generated code runs in, and the
- * README quickstart from a fresh copy. `npm test` (CI) runs everything, these included.
+ * matrices, fuzzing, load, Schemathesis, the Python environments the generated code and the agent
+ * frameworks run in, and the README quickstart from a fresh copy. `npm test` (CI) runs everything, these included.
  */
 import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
@@ -11,6 +11,8 @@ export const SLOW = [
   'test/apply/crash.test.ts',
   'test/codegen/python.test.ts',
   'test/codegen/targets.test.ts',
+  'test/emulator/agents.test.ts',
+  'test/emulator/responses-fidelity-python.test.ts',
   'test/emulator/restart.test.ts',
   'test/emulator/schemathesis.test.ts',
   'test/gitops/quickstart.test.ts',

@@ -16,9 +16,13 @@ export interface Router {
 /** A route module's handler: a named function handed the context with the request. */
 export type CtxHandler = (ctx: Ctx, req: FastifyRequest, reply: FastifyReply) => Promise<unknown> | unknown;
 
-/** `on(method, template, handler)`: registers CtxHandlers with `ctx` bound. */
-export function bindRoutes(r: Router, ctx: Ctx): (method: 'GET' | 'POST' | 'DELETE', template: string, handler: CtxHandler) => void {
-  return (method, template, handler) => r.route(method, template, (req, reply) => handler(ctx, req, reply));
+/** `on(method, template, handler)`: registers CtxHandlers with `ctx` bound (and `before` run ahead of each, to bring derived state up to date). */
+export function bindRoutes(r: Router, ctx: Ctx, before?: (ctx: Ctx) => void): (method: 'GET' | 'POST' | 'DELETE', template: string, handler: CtxHandler) => void {
+  return (method, template, handler) =>
+    r.route(method, template, (req, reply) => {
+      before?.(ctx);
+      return handler(ctx, req, reply);
+    });
 }
 
 export function body(req: FastifyRequest, required = false): Record<string, unknown> {
@@ -27,7 +31,8 @@ export function body(req: FastifyRequest, required = false): Record<string, unkn
     if (required) throw invalid(BAD_JSON_MESSAGE);
     return {};
   }
-  if (typeof b !== 'object' || Array.isArray(b)) {
+  // A JSON `null`, array or scalar is a body of the wrong type, never a crash further on.
+  if (b === null || typeof b !== 'object' || Array.isArray(b)) {
     throw invalid(`Invalid type for body: expected an object, but got ${typeName(b)} instead.`, null, 'invalid_type');
   }
   return b as Record<string, unknown>;

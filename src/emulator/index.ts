@@ -30,6 +30,8 @@ export interface EmulatorOptions {
   assistantsApi?: boolean;
   /** How long a vector store file stays in_progress (default 50 ms). */
   indexingDelayMs?: number;
+  /** How long a `background: true` response stays `queued`, then `in_progress` (default: the run delay, 10 ms or less). */
+  backgroundDelayMs?: number;
   /** Model ids to serve beyond the built-in catalogue (fine-tunes, newer models). */
   models?: string[];
   /** If set, only this bearer key is accepted (401 invalid_api_key otherwise). */
@@ -74,7 +76,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     log,
     ...(options.onLog ? { onLog: options.onLog } : {}),
     apiKey: options.apiKey,
-    options: { indexingDelayMs, runDelayMs, assistantsApi: options.assistantsApi !== false, quiet: options.quiet ?? false, models: options.models ?? [] },
+    options: {
+      indexingDelayMs,
+      runDelayMs,
+      assistantsApi: options.assistantsApi !== false,
+      quiet: options.quiet ?? false,
+      models: options.models ?? [],
+      backgroundDelayMs: options.backgroundDelayMs ?? runDelayMs,
+    },
   });
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });

@@ -192,6 +192,13 @@ describe('responses', () => {
     await expect(client.conversations.items.list('conv_missing')).rejects.toMatchObject({ status: 404 });
   });
 
+  it('counts input tokens and compacts (operations the SDK calls that the description lacks, R8)', async () => {
+    const count = await client.responses.inputTokens.count({ model: 'gpt-4.1', input: 'one two three' });
+    expect(count).toEqual({ object: 'response.input_tokens', input_tokens: 13 });
+    const compacted = await client.responses.compact({ model: 'gpt-4.1', input: 'one two three' });
+    expect(compacted.output.map((o) => o.type)).toEqual(['message', 'compaction']);
+  });
+
   it('is served when the Assistants API is not', async () => {
     const off = await startEmulator({ assistantsApi: false, quiet: true });
     try {

@@ -4,17 +4,21 @@
  * `function_call` output item with arguments built from its parameters schema); when the input carries
  * `function_call_output` items the reply quotes them; otherwise the reply is `You said: <message>`
  * (naming attached and code interpreter files), and with `file_search` over vector stores the stores
- * are searched and the best file is cited (`file_citation` annotation). Every step is also an event
- * of the stream, in the API's order; with a conversation the input and output items are appended to it.
+ * are searched and the best file is cited (`file_citation` annotation). With a `json_schema` text
+ * format the message is a value valid against the schema, drawn from that reply (`valueForSchema`);
+ * in JSON mode an object holding it. Every step is also an event of the stream, in the API's order;
+ * with a conversation the input and output items are appended to it. Background responses are handed
+ * to engines/background.ts, which plays the same events out over time.
  */
 import { itemId, randomSuffix } from '../ids.js';
 import { publicView, type Rec } from '../model/records.js';
 import type { Ctx } from '../model/context.js';
 import { addConversationItems } from '../model/conversations.js';
 import { textOf, type Item } from '../model/items.js';
-import { callName, responseRecord, type CreateRequest, type Tool } from '../model/responses.js';
+import { callName, historyOf, responseRecord, type CreateRequest, type Tool } from '../model/responses.js';
 import { searchStore } from '../model/vector-stores.js';
-import { sampleValue, words } from './sampling.js';
+import { scheduleBackground } from './background.js';
+import { sampleValue, valueForSchema, words, type JsonSchema } from './sampling.js';
 
 type FnTool = { type: 'function'; name: string; parameters?: Record<string, unknown> | null; strict?: boolean | null };
 type Emit = (type: string, data: Record<string, unknown>) => void;
@@ -89,21 +93,21 @@ function fileSearch(turn: Turn, fs: Tool): { file_id: string; filename: string }
   return results[0];
 }
 
-/** The reply to a user message: what it said, the files it carries, and the best file search match. */
-function answer(turn: Turn): { reply: string; annotations: Record<string, unknown>[] } {
+/** The reply to a user message (or the function outputs `quoted`): what it said, the files it carries, and the best file search match. */
+function answer(turn: Turn, quoted: string): { reply: string; annotations: Record<string, unknown>[] } {
   const { ctx, text, lastUser, request } = turn;
   const filename = (fileId: string) => String(ctx.account.get('file', fileId)?.filename ?? fileId);
   const annotations: Record<string, unknown>[] = [];
-  let reply = text ? `You said: ${text}` : 'Hello! How can I help you today?';
-  const attached = lastUser ? ((lastUser.content as { type: string; file_id?: string }[]) ?? []).filter((c) => c.type === 'input_file' && c.file_id) : [];
+  let reply = quoted || (text ? `You said: ${text}` : 'Hello! How can I help you today?');
+  const attached = lastUser && !quoted ? ((lastUser.content as { type: string; file_id?: string }[]) ?? []).filter((c) => c.type === 'input_file' && c.file_id) : [];
   if (attached.length) reply += ` Attached: ${attached.map((c) => filename(String(c.file_id))).join(', ')}.`;
   const ci = request.tools.find((t) => t.type === 'code_interpreter');
   const container = ci?.container as { file_ids?: string[] } | string | undefined;
-  if (container && typeof container === 'object' && container.file_ids?.length) {
+  if (!quoted && container && typeof container === 'object' && container.file_ids?.length) {
     reply += ` Code interpreter files: ${container.file_ids.map(filename).join(', ')}.`;
   }
   const fs = request.tools.find((t) => t.type === 'file_search');
-  if (fs && text && turn.choice !== 'none') {
+  if (fs && text && !quoted && turn.choice !== 'none') {
     const best = fileSearch(turn, fs);
     if (best) {
       reply += ` The best match is ${best.filename}.`;
@@ -134,46 +138,82 @@ function message(turn: Turn, reply: string, annotations: Record<string, unknown>
   output.push(done);
 }
 
-/** Words for tokens: instructions, input text and outputs in; output text and arguments out. */
-function usage(b: Record<string, unknown>, input: Item[], output: Item[]): Record<string, unknown> {
-  const inputTokens = words(String(b.instructions ?? '')) + input.reduce((n, it) => n + words(textOf(it)) + words(String(it.output ?? '')), 0) + 10;
+/** Words for tokens: instructions and the items the model reads (what came before, then the input). */
+export function inputTokens(instructions: unknown, items: Item[]): number {
+  return words(String(instructions ?? '')) + items.reduce((n, it) => n + words(textOf(it)) + words(String(it.output ?? '')) + words(String(it.arguments ?? '')), 0) + 10;
+}
+
+/** Words for tokens: what the model read in; output text and arguments out. */
+function usage(b: Record<string, unknown>, items: Item[], output: Item[]): Record<string, unknown> {
+  const input = inputTokens(b.instructions, items);
   const outputTokens = output.reduce((n, it) => n + words(textOf(it)) + words(String(it.arguments ?? '')), 0);
   return {
-    input_tokens: inputTokens,
+    input_tokens: input,
     input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
     output_tokens: outputTokens,
     output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: inputTokens + outputTokens,
+    total_tokens: input + outputTokens,
   };
 }
 
+/** The final message: the reply, or a value valid against the `json_schema` format drawn from it (JSON mode: an object holding it). */
+function finalMessage(turn: Turn, reply: string, annotations: Record<string, unknown>[]): void {
+  const format = turn.request.text.format as { type: string; schema?: JsonSchema };
+  if (format.type === 'json_schema') message(turn, JSON.stringify(valueForSchema(format.schema ?? {}, reply)), []);
+  else if (format.type === 'json_object') message(turn, JSON.stringify({ response: reply }), []);
+  else message(turn, reply, annotations);
+}
+
+/** The turn's output items: function calls (after a file search, with that tool), or a reply (quoting function outputs, or what it was told and what file search found). */
+function produce(turn: Turn, b: Record<string, unknown>): void {
+  const { ctx, request } = turn;
+  const outputs = request.input.filter((it) => it.type === 'function_call_output');
+  const calls = plannedCalls(b, turn, outputs);
+  if (calls.length) {
+    // with file_search too, the model searches in the same turn, before it calls
+    const fs = request.tools.find((t) => t.type === 'file_search');
+    if (fs && turn.text) fileSearch(turn, fs);
+    return functionCalls(turn, calls);
+  }
+  if (!outputs.length) {
+    const { reply, annotations } = answer(turn, '');
+    return finalMessage(turn, reply, annotations);
+  }
+  const quoted = outputs.map((o) => `The ${callName(ctx, request, String(o.call_id))} tool returned: ${typeof o.output === 'string' ? o.output : JSON.stringify(o.output)}`).join('\n');
+  const { reply, annotations } = answer(turn, quoted);
+  finalMessage(turn, reply, annotations);
+}
+
+type Events = [string, Record<string, unknown>][];
+
 /**
  * Make the response for a checked request: the record (stored unless `store: false`), the items
- * appended to its conversation, and the stream's events.
+ * appended to its conversation, and the stream's events. In background mode the record is stored
+ * `queued` with the output it will have; engines/background.ts moves it on (and appends to the
+ * conversation) when its time comes, and `events` holds only what has happened yet.
  */
-export function createResponse(ctx: Ctx, b: Record<string, unknown>, request: CreateRequest): { response: Rec; events: [string, Record<string, unknown>][] } {
+export function createResponse(ctx: Ctx, b: Record<string, unknown>, request: CreateRequest): { response: Rec; events: Events } {
   const a = ctx.account;
   const { input } = request;
-  const outputs = input.filter((it) => it.type === 'function_call_output');
-  const lastUser = [...input].reverse().find((it) => it.type === 'message' && it.role === 'user');
-  const events: [string, Record<string, unknown>][] = [];
+  const history = historyOf(ctx, request);
+  const lastUser = [...history, ...input].reverse().find((it) => it.type === 'message' && it.role === 'user');
+  const events: Events = [];
   let seq = 0;
   const emit: Emit = (type, data) => events.push([type, { type, ...data, sequence_number: seq++ }]);
   const turn: Turn = { ctx, request, text: lastUser ? textOf(lastUser) : '', lastUser, choice: b.tool_choice as Turn['choice'], emit, output: [] };
-  const calls = plannedCalls(b, turn, outputs);
 
   const resp = responseRecord(ctx, b, request);
   emit('response.created', { response: publicView(resp) });
-  emit('response.in_progress', { response: publicView(resp) });
-  if (calls.length) functionCalls(turn, calls);
-  else if (outputs.length) {
-    const reply = outputs.map((o) => `The ${callName(ctx, request, String(o.call_id))} tool returned: ${typeof o.output === 'string' ? o.output : JSON.stringify(o.output)}`).join('\n');
-    message(turn, reply, []);
-  } else {
-    const { reply, annotations } = answer(turn);
-    message(turn, reply, annotations);
+  if (resp.background === true) emit('response.queued', { response: publicView(resp) });
+  emit('response.in_progress', { response: publicView({ ...resp, status: 'in_progress' }) });
+  produce(turn, b);
+  const done = { output: turn.output, usage: usage(b, [...history, ...input], turn.output) };
+  if (resp.background === true) {
+    scheduleBackground(ctx, resp, events, done, b.stream === true);
+    ctx.faults.noteCreated(resp.id);
+    return { response: resp, events: events.slice(0, 2) };
   }
-  Object.assign(resp, { status: 'completed', completed_at: a.createdAt(), output: turn.output, usage: usage(b, input, turn.output) });
+  Object.assign(resp, { status: 'completed', completed_at: a.createdAt(), ...done });
   emit('response.completed', { response: publicView(resp) });
   if (resp.store) a.put('response', resp);
   if (request.conversationId) addConversationItems(ctx, request.conversationId, [...input.filter((it) => it.type !== 'item_reference'), ...turn.output]);

@@ -14,6 +14,8 @@ export interface ResolvedOptions {
   quiet: boolean;
   /** Model ids served beyond the built-in catalogue (model/models.ts). */
   models: string[];
+  /** How long a background response stays `queued`, then `in_progress` (engines/background.ts). */
+  backgroundDelayMs: number;
 }
 
 export interface Ctx {

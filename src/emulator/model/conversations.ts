@@ -14,6 +14,28 @@ export function getConversation(ctx: Ctx, id: string, paramName: string | null =
   return rec;
 }
 
+/** The item an `item_reference` names: a conversation's item, or an input or output item of a stored response. */
+export function findItem(ctx: Ctx, id: string): Item | undefined {
+  const a = ctx.account;
+  const conv = a.get('conv_item', id);
+  if (conv) return publicView(conv) as Item;
+  for (const r of a.cols.response.values()) {
+    const found = [...((r._input as Item[]) ?? []), ...((r.output as Item[]) ?? [])].find((it) => it.id === id && it.type !== 'item_reference');
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Items with each `item_reference` replaced by the item it names (404 for one that names nothing). */
+export function resolveReferences(ctx: Ctx, items: Item[], paramName: string): Item[] {
+  return items.map((it, i) => {
+    if (it.type !== 'item_reference') return it;
+    const found = findItem(ctx, it.id);
+    if (!found) throw new ApiError(404, `Item with id '${it.id}' not found.`, 'invalid_request_error', `${paramName}[${i}].id`, null);
+    return found;
+  });
+}
+
 /** Append items to a conversation (journaled, in order). */
 export function addConversationItems(ctx: Ctx, conversationId: string, items: Item[]): Rec[] {
   const a = ctx.account;

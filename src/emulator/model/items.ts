@@ -67,10 +67,12 @@ function inputItem(raw: unknown, p: string): Item {
       return { id: (it.id as string) ?? itemId('fc'), type: 'function_call', call_id: it.call_id, name: it.name, arguments: String(it.arguments ?? '{}'), status: 'completed' };
     }
     case 'item_reference':
-      return { ...it, id: String(it.id ?? '') } as Item;
+      if (typeof it.id !== 'string') throw missingParam(`${p}.id`);
+      return { type: 'item_reference', id: it.id };
     default:
       if (type === undefined) throw missingParam(`${p}.type`);
-      return { ...it, id: (it.id as string) ?? itemId('item') } as Item;
+      // other item types (reasoning, file_search_call, ...) as given (the description's schema checks them), with the id and status a stored item has
+      return { ...it, id: (it.id as string) ?? itemId('item'), ...(it.status === undefined && type !== 'compaction' ? { status: 'completed' } : {}) } as Item;
   }
 }
 

@@ -1,22 +1,27 @@
 /**
- * Request validation: the JSON-Schema part comes from the official description (spec/schemas.generated.ts),
- * turned into the API's own error messages and codes; the limits the description states only in prose
+ * Request validation: the JSON-Schema part comes from the official descriptions (spec/schemas.generated.ts
+ * for openapi.assistants.yaml, spec/responses.generated.ts for openapi.responses.yaml), turned into the
+ * API's own error messages and codes; the limits the description states only in prose
  * (LIMITS.md, "desc") are checked by the helpers below.
  */
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { schemas } from '../spec/schemas.generated.js';
+import { schemas as responsesSchemas } from '../spec/responses.generated.js';
 import { ApiError, invalid, missingParam } from '../errors.js';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, verbose: true });
 ajv.addSchema({ $id: 'spec', components: { schemas } });
+ajv.addSchema({ $id: 'rspec', components: { schemas: responsesSchemas } });
 const compiled = new Map<string, ValidateFunction>();
 
-function validator(name: string): ValidateFunction {
-  let v = compiled.get(name);
+/** The compiled schema `name` of openapi.assistants.yaml (`spec`) or openapi.responses.yaml (`rspec`). */
+function validator(name: string, doc: 'spec' | 'rspec' = 'spec'): ValidateFunction {
+  const key = `${doc}#/components/schemas/${name}`;
+  let v = compiled.get(key);
   if (!v) {
-    v = ajv.getSchema(`spec#/components/schemas/${name}`);
+    v = ajv.getSchema(key);
     if (!v) throw new Error(`no schema ${name}`);
-    compiled.set(name, v);
+    compiled.set(key, v);
   }
   return v;
 }
@@ -84,6 +89,8 @@ function withoutNoise(input: ErrorObject[]): ErrorObject[] {
   const under = (e: ErrorObject, p: string) => e.instancePath === p || e.instancePath.startsWith(`${p}/`);
   // A type error at P is noise when another branch of the right type complained at or under P.
   list = list.filter((e) => !(e.keyword === 'type' && list.some((o) => o.keyword !== 'type' && under(o, e.instancePath))));
+  // So is one at P when a branch that took the value at P complained deeper (`container: {file_ids: 'x'}`).
+  list = list.filter((e) => !(e.keyword === 'type' && list.some((o) => o.instancePath.startsWith(`${e.instancePath}/`))));
   // A tag mismatch (`.../type` enum) is noise when the branch with the right tag complained about something else.
   const isTag = (e: ErrorObject) => (e.keyword === 'enum' || e.keyword === 'const') && e.instancePath.endsWith('/type');
   const tagErrs = list.filter(isTag);
@@ -228,6 +235,15 @@ export function validateBody(schemaName: string, body: unknown): void {
   }
   const v = validator(schemaName);
   if (!v(body)) throw toApiError(v.errors ?? []);
+}
+
+/**
+ * Validate a value against a component schema of openapi.responses.yaml; throw the API's 400 on the
+ * first problem, its `param` under `prefix` (`input[2]`, or '' for a whole body).
+ */
+export function validateResponsesValue(schemaName: string, value: unknown, prefix = ''): void {
+  const v = validator(schemaName, 'rspec');
+  if (!v(value)) throw toApiError(v.errors ?? [], prefix);
 }
 
 /** `Metadata`: at most 16 keys, keys ≤ 64 chars, values strings ≤ 512 chars (LIMITS.md, desc). */

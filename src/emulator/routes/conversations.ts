@@ -7,9 +7,10 @@ import { invalid, missingParam } from '../errors.js';
 import { bindRoutes, body, listQuery, param, type CtxHandler, type Router } from '../http.js';
 import { publicView, type Rec } from '../model/records.js';
 import type { Ctx } from '../model/context.js';
-import { addConversationItems, createConversation, deleteConversation, getConversation, getConversationItem, itemView } from '../model/conversations.js';
+import { addConversationItems, createConversation, deleteConversation, getConversation, getConversationItem, itemView, resolveReferences } from '../model/conversations.js';
 import { normalizeInput } from '../model/items.js';
-import { checkMetadata, typeName } from '../model/validation.js';
+import { settleBackground } from '../engines/background.js';
+import { checkMetadata, typeName, validateResponsesValue } from '../model/validation.js';
 
 function checkItems(items: unknown, paramName: string, required: boolean): unknown[] {
   if (items === undefined || items === null) {
@@ -34,7 +35,8 @@ const create: CtxHandler = (ctx, req) => {
   for (const k of Object.keys(b)) if (k !== 'metadata' && k !== 'items') throw invalid(`Unknown parameter: '${k}'.`, k, 'unknown_parameter');
   checkMetadata(b.metadata);
   const items = normalizeInput(checkItems(b.items, 'items', false), 'items');
-  return publicView(createConversation(ctx, b.metadata, items));
+  validateResponsesValue('CreateConversationBody', b);
+  return publicView(createConversation(ctx, b.metadata, resolveReferences(ctx, items, 'items')));
 };
 
 const modify: CtxHandler = (ctx, req) => {
@@ -43,6 +45,7 @@ const modify: CtxHandler = (ctx, req) => {
   for (const k of Object.keys(b)) if (k !== 'metadata') throw invalid(`Unknown parameter: '${k}'.`, k, 'unknown_parameter');
   if (!('metadata' in b)) throw missingParam('metadata');
   checkMetadata(b.metadata);
+  validateResponsesValue('UpdateConversationBody', b);
   const next: Rec = { ...rec, metadata: (b.metadata as Record<string, string> | null) ?? {} };
   ctx.account.put('conversation', next);
   return publicView(next);
@@ -57,8 +60,10 @@ const remove: CtxHandler = (ctx, req) => {
 const addItems: CtxHandler = (ctx, req) => {
   const rec = conversationOf(ctx, req);
   const b = body(req, true);
+  for (const k of Object.keys(b)) if (k !== 'items') throw invalid(`Unknown parameter: '${k}'.`, k, 'unknown_parameter');
   const items = normalizeInput(checkItems(b.items, 'items', true), 'items');
-  const added = addConversationItems(ctx, rec.id, items).map(itemView);
+  (b.items as unknown[]).forEach((it, i) => validateResponsesValue('InputItem', it, `items[${i}]`));
+  const added = addConversationItems(ctx, rec.id, resolveReferences(ctx, items, 'items')).map(itemView);
   return { object: 'list', data: added, first_id: added[0]?.id ?? null, last_id: added[added.length - 1]?.id ?? null, has_more: false };
 };
 
@@ -79,7 +84,8 @@ const removeItem: CtxHandler = (ctx, req) => {
 };
 
 export function registerConversations(r: Router, ctx: Ctx): void {
-  const on = bindRoutes(r, ctx);
+  // background responses add their items to their conversation when they complete
+  const on = bindRoutes(r, ctx, settleBackground);
   on('POST', '/v1/conversations', create);
   on('GET', '/v1/conversations/{conversation_id}', (c, req) => publicView(conversationOf(c, req)));
   on('POST', '/v1/conversations/{conversation_id}', modify);
