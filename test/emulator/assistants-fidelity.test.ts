@@ -121,6 +121,12 @@ describe('references to objects that do not exist', () => {
     expect((await c.beta.threads.messages.list(t.id)).data).toEqual([]);
   });
 
+  it('a Responses file_search tool naming a store that does not exist answers 404 too', async () => {
+    const r = await api.raw('POST', '/responses', { json: { model: 'gpt-4o', input: 'refunds?', tools: [{ type: 'file_search', vector_store_ids: ['vs_nope'] }] } });
+    expect(r.status).toBe(404);
+    expect(r.body.error).toMatchObject({ message: "No vector store found with id 'vs_nope'.", param: 'tools[0].vector_store_ids' });
+  });
+
   it("both vector_store_ids and vector_stores: the API's mutually exclusive parameters error", async () => {
     const both = await api.client.beta.assistants.create({ model: 'gpt-4o', tool_resources: { file_search: { vector_store_ids: ['vs_a'], vector_stores: [{ file_ids: [] }] } } }).catch(error);
     expect(both).toMatchObject({

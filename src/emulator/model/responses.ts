@@ -4,7 +4,7 @@
  * the stored record in its `in_progress` shape, lookups, and input item pages. What the model answers
  * is engines/responses.ts's. Shapes follow ../shared/openai-api/openapi.responses.yaml.
  */
-import { ApiError, invalid, missingParam } from '../errors.js';
+import { ApiError, invalid, missingParam, notFound } from '../errors.js';
 import { hex } from '../ids.js';
 import type { Rec } from './records.js';
 import type { Ctx } from './context.js';
@@ -93,6 +93,10 @@ export function checkCreateRequest(ctx: Ctx, b: Record<string, unknown>): Create
   const a = ctx.account;
   const include = checkParams(b);
   const tools = checkTools(b.tools);
+  // a file_search tool's stores must exist, as tool_resources' must (docs/API-DEVIATIONS.md, D16)
+  tools.forEach((t, i) => {
+    for (const id of t.type === 'file_search' ? (t.vector_store_ids as string[]) : []) if (!a.get('vs', id)) throw notFound('vector store', id, `tools[${i}].vector_store_ids`);
+  });
   const input = normalizeInput(b.input);
   let conversationId: string | undefined;
   if (b.conversation !== undefined && b.conversation !== null) {
