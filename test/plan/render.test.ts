@@ -595,7 +595,7 @@ describe('JSON plan (diff of hand-made states)', () => {
   it('adds the one missing file, and nothing else', async () => {
     const plan = diff(desired, live, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
     const expected: Omit<Plan, 'live_fingerprint'> = {
-      format_version: '1.1',
+      format_version: '1.2',
       tool_version: '9.9.9',
       created_at: '2026-11-25T00:00:00.000Z',
       deployment: 'shop',
@@ -641,6 +641,7 @@ describe('JSON plan (diff of hand-made states)', () => {
       // only content the plan's attaches refer to: a.md stays as it is, b.md is uploaded
       existing_files: {},
       not_deployable: [],
+      errors: [],
       conflicts: [],
       warnings: [],
       summary: { add: 0, change: 1, destroy: 0, drifted: 0, files: { upload: 1, attach: 1, detach: 0, update_attributes: 0, delete: 0 } },
@@ -728,7 +729,7 @@ describe('JSON plan (diff of hand-made states)', () => {
     };
     const plan = diff(desired2, live2, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
     const expected: Omit<Plan, 'live_fingerprint'> = {
-      format_version: '1.1',
+      format_version: '1.2',
       tool_version: '9.9.9',
       created_at: '2026-11-25T00:00:00.000Z',
       deployment: 'shop',
@@ -798,6 +799,7 @@ describe('JSON plan (diff of hand-made states)', () => {
       file_deletions: [],
       existing_files: { [sha('5')]: 'file-k' },
       not_deployable: [],
+      errors: [],
       conflicts: [],
       warnings: [],
       summary: { add: 1, change: 1, destroy: 1, drifted: 0, files: { upload: 0, attach: 1, detach: 0, update_attributes: 0, delete: 0 } },
@@ -853,7 +855,7 @@ describe('chunking and file attributes', () => {
   });
   const plan = (changes: ResourceChange[], summary: Plan['summary']): Plan => ({
     ...PLAN,
-    format_version: '1.1',
+    format_version: '1.2',
     environment: null,
     resource_changes: changes,
     uploads: [],
