@@ -92,7 +92,8 @@ async function deleteListed(
   const refused = ids.filter((id) => !allowed.has(id));
   if (refused.length > 0) {
     const referenced = new Set(report.referenced_idle.map((s) => s.id));
-    const why = refused.map((id) => (referenced.has(id) ? `${id} (an assistant references it)` : id));
+    const threads = new Set(report.thread_stores.map((s) => s.id));
+    const why = refused.map((id) => (referenced.has(id) ? `${id} (an assistant references it)` : threads.has(id) ? `${id} (made for a thread: it expires on its own)` : id));
     throw new UserError(
       `audit --delete deletes only ids this audit lists as unused, and ${refused.length === 1 ? 'this one is' : 'these are'} not listed: ${why.join(', ')}. Nothing was deleted.`,
       'run `assistants-deploy audit` to see what it lists',
