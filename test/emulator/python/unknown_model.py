@@ -9,4 +9,5 @@ check(error_of(lambda: client.beta.assistants.update(assistant_id=a.id, model="g
 t = client.beta.threads.create(messages=[{"role": "user", "content": "hi"}])
 check(error_of(lambda: client.beta.threads.runs.create(thread_id=t.id, assistant_id=a.id, model="gpt-99")).get("code") == "model_not_found", "run override")
 check(error_of(lambda: client.beta.threads.create_and_run(assistant_id=a.id, model="gpt-99")).get("code") == "model_not_found", "thread-and-run override")
+check(client.models.retrieve("gpt-4o").id == "gpt-4o", "the catalogue is served")
 print("ok")
