@@ -13,6 +13,7 @@ export const SLOW = [
   'test/codegen/targets.test.ts',
   'test/emulator/agents.test.ts',
   'test/emulator/responses-fidelity-python.test.ts',
+  'test/emulator/python-sdk.test.ts',
   'test/emulator/restart.test.ts',
   'test/emulator/schemathesis.test.ts',
   'test/gitops/quickstart.test.ts',

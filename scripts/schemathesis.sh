@@ -50,6 +50,7 @@ set +e
 (cd "$WORK" && "$ST" run "$WORK/spec.json" \
   --url "$URL" \
   -H "Authorization: Bearer sk-schemathesis" \
+  -H "OpenAI-Beta: assistants=v2" \
   --checks not_a_server_error,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,unsupported_method,ignored_auth \
   --max-examples "$EXAMPLES" \
   --seed "$SEED" \

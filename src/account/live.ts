@@ -59,6 +59,13 @@ export interface LiveFile {
   purpose: string;
 }
 
+/** The target's model list (`GET /v1/models`). */
+export interface LiveModels {
+  ids: string[];
+  /** Shutdown dates (YYYY-MM-DD) the list itself states (`deprecation.inference`, as Azure OpenAI's list does), by id. */
+  shutdowns: Record<string, string>;
+}
+
 /** An assistant outside the deployment, and which of the deployment's resources it uses. */
 export interface ForeignUse {
   assistant_id: string;
@@ -101,7 +108,8 @@ export interface ForeignCheckStats {
 export interface ReadStats {
   /** Every request the read made, the check of foreign stores included. */
   requests: number;
-  pages: { assistants: number; vector_stores: number; files: number; vector_store_files: number };
+  /** `models`: the model list, one request (absent in reads that do not list models). */
+  pages: { assistants: number; vector_stores: number; files: number; vector_store_files: number; models?: number };
   /**
    * The least number of requests that could have read the same data: the list pages, plus the
    * foreign-store check at its chosen cost (per store, the cheaper of lookups and pages).
@@ -134,6 +142,8 @@ export interface Live {
    * src/account/foreign.ts once the plan is known; absent when nothing was checked.
    */
   foreignHoldings?: ForeignHolding[];
+  /** The models the target serves; absent when it serves no model list (404) or the key may not read it (403). */
+  models?: LiveModels;
   /** Every vector store the account lists (any owner): their count and usage_bytes in all (for cost). */
   accountUsage?: { vectorStores: number; vectorStoreBytes: number };
   stats: ReadStats;

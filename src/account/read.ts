@@ -1,13 +1,13 @@
 /**
- * Reads the live state of one deployment with list requests only: assistants, vector stores and
- * uploaded files in parallel, then the files of each of the deployment's vector stores, a few
- * stores at a time. No per-resource reads.
+ * Reads the live state of one deployment with list requests only: assistants, vector stores,
+ * uploaded files and the model list in parallel, then the files of each of the deployment's vector
+ * stores, a few stores at a time. No per-resource reads.
  */
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import { TAG_DEPLOYMENT } from '../ownership.js';
 import { parseUploadName } from './files-naming.js';
-import type { ForeignStore, ForeignUse, Json, Live, LiveAssistant, LiveFile, LiveVectorStore, LiveVectorStoreFile } from './live.js';
+import type { ForeignStore, ForeignUse, Json, Live, LiveAssistant, LiveFile, LiveModels, LiveVectorStore, LiveVectorStoreFile } from './live.js';
 
 /** Reads are safe to repeat: the SDK retries them on 429, 5xx, timeouts and dropped connections. */
 export const READ = { maxRetries: 8 } as const;
@@ -109,6 +109,33 @@ function toLiveVectorStoreFile(f: OpenAI.VectorStores.VectorStoreFile): LiveVect
   };
 }
 
+/** YYYY-MM-DD of a Unix time in seconds, or undefined. */
+function dayOf(seconds: unknown): string | undefined {
+  return typeof seconds === 'number' && Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString().slice(0, 10) : undefined;
+}
+
+/**
+ * The target's model list: one request (`GET /v1/models` is not paged). A target without it (404)
+ * or a key that may not read it (403, a restricted key without the models scope) gives none, and
+ * the plan checks no model.
+ */
+export async function readModels(client: OpenAI): Promise<LiveModels | undefined> {
+  try {
+    const page = await client.models.list(READ);
+    const ids: string[] = [];
+    const shutdowns: Record<string, string> = {};
+    for (const m of page.data) {
+      ids.push(m.id);
+      const day = dayOf((m as unknown as { deprecation?: { inference?: unknown } }).deprecation?.inference);
+      if (day) shutdowns[m.id] = day;
+    }
+    return { ids, shutdowns };
+  } catch (error) {
+    if (error instanceof APIError && (error.status === 404 || error.status === 403)) return undefined;
+    throw error;
+  }
+}
+
 /** Runs tasks with at most `limit` in flight. */
 export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
@@ -146,11 +173,13 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
     },
   );
   const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
+  const modelsRead = readModels(client);
 
   // every read is awaited below; settle them now so a failure of one never goes unhandled
   const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
   const assistantsSettled = settled(assistantsRead);
   const filesSettled = settled(filesRead);
+  const modelsSettled = settled(modelsRead);
   const unwrap = async <T>(p: Promise<{ value: T } | { error: unknown }>): Promise<T> => {
     const r = await p;
     if ('error' in r) throw r.error;
@@ -170,6 +199,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   });
   const assistants = await unwrap(assistantsSettled);
   const files = await unwrap(filesSettled);
+  const models = await unwrap(modelsSettled);
 
   const liveFiles = files.items.filter((f): f is LiveFile => f !== undefined);
   const ownStoreIds = new Set(owned.map((v) => v.id));
@@ -188,8 +218,9 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
     (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1) +
     pagesFor(stores.items.length, PAGE.list) +
     pagesFor(fileCount, PAGE.files) +
-    owned.reduce((n, s) => n + pagesFor(s.files?.length ?? 0, PAGE.list), 0);
-  const requests = assistants.pages + stores.pages + files.pages + storeFilePages;
+    owned.reduce((n, s) => n + pagesFor(s.files?.length ?? 0, PAGE.list), 0) +
+    1; // GET /v1/models: one request, answered or not
+  const requests = assistants.pages + stores.pages + files.pages + storeFilePages + 1;
 
   return {
     assistantsApi: assistants.served,
@@ -208,10 +239,11 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
         const owner = (v.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT];
         return { id: v.id, deployment: typeof owner === 'string' ? owner : null, files: typeof v.file_counts?.total === 'number' ? v.file_counts.total : null };
       }),
+    ...(models ? { models } : {}),
     accountUsage: { vectorStores: stores.items.length, vectorStoreBytes: stores.items.reduce((n, v) => n + (v.usage_bytes ?? 0), 0) },
     stats: {
       requests,
-      pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages },
+      pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages, models: 1 },
       minimumPages,
     },
   };

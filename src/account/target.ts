@@ -68,6 +68,14 @@ function instrumentedFetch(options: TargetOptions): typeof globalThis.fetch {
   };
 }
 
+/**
+ * Models the local target serves beyond the emulator's catalogue (fine-tunes, newer models):
+ * `ASSISTANTS_DEPLOY_LOCAL_MODELS=ft:gpt-4o-mini:acme::x1,my-model`, comma- or space-separated.
+ */
+export function localModels(env: NodeJS.ProcessEnv): string[] {
+  return (env.ASSISTANTS_DEPLOY_LOCAL_MODELS ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
 /** A lock so two processes never serve the same local account at once. */
 async function lockLocal(dir: string): Promise<() => void> {
   const { lockDataDir, DataDirBusy } = await import('../emulator/lock.js');
@@ -112,7 +120,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     const unlock = await lockLocal(dir);
     try {
       const { startEmulator } = await import('../emulator/index.js');
-      const emulator = await startEmulator({ dataDir: dir, indexingDelayMs: 0, quiet: true });
+      const emulator = await startEmulator({ dataDir: dir, indexingDelayMs: 0, quiet: true, models: localModels(env) });
       const client = new OpenAI({ apiKey: 'local', baseURL: emulator.url, ...common });
       return {
         client,

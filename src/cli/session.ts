@@ -15,6 +15,7 @@ import { hashDesired } from '../manifest/hash.js';
 import { loadManifest } from '../manifest/load.js';
 import { estimatePlanCost } from '../cost/plan-cost.js';
 import { loadPrices } from '../cost/prices.js';
+import { loadDeprecations } from '../plan/deprecations.js';
 import { diff, liveFingerprint, withLive } from '../plan/diff.js';
 import { manifestFingerprint } from '../plan/manifest-fingerprint.js';
 import type { Plan } from '../plan/types.js';
@@ -117,11 +118,24 @@ export function makePlan(desired: Desired, live: Live, target: Target, options: 
     createdAt: new Date().toISOString(),
     target: { base_url: target.baseUrl, local: target.local },
     manifestRoot: root,
+    deprecations: loadDeprecations(),
   });
   plan.manifest = { ...plan.manifest, ...(options.manifestFile !== undefined ? { file: options.manifestFile } : {}), fingerprint: manifestFingerprint(desired) };
   plan.cost = estimatePlanCost(plan, live, loadPrices(options.prices));
   if (TIMINGS) process.stderr.write(`timing: diff ${(performance.now() - started).toFixed(0)} ms\n`);
   return plan;
+}
+
+/**
+ * A plan's errors (an assistant whose model the target does not serve: nothing was sent for it),
+ * each on stderr as `FILE:LINE:COL: PATH: MESSAGE` (as manifest problems are); the exit code becomes 1. `code` is what
+ * the command would exit with otherwise.
+ */
+export function exitWithPlanErrors(io: Io, plan: Plan, code: number): number {
+  const errors = plan.errors ?? [];
+  if (errors.length === 0) return code;
+  for (const e of errors) io.err(formatProblem({ message: e.message, path: e.path, ...(e.loc ? { loc: e.loc } : {}) }));
+  return code === 0 || code === 2 ? 1 : code;
 }
 
 /**

@@ -10,6 +10,11 @@
  * someone deletes it. A store an assistant references is never listed; if it is idle it is shown
  * apart, as information, and cannot be deleted through audit.
  *
+ * A store made for a thread (message attachments with file_search, a thread's `vector_stores`
+ * helper: untagged, no name, expiring 7 days after it was last active, as the API makes them) is
+ * not listed while it has not expired: no assistant references it, but a thread does (threads
+ * cannot be listed), and it expires on its own; it is shown apart, with its expiry date.
+ *
  * A file (purpose `assistants`) is listed when it is in no vector store and in no assistant's
  * code_interpreter resources.
  *
@@ -84,6 +89,8 @@ export interface AuditReport {
   referenced_idle: AuditedStore[];
   /** Deployment leases found in the account: never listed, never deleted by audit. */
   leases: { id: string; deployment: string }[];
+  /** Made for threads (message attachments, a thread's helper): shown with their expiry, not listed. */
+  thread_stores: AuditedStore[];
   totals: {
     account: { vector_stores: number; files: number; vector_bytes: number; file_bytes: number };
     /** The account's vector storage now, free allowance applied. */
@@ -107,6 +114,14 @@ export interface AuditOptions {
 
 const DAY = 86_400;
 
+/**
+ * A store the API made for a thread: untagged, no name, and the thread default expiry (7 days
+ * after it was last active): what message attachments and a thread's `vector_stores` helper make.
+ */
+export function looksLikeThreadStore(v: { name: string; metadata: Record<string, string>; expires_after: { anchor: string; days: number } | null }): boolean {
+  return v.name === '' && v.metadata[TAG_DEPLOYMENT] === undefined && v.expires_after?.anchor === 'last_active_at' && v.expires_after.days === 7;
+}
+
 export function audit(account: AuditAccount, options: AuditOptions): AuditReport {
   const { table, ref } = options.prices;
   const days = table.month_days;
@@ -126,6 +141,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
 
   const listed: AuditedStore[] = [];
   const referencedIdle: AuditedStore[] = [];
+  const threadStores: AuditedStore[] = [];
   for (const v of stores) {
     const lastActive = v.last_active_at ?? v.created_at;
     const idleDays = Math.max(0, Math.floor((nowS - lastActive) / DAY));
@@ -155,6 +171,10 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
       if (idle || expired) referencedIdle.push({ ...entry, referenced_by: users });
       continue;
     }
+    if (!expired && looksLikeThreadStore(v)) {
+      threadStores.push(entry);
+      continue;
+    }
     const reasons: StoreReason[] = [];
     if (account.assistantsApi) reasons.push('unreferenced');
     if (idle) reasons.push('idle');
@@ -166,6 +186,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
   if (account.assistantsApi) listed.sort((a, b) => b.cost.bytes - a.cost.bytes || b.idle_days - a.idle_days || byId(a, b));
   else listed.sort((a, b) => b.idle_days - a.idle_days || b.cost.bytes - a.cost.bytes || byId(a, b));
   referencedIdle.sort((a, b) => b.idle_days - a.idle_days || byId(a, b));
+  threadStores.sort((a, b) => (a.expires_at ?? 0) - (b.expires_at ?? 0) || byId(a, b));
 
   const files: AuditedFile[] = account.files
     .filter((f) => !inStores.has(f.id) && !fileUsers.has(f.id))
@@ -194,7 +215,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
   const notes: string[] = [];
   if (account.assistantsApi) {
     notes.push(
-      'References are read from assistants only: a vector store named in a thread, or in code (Responses API requests), is not seen; check how recently a store was active before deleting it.',
+      'References are read from assistants only: a vector store named in a thread, or in code (Responses API requests), is not seen; check how recently a store was active before deleting it. Stores made for threads (no name, expiring 7 days after their last run) are shown apart and not listed: they expire on their own.',
     );
   } else {
     notes.push(
@@ -224,6 +245,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     files,
     referenced_idle: referencedIdle,
     leases: leases.map((l) => ({ id: l.id, deployment: l.metadata[LEASE_TAG]! })).sort((a, b) => byId(a, b)),
+    thread_stores: threadStores,
     totals: {
       account: { vector_stores: stores.length, files: account.files.length, vector_bytes: vectorBytes, file_bytes: fileBytes },
       account_cost: accountCost,

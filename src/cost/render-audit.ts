@@ -16,6 +16,10 @@ function reasonText(s: AuditedStore): string {
   return parts.join('; ');
 }
 
+function threadText(s: AuditedStore): string {
+  return `${s.files} file${s.files === 1 ? '' : 's'}; ${s.expires_at === null ? 'no expiry date' : `expires ${new Date(s.expires_at * 1000).toISOString().slice(0, 10)}`}`;
+}
+
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
@@ -67,6 +71,11 @@ export function renderAuditText(report: AuditReport): string {
     out.push('', `Idle or expired, but an assistant references them (not listed: change or delete the assistant first):`);
     out.push(...storeRows(report.referenced_idle, (s) => `idle ${s.idle_days} days; referenced by ${s.referenced_by.join(', ')}`));
   }
+  const threads = report.thread_stores ?? [];
+  if (threads.length > 0) {
+    out.push('', `Made for threads (message attachments, a thread's vector_stores helper; not listed: each expires on its own 7 days after its last run, and deleting one breaks file search on its thread):`);
+    out.push(...storeRows(threads, threadText));
+  }
   out.push(
     '',
     `Account: ${count(t.account.vector_stores, 'vector store')} holding ${formatBytes(t.account.vector_bytes)}: ${formatMoney(t.account_cost.per_month, c)}/month after the free allowance; ${count(t.account.files, 'file')}, ${formatBytes(t.account.file_bytes)}.`,
@@ -108,6 +117,12 @@ export function renderAuditMarkdown(report: AuditReport): string {
   if (report.referenced_idle.length > 0) {
     out.push('<details><summary>Idle, but referenced by an assistant (not listed)</summary>', '');
     for (const s of report.referenced_idle) out.push(`- \`${s.id}\` (${cell(s.name)}): idle ${s.idle_days} days, referenced by ${s.referenced_by.map((a) => `\`${a}\``).join(', ')}`);
+    out.push('', '</details>', '');
+  }
+  const threads = report.thread_stores ?? [];
+  if (threads.length > 0) {
+    out.push(`<details><summary>Made for threads (${threads.length}; not listed: each expires on its own)</summary>`, '');
+    for (const s of threads) out.push(`- \`${s.id}\`: ${formatBytes(s.cost.bytes)}, ${threadText(s)}`);
     out.push('', '</details>', '');
   }
   out.push(`Account: ${count(t.account.vector_stores, 'vector store')} holding ${formatBytes(t.account.vector_bytes)} (${formatMoney(t.account_cost.per_month, c)}/month after the free allowance); ${count(t.account.files, 'file')}, ${formatBytes(t.account.file_bytes)}.`, '');

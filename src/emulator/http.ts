@@ -1,6 +1,6 @@
 /** Request helpers shared by the route modules: how a route is registered, bodies, path params, list queries. */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { BAD_JSON_MESSAGE, invalid } from './errors.js';
+import { ApiError, BAD_JSON_MESSAGE, invalid } from './errors.js';
 import type { Ctx } from './model/context.js';
 import type { PageQuery } from './model/ordered-index.js';
 import { typeName, validateBody } from './model/validation.js';
@@ -118,4 +118,34 @@ export function includeParam(req: FastifyRequest): string[] {
     if (v !== allowed) throw invalid(`Invalid value: '${v}'. Supported values are: '${allowed}'.`, 'include[]', 'invalid_value');
   }
   return list;
+}
+
+export const BETA_MISSING_MESSAGE =
+  "You must provide the 'OpenAI-Beta' header to access the Assistants API. Please try again by setting the header 'OpenAI-Beta: assistants=v2'.";
+export const BETA_V1_MESSAGE =
+  "The v1 Assistants API has been deprecated. Please try again by setting the header 'OpenAI-Beta: assistants=v2'. See the migration guide for more information: https://platform.openai.com/docs/assistants/migration.";
+
+/**
+ * The assistants, threads, messages, runs and run steps routes need `OpenAI-Beta: assistants=v2`
+ * (one item of a comma-separated list); without it, or with `assistants=v1`, the API answers 400
+ * `invalid_beta` (docs/API-DEVIATIONS.md, D14).
+ */
+export function requireAssistantsBeta(req: FastifyRequest): void {
+  const raw = req.headers['openai-beta'];
+  const items = (Array.isArray(raw) ? raw.join(',') : (raw ?? '')).split(',').map((s) => s.trim().toLowerCase());
+  if (items.includes('assistants=v2')) return;
+  const v1 = items.includes('assistants=v1');
+  throw new ApiError(400, v1 ? BETA_V1_MESSAGE : BETA_MISSING_MESSAGE, 'invalid_request_error', null, 'invalid_beta');
+}
+
+/** A router whose every route first checks the Assistants beta header. */
+export function assistantsBetaRouter(r: Router): Router {
+  return {
+    app: r.app,
+    route: (method, template, handler) =>
+      r.route(method, template, (req, reply) => {
+        requireAssistantsBeta(req);
+        return handler(req, reply);
+      }),
+  };
 }

@@ -8,7 +8,7 @@ import multipart from '@fastify/multipart';
 import { randomBytes } from 'node:crypto';
 import { ApiError, BAD_JSON_MESSAGE, NO_KEY_MESSAGE, badKey, fileNotFound, invalid, invalidUrl, notFound } from './errors.js';
 import type { Ctx } from './model/context.js';
-import type { Handler, Router } from './http.js';
+import { assistantsBetaRouter, type Handler, type Router } from './http.js';
 import { registerAssistants } from './routes/assistants.js';
 import { registerFiles } from './routes/files.js';
 import { registerVectorStores } from './routes/vector-stores.js';
@@ -205,7 +205,11 @@ function addHooks(app: FastifyInstance, deps: ServerDeps, record: LogRecorder): 
 function unmatchedHandler(routes: RouteInfo[]): (req: FastifyRequest, reply: FastifyReply) => void {
   return (req, reply) => {
     const path = pathOf(req.url);
-    const allowed = routes.filter((r) => r.re.test(path)).map((r) => r.method);
+    // the most specific templates that match (fewest `{param}` segments): /v1/threads/runs is not /v1/threads/{thread_id}
+    const matching = routes.filter((r) => r.re.test(path));
+    const params = (r: RouteInfo) => (r.template.match(/\{/g) ?? []).length;
+    const fewest = Math.min(...matching.map(params));
+    const allowed = matching.filter((r) => params(r) === fewest).map((r) => r.method);
     if (allowed.length) {
       void reply
         .code(405)
@@ -266,9 +270,11 @@ function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: RouteInf
   registerResponses(router, deps);
   registerConversations(router, deps);
   if (deps.options.assistantsApi) {
-    registerAssistants(router, deps);
-    registerThreads(router, deps);
-    registerRuns(router, deps);
+    // these answer 400 invalid_beta without `OpenAI-Beta: assistants=v2`
+    const beta = assistantsBetaRouter(router);
+    registerAssistants(beta, deps);
+    registerThreads(beta, deps);
+    registerRuns(beta, deps);
   }
 }
 

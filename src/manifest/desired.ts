@@ -70,6 +70,8 @@ export interface DesiredAssistant {
   response_format?: DesiredResponseFormat;
   protect: boolean;
   loc?: SourceLoc;
+  /** Where `model` is written (the overlay that set it, with --env). */
+  modelLoc?: SourceLoc;
 }
 
 export interface Desired {

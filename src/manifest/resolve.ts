@@ -312,6 +312,8 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
       protect: spec.protect ?? false,
       loc: at(base, true).loc,
     };
+    const modelLoc = at([...base, 'model']).loc;
+    if (modelLoc) desired.modelLoc = modelLoc;
     if (spec.description !== undefined) desired.description = spec.description;
     if (instructions !== undefined) desired.instructions = instructions;
     if (spec.reasoning_effort !== undefined) desired.reasoning_effort = spec.reasoning_effort;

@@ -22,6 +22,7 @@ import {
   VECTOR_STORE_FIELDS,
 } from './normalize.js';
 import type { AssistantSpec, RefResolver, VectorStoreSpec } from './normalize.js';
+import { shutdownOf, type DeprecationTable } from './deprecations.js';
 import { decodeResourceTag } from './tags.js';
 import type { ResourceTag } from './tags.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
@@ -32,6 +33,7 @@ import type {
   FieldChange,
   FileDeletion,
   Plan,
+  PlanError,
   PlanSummary,
   Ref,
   ResourceChange,
@@ -46,6 +48,8 @@ export interface DiffOptions {
   target: { base_url: string; local: boolean };
   /** Manifest root relative to the working folder, as recorded in the plan. */
   manifestRoot: string;
+  /** Announced model shutdowns (models/deprecations.json): a manifest model found there is warned about. */
+  deprecations?: DeprecationTable;
 }
 
 export const placeholder = (address: string) => `(known after apply: ${address})`;
@@ -255,6 +259,10 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
 
   // --- assistants ---
   const not_deployable = [];
+  // a model the target does not serve: nothing is sent for that assistant, the rest goes ahead
+  const errors = modelErrors(desired, live);
+  const refused = new Set(errors.map((e) => e.key));
+  warnings.push(...shutdownWarnings(desired, live, options));
   const assistants = matchByKey(live.assistants, ASSISTANT_FIELDS);
   if (!live.assistantsApi) {
     for (const a of desired.assistants) {
@@ -271,6 +279,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
       fileSet: (k) => (fileSetRefs.get(k) ?? []).map(show),
     };
     for (const d of desired.assistants) {
+      if (refused.has(d.key)) continue;
       const spec = desiredAssistantSpec(d, resolver);
       const body = assistantBody(d, spec, {
         vs: (k) => storeIds.get(k) ?? { $ref: `vector_store.${k}` },
@@ -342,11 +351,46 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     file_deletions,
     existing_files: referencedExisting(resource_changes, existing_files),
     not_deployable,
+    errors,
     conflicts: conflictsOf(resource_changes, file_deletions, live),
     warnings,
     summary,
     read: live.stats,
   };
+}
+
+/**
+ * Assistants whose manifest model the target's model list does not name (when it serves one, and
+ * serves the Assistants API): a located error each.
+ */
+function modelErrors(desired: Desired, live: Live): PlanError[] {
+  const served = live.models ? new Set(live.models.ids) : undefined;
+  if (!served || !live.assistantsApi) return [];
+  return desired.assistants
+    .filter((a) => !served.has(a.model))
+    .map((a) => ({
+      address: `assistant.${a.key}`,
+      key: a.key,
+      code: 'model_not_served' as const,
+      path: `assistants.${a.key}.model`,
+      loc: a.modelLoc ?? a.loc ?? null,
+      message: `model "${a.model}" is not served by this target (its model list does not name it); nothing is sent for this assistant`,
+    }));
+}
+
+/** A warning, with the date, for each manifest model whose shutdown is announced. */
+function shutdownWarnings(desired: Desired, live: Live, options: DiffOptions): string[] {
+  const today = options.createdAt.slice(0, 10);
+  const out: string[] = [];
+  for (const a of desired.assistants) {
+    const n = shutdownOf(a.model, live.models, options.deprecations);
+    if (!n) continue;
+    const when = n.shutdown <= today ? `was shut down on ${n.shutdown}` : `shuts down on ${n.shutdown}`;
+    const announced = n.announced ? `, announced ${n.announced}` : '';
+    const instead = n.replacement ? `; recommended replacement: ${n.replacement}` : '';
+    out.push(`assistant.${a.key}: model "${a.model}" ${when} (${n.source}${announced})${instead}`);
+  }
+  return out;
 }
 
 /**

@@ -33,7 +33,15 @@ export function renderMarkdown(plan: Plan): string {
   const files = filesLine(plan);
   const changed = plan.resource_changes.length > 0 || plan.uploads.length > 0 || plan.file_deletions.length > 0;
   const except = plan.not_deployable.length > 0 ? ', apart from what this target cannot hold (below)' : '';
-  out.push(changed ? `**${summaryLine(plan)}**${files ? ` ${files}` : ''}` : `**No changes.** The account matches the manifest${except}.`);
+  const nErrors = (plan.errors ?? []).length;
+  const errorsNote = nErrors > 0 ? ` ${nErrors} error${nErrors === 1 ? '' : 's'} (below).` : '';
+  out.push(
+    changed
+      ? `**${summaryLine(plan)}**${files ? ` ${files}` : ''}${errorsNote}`
+      : nErrors > 0
+        ? `**No changes.**${errorsNote}`
+        : `**No changes.** The account matches the manifest${except}.`,
+  );
   out.push('', `Target: ${target}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}.`);
   // a plan that changes nothing costs what it cost: one line, no table
   if (plan.cost) out.push('', changed ? costSummaryLine(plan.cost) : costUnchangedLine(plan.cost));
@@ -55,6 +63,11 @@ export function renderMarkdown(plan: Plan): string {
   if (plan.not_deployable.length > 0) {
     out.push('', '**Not deployable on this target** (Assistants API not served):', '');
     for (const n of plan.not_deployable) out.push(`- \`${n.address}\`: ${n.reason}`);
+  }
+  const errors = plan.errors ?? [];
+  if (errors.length > 0) {
+    out.push('', `**Errors**: nothing is sent for ${errors.length === 1 ? 'this assistant' : 'these assistants'}; the rest of the plan goes ahead:`, '');
+    for (const e of errors) out.push(`- ❌ \`${e.address}\`: ${e.loc ? `\`${e.loc.file}:${e.loc.line}:${e.loc.col}\` ` : ''}\`${e.path}\`: ${e.message}`);
   }
   if (plan.conflicts.length > 0) {
     out.push('', '**Conflicts**: apply refuses these without `--allow-conflicts`:', '');

@@ -116,13 +116,23 @@ function isNoOp(plan: Plan): boolean {
  * `No changes. The account matches the manifest.`
  */
 export function resultLine(plan: Plan): string {
+  const errors = errorsLine(plan);
   if (isNoOp(plan)) {
+    if (errors) return `No changes. ${errors}`;
     const n = plan.not_deployable.length;
     const except = n > 0 ? `, apart from the ${n === 1 ? 'assistant' : `${n} assistants`} this target cannot hold (Assistants API not served)` : '';
     return `No changes. The account matches the manifest${except}.`;
   }
   const files = filesLine(plan);
-  return `${summaryLine(plan)}${files ? ` ${files}` : ''}`;
+  return `${summaryLine(plan)}${files ? ` ${files}` : ''}${errors ? ` ${errors}` : ''}`;
+}
+
+/** `1 error: assistant.support is left out.` when the plan has errors. */
+function errorsLine(plan: Plan): string | undefined {
+  const errors = plan.errors ?? [];
+  if (errors.length === 0) return undefined;
+  const left = errors.map((e) => e.address).join(', ');
+  return `${errors.length} error${errors.length === 1 ? '' : 's'}: ${left} ${errors.length === 1 ? 'is' : 'are'} left out.`;
 }
 
 export function summaryLine(plan: Plan): string {
@@ -294,6 +304,11 @@ export function renderText(plan: Plan, options: TextOptions): string {
   if (plan.not_deployable.length > 0) {
     out.push('', 'Not deployable on this target (Assistants API not served):');
     for (const n of plan.not_deployable) out.push(`  ! ${n.address}: ${n.reason}`);
+  }
+  const errors = plan.errors ?? [];
+  if (errors.length > 0) {
+    out.push('', paint('red', `Errors (nothing is sent for ${errors.length === 1 ? 'this assistant' : 'these assistants'}; the rest of the plan goes ahead):`));
+    for (const e of errors) out.push(paint('red', `  ✗ ${e.address}: ${e.loc ? `${e.loc.file}:${e.loc.line}:${e.loc.col}: ` : ''}${e.path}: ${e.message}`));
   }
   if (plan.warnings.length > 0) out.push('', ...plan.warnings.map((w) => `Warning: ${w}`));
   if (plan.conflicts.length > 0) {

@@ -9,9 +9,10 @@ import type { PlanCost } from '../cost/types.js';
 /**
  * Minor versions add optional fields (a reader of 1.x reads every earlier 1.x); 1.1 added the
  * stores' file settings (`files.chunking_strategy`, `files.attributes`) and the live file's values
- * (`before`) on file attaches and re-attributions.
+ * (`before`) on file attaches and re-attributions; 1.2 added `errors` (an assistant whose model the
+ * target does not serve) and `read.pages.models`.
  */
-export const PLAN_FORMAT_VERSION = '1.1';
+export const PLAN_FORMAT_VERSION = '1.2';
 
 export type Action = 'create' | 'update' | 'delete';
 export type ResourceType = 'assistant' | 'vector_store';
@@ -179,6 +180,23 @@ export interface NotDeployable {
 }
 
 /**
+ * Something in the manifest the target refuses, found by the plan: nothing is sent for that
+ * resource (it is left out of `resource_changes`) while the rest of the plan goes ahead; plan and
+ * apply then exit 1. Today: an assistant whose model the target's model list does not name.
+ */
+export interface PlanError {
+  /** `assistant.<key>` */
+  address: string;
+  key: string;
+  code: 'model_not_served';
+  /** The manifest field, as people read it: `assistants.support.model`. */
+  path: string;
+  /** Where the field is written; null when not known. */
+  loc: { file: string; line: number; col: number } | null;
+  message: string;
+}
+
+/**
  * A deletion or replacement that would harm a resource outside the deployment: an assistant of
  * another deployment (or one no deployment manages) uses the vector store or upload, or a vector
  * store outside the deployment holds the upload. Apply and destroy refuse the plan unless told
@@ -230,6 +248,8 @@ export interface Plan {
   /** Content already in the account that the plan refers to: sha256 -> file id. */
   existing_files: Record<string, string>;
   not_deployable: NotDeployable[];
+  /** Absent in plans saved by versions before 1.2: none. */
+  errors?: PlanError[];
   conflicts: Conflict[];
   warnings: string[];
   summary: PlanSummary;

@@ -105,7 +105,7 @@ describe('the floor of the stated ranges (openai==3.3.1) and --resolve-ids', () 
     const a = await generate('order-desk', 'assistants', ['--resolve-ids'], { OPENAI_BASE_URL: api.url });
     expect(a.r.code, a.r.stderr).toBe(0);
     const ids = new Map<string, string>();
-    const list = (await (await fetch(`${api.emu.url}/assistants?limit=100`, { headers: { authorization: 'Bearer test' } })).json()) as { data: { id: string; metadata: Record<string, string> }[] };
+    const list = (await (await fetch(`${api.emu.url}/assistants?limit=100`, { headers: { authorization: 'Bearer test', 'openai-beta': 'assistants=v2' } })).json()) as { data: { id: string; metadata: Record<string, string> }[] };
     for (const x of list.data) ids.set(x.metadata['assistants-deploy.resource']!.split(';')[0]!, x.id);
     expect(readFileSync(path.join(a.out, 'order_desk', 'billing.py'), 'utf8')).toContain(`    assistant_id="${ids.get('billing')}",\n`);
     // no lookup by tags; the assistant is read once, only to know its vector store when a citation needs a path

@@ -96,7 +96,7 @@ afterAll(async () => {
 });
 
 describe('the package', () => {
-  it('npm pack: holds what the tool reads at run time (bundle, schemas, prices, CI examples, the action) and nothing dev-only', () => {
+  it('npm pack: holds what the tool reads at run time (bundle, schemas, prices, model deprecations, CI examples, the action) and nothing dev-only', () => {
     const files = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((f) => f.replace(/^package\//, ''));
     for (const f of [
       'package.json',
@@ -107,6 +107,7 @@ describe('the package', () => {
       'schemas/manifest.schema.json',
       'schemas/plan.schema.json',
       'prices/openai.json',
+      'models/deprecations.json',
       'examples/ci/github-actions.yml',
       'examples/ci/gitlab-ci.yml',
       'examples/ci/drift-check.yml',
@@ -247,7 +248,7 @@ describe('adopting it in another repository', () => {
       expect(install.stdout + install.stderr).not.toMatch(/deprecated|EBADENGINE/i);
       const copy = path.join(consumer, 'node_modules', 'assistants-deploy');
       expect(existsSync(path.join(copy, 'dist', 'bundle', 'main.js'))).toBe(true);
-      expect(readdirSync(copy).sort()).toEqual(['README.md', 'action', 'action.yml', 'bin', 'dist', 'examples', 'package.json', 'prices', 'schemas', 'templates']);
+      expect(readdirSync(copy).sort()).toEqual(['README.md', 'action', 'action.yml', 'bin', 'dist', 'examples', 'models', 'package.json', 'prices', 'schemas', 'templates']);
       expect(readdirSync(path.join(copy, 'dist'))).toEqual(['bundle']);
 
       const init = await ad(['init', 'app', '--ci', 'none'], consumer);

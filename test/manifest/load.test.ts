@@ -93,6 +93,7 @@ describe('loading rules', () => {
       metadata: {},
       protect: false,
       loc: { file: 'assistants.yaml', line: 4, col: 3 },
+      modelLoc: { file: 'assistants.yaml', line: 4, col: 20 },
     });
   });
 

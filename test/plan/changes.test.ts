@@ -242,7 +242,7 @@ describe('vector store options', () => {
  */
 describe('chunking and file attributes in the plan', () => {
   const STATIC = (size: number, overlap: number) => ({ type: 'static', static: { chunk_overlap_tokens: overlap, max_chunk_size_tokens: size } });
-  const LIST_ROUTES = ['/v1/assistants', '/v1/files', '/v1/vector_stores', '/v1/vector_stores/{vector_store_id}/files'];
+  const LIST_ROUTES = ['/v1/assistants', '/v1/files', '/v1/models', '/v1/vector_stores', '/v1/vector_stores/{vector_store_id}/files'];
 
   it('chunking and attributes changed together: both shown before -> after, and the JSON plan carries the live values', async () => {
     const dir = variant((d) => {
@@ -253,7 +253,7 @@ describe('chunking and file attributes in the plan', () => {
     const c = only(await planOf(dir), 'vector_store.kb');
     const requests = account.emu.log.slice(from);
     expect(requests.every((e) => e.method === 'GET' && LIST_ROUTES.includes(e.route))).toBe(true);
-    expect(requests.length).toBe(4);
+    expect(requests.length).toBe(5); // the four lists and the model list
 
     expect(c.files!.chunking_strategy).toEqual(STATIC(600, 100));
     expect(c.files!.attributes).toEqual({ lang: 'en', team: 'b' });

@@ -39,7 +39,7 @@ afterAll(async () => account.close());
 describe('where output goes', () => {
   it('plan: the plan on stdout and the status line on stderr, in every format', async () => {
     const dir = project();
-    const status = `Target: ${account.emu.url}; deployment "out". Read the account with 3 list requests.\n`;
+    const status = `Target: ${account.emu.url}; deployment "out". Read the account with 4 list requests.\n`;
     const text = await account.cli(['plan'], { cwd: dir });
     expect(text.code, text.stderr).toBe(0);
     expect(text.stderr).toBe(status);
@@ -105,7 +105,7 @@ describe('where output goes', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe(
       'Using the local target (embedded emulator, data in .assistants-deploy/local): no OPENAI_API_KEY or OPENAI_BASE_URL is set.\n' +
-        'Target: local (embedded emulator); deployment "out". Read the account with 3 list requests.\n',
+        'Target: local (embedded emulator); deployment "out". Read the account with 4 list requests.\n',
     );
   });
 

@@ -526,6 +526,65 @@ Plan: 1 to add, 0 to change, 0 to destroy. Files: 1 to upload, 1 to attach.
 </details>
 `;
 
+describe('an assistant left out for its model', () => {
+  const ERRORED: Plan = {
+    ...PLAN,
+    environment: null,
+    resource_changes: [],
+    uploads: [],
+    file_deletions: [],
+    existing_files: {},
+    errors: [
+      {
+        address: 'assistant.typo',
+        key: 'typo',
+        code: 'model_not_served',
+        path: 'assistants.typo.model',
+        loc: { file: 'assistants.yaml', line: 12, col: 12 },
+        message: 'model "gpt-4o-mni" is not served by this target (its model list does not name it); nothing is sent for this assistant',
+      },
+    ],
+    warnings: ['assistant.old: model "gpt-4.5-preview" was shut down on 2025-07-14 (https://developers.openai.com/api/docs/deprecations, read 2026-12-02, announced 2025-04-14); recommended replacement: gpt-4.1'],
+    summary: NO_CHANGES,
+  };
+
+  it('the plan is valid', async () => {
+    expect((await planValidator())(ERRORED)).toEqual([]);
+  });
+
+  it('text: the errors with their manifest location, then the warning with its date; the result line counts them', () => {
+    expect(renderText(ERRORED, { color: false })).toBe(`Errors (nothing is sent for this assistant; the rest of the plan goes ahead):
+  ✗ assistant.typo: assistants.yaml:12:12: assistants.typo.model: model "gpt-4o-mni" is not served by this target (its model list does not name it); nothing is sent for this assistant
+
+Warning: assistant.old: model "gpt-4.5-preview" was shut down on 2025-07-14 (https://developers.openai.com/api/docs/deprecations, read 2026-12-02, announced 2025-04-14); recommended replacement: gpt-4.1
+
+No changes. 1 error: assistant.typo is left out.
+`);
+    expect(resultLine({ ...ERRORED, resource_changes: PLAN.resource_changes, summary: PLAN.summary })).toBe(
+      'Plan: 2 to add, 3 to change, 2 to destroy. Files: 2 to upload, 3 to attach, 1 to re-attribute, 2 to detach, 1 to delete. 1 error: assistant.typo is left out.',
+    );
+  });
+
+  it('markdown: the errors under the summary, the warning folded', () => {
+    expect(renderMarkdown(ERRORED)).toBe(`### assistants-deploy plan for \`shop\`
+
+**No changes.** 1 error (below).
+
+Target: https://api.openai.com/v1.
+
+**Errors**: nothing is sent for this assistant; the rest of the plan goes ahead:
+
+- ❌ \`assistant.typo\`: \`assistants.yaml:12:12\` \`assistants.typo.model\`: model "gpt-4o-mni" is not served by this target (its model list does not name it); nothing is sent for this assistant
+
+<details><summary>Warnings</summary>
+
+- assistant.old: model "gpt-4.5-preview" was shut down on 2025-07-14 (https://developers.openai.com/api/docs/deprecations, read 2026-12-02, announced 2025-04-14); recommended replacement: gpt-4.1
+
+</details>
+`);
+  });
+});
+
 describe('a target without the Assistants API', () => {
   it('the plan is valid', async () => {
     expect((await planValidator())(NOT_DEPLOYABLE_PLAN)).toEqual([]);
@@ -595,7 +654,7 @@ describe('JSON plan (diff of hand-made states)', () => {
   it('adds the one missing file, and nothing else', async () => {
     const plan = diff(desired, live, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
     const expected: Omit<Plan, 'live_fingerprint'> = {
-      format_version: '1.1',
+      format_version: '1.2',
       tool_version: '9.9.9',
       created_at: '2026-11-25T00:00:00.000Z',
       deployment: 'shop',
@@ -641,6 +700,7 @@ describe('JSON plan (diff of hand-made states)', () => {
       // only content the plan's attaches refer to: a.md stays as it is, b.md is uploaded
       existing_files: {},
       not_deployable: [],
+      errors: [],
       conflicts: [],
       warnings: [],
       summary: { add: 0, change: 1, destroy: 0, drifted: 0, files: { upload: 1, attach: 1, detach: 0, update_attributes: 0, delete: 0 } },
@@ -728,7 +788,7 @@ describe('JSON plan (diff of hand-made states)', () => {
     };
     const plan = diff(desired2, live2, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
     const expected: Omit<Plan, 'live_fingerprint'> = {
-      format_version: '1.1',
+      format_version: '1.2',
       tool_version: '9.9.9',
       created_at: '2026-11-25T00:00:00.000Z',
       deployment: 'shop',
@@ -798,6 +858,7 @@ describe('JSON plan (diff of hand-made states)', () => {
       file_deletions: [],
       existing_files: { [sha('5')]: 'file-k' },
       not_deployable: [],
+      errors: [],
       conflicts: [],
       warnings: [],
       summary: { add: 1, change: 1, destroy: 1, drifted: 0, files: { upload: 0, attach: 1, detach: 0, update_attributes: 0, delete: 0 } },
@@ -853,7 +914,7 @@ describe('chunking and file attributes', () => {
   });
   const plan = (changes: ResourceChange[], summary: Plan['summary']): Plan => ({
     ...PLAN,
-    format_version: '1.1',
+    format_version: '1.2',
     environment: null,
     resource_changes: changes,
     uploads: [],

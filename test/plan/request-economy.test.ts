@@ -1,7 +1,7 @@
 /**
  * Request counting: a no-op plan of an account with 300 assistants, 20 vector stores and 5,000
  * files makes only list requests, within 10% of the least number of pages, and no per-resource
- * read. The expected minimum is computed here from the seeded sizes and the API's page limits.
+ * read. The least number includes the model list, one request. The expected minimum is computed here from the seeded sizes and the API's page limits.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -49,12 +49,14 @@ describe('a no-op plan reads with list requests only', () => {
       Math.ceil(ASSISTANTS / 100) + // GET /assistants, 100 a page
       1 + // GET /vector_stores: 20 fit one page
       1 + // GET /files: 5,000 fit one page of 10,000
-      STORES * Math.ceil(perStore / 100); // GET /vector_stores/{id}/files, 100 a page
-    expect(minimum).toBe(65);
+      STORES * Math.ceil(perStore / 100) + // GET /vector_stores/{id}/files, 100 a page
+      1; // GET /models: the model list, one request (not paged), to check the manifest's models
+    expect(minimum).toBe(66);
 
     expect(requests.every((e) => e.method === 'GET')).toBe(true);
     const routes = new Set(requests.map((e) => e.route));
-    expect([...routes].sort()).toEqual(['/v1/assistants', '/v1/files', '/v1/vector_stores', '/v1/vector_stores/{vector_store_id}/files']);
+    expect([...routes].sort()).toEqual(['/v1/assistants', '/v1/files', '/v1/models', '/v1/vector_stores', '/v1/vector_stores/{vector_store_id}/files']);
+    expect(requests.filter((e) => e.route === '/v1/models')).toHaveLength(1);
     expect(requests.length).toBeGreaterThanOrEqual(minimum);
     expect(requests.length).toBeLessThanOrEqual(Math.floor(minimum * 1.1));
     // a status line: stderr, not part of the plan

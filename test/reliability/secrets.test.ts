@@ -87,7 +87,7 @@ describe('the API key never appears', () => {
       expectOk(await cli(['codegen', 'python', '--api', api, '--resolve-ids', '-o', `gen-ids-${api}`, '--verbose'], dir));
     }
     expectOk(await cli(['pull', '--deployment', 'support-bot', '-o', 'pulled', '--verbose'], dir));
-    const id = (await (await fetch(`${emu.url}/assistants?limit=100`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as { data: { id: string }[] };
+    const id = (await (await fetch(`${emu.url}/assistants?limit=100`, { headers: { authorization: `Bearer ${KEY}`, 'openai-beta': 'assistants=v2' } })).json()) as { data: { id: string }[] };
     await cli(['import', 'assistant.support', id.data[0]!.id, '--verbose'], dir);
     expectOk(await cli(['destroy', '--auto-approve', '--verbose'], dir));
     expectOk(await cli(['destroy', '--auto-approve'], dir));

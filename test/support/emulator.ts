@@ -7,8 +7,12 @@ export interface TestApi {
   emu: Emulator;
   client: OpenAI;
   spec: SpecValidator;
-  /** Raw HTTP against the emulator (path relative to /v1), body validated too. */
-  raw(method: string, path: string, init?: { body?: RequestInit["body"]; headers?: Record<string, string>; json?: unknown }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  /**
+   * Raw HTTP against the emulator (path relative to /v1), body validated too. It sends
+   * `OpenAI-Beta: assistants=v2`, as the SDKs do on the Assistants endpoints (`beta: false` leaves
+   * it out; `headers` may set another value).
+   */
+  raw(method: string, path: string, init?: { body?: RequestInit["body"]; headers?: Record<string, string>; json?: unknown; beta?: boolean }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
   close(): Promise<void>;
 }
 
@@ -21,7 +25,7 @@ export async function startTestApi(options: EmulatorOptions = {}, clientOptions:
     client,
     spec,
     async raw(method, path, init = {}) {
-      const headers: Record<string, string> = { authorization: 'Bearer sk-test', ...(init.headers ?? {}) };
+      const headers: Record<string, string> = { authorization: 'Bearer sk-test', ...(init.beta === false ? {} : { 'openai-beta': 'assistants=v2' }), ...(init.headers ?? {}) };
       let body = init.body;
       if (init.json !== undefined) {
         body = JSON.stringify(init.json);

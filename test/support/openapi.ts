@@ -69,6 +69,23 @@ function load() {
   return cached;
 }
 
+/**
+ * `GET /models` and `GET /models/{model}` are not in openapi.assistants.yaml (a subset of the
+ * description); the emulator serves them (its model catalogue) and plan reads the list, so their
+ * bodies are checked against the `ListModelsResponse` and `Model` schemas of OpenAI's whole
+ * description (openai/openai-openapi), written out here. They stay out of `operations` (the
+ * contract test's coverage is of the subset).
+ */
+const MODEL = {
+  type: 'object',
+  required: ['id', 'created', 'object', 'owned_by'],
+  properties: { id: { type: 'string' }, created: { type: 'integer' }, object: { enum: ['model'] }, owned_by: { type: 'string' } },
+};
+const MODEL_OPERATIONS = [
+  { method: 'GET', re: /^\/models\/?$/, name: 'listModels', schema: { type: 'object', required: ['object', 'data'], properties: { object: { enum: ['list'] }, data: { type: 'array', items: MODEL } } } },
+  { method: 'GET', re: /^\/models\/[^/]+\/?$/, name: 'retrieveModel', schema: MODEL },
+];
+
 /** Rewrite local refs so schemas compiled on their own resolve against the `spec` document. */
 function rebase(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(rebase);
@@ -107,6 +124,12 @@ export function specValidator(): SpecValidator {
 
   const check = (method: string, path: string, status: number, body: unknown): string[] => {
     const op = match(method, path);
+    const p = path.split('?')[0]!.replace(/^\/v1\//, '/');
+    const model = op ? undefined : MODEL_OPERATIONS.find((m) => m.method === method.toUpperCase() && m.re.test(p));
+    if (model) {
+      const v = status >= 400 ? errorSchema() : compile(model.name, model.schema);
+      return v(body) ? [] : fmt(v);
+    }
     if (!op) {
       // Unknown URLs answer in the error shape too.
       if (status >= 400) return errorSchema()(body) ? [] : fmt(errorSchema());

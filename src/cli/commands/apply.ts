@@ -27,7 +27,7 @@ import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { collectWhenGrown } from '../memory.js';
 import { createReporter } from '../progress.js';
-import { connect, fingerprintFor, loadDesired, makePlan, manifestArgument, planChecked, readAccount, showPlan } from '../session.js';
+import { connect, exitWithPlanErrors, fingerprintFor, loadDesired, makePlan, manifestArgument, planChecked, readAccount, showPlan } from '../session.js';
 import { Interrupted, Stopper } from '../stop.js';
 
 export const DEFAULT_CONCURRENCY = 32;
@@ -295,13 +295,24 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   }
 }
 
+/**
+ * apply goes ahead with what it can; a plan error (an assistant whose model the target does not
+ * serve: nothing was sent for it) makes the command exit 1, after the rest is done.
+ */
 async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
+  let planned: Plan | undefined;
+  const code = await applyManifestPlan(opts, io, stop, (p) => (planned = p));
+  return planned ? exitWithPlanErrors(io, planned, code) : code;
+}
+
+async function applyManifestPlan(opts: CommandOptions, io: Io, stop: Stopper, seen: (plan: Plan) => void): Promise<number> {
   const desired = await loadDesired(opts, io);
   const lease = new DeploymentLease('apply', io);
   const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     const live = await readAccount(target, desired.deployment, io);
     let plan = await planChecked(desired, live, target, { prices: opts.prices, manifestFile: manifestArgument(opts) });
+    seen(plan);
     showPlan(io, plan);
     if (!hasChanges(plan)) {
       await lease.sweep(target, desired.deployment);
@@ -320,6 +331,7 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
         if ((await fingerprintFor(target, now, plan)) !== plan.live_fingerprint) {
           io.info('The account changed before this apply got the lease; planning again.');
           plan = await planChecked(desired, now, target, { prices: opts.prices, manifestFile: manifestArgument(opts) });
+          seen(plan);
           showPlan(io, plan, { status: false });
           if (!hasChanges(plan)) return 0;
           checkSafety(plan, { owned: ownedCount(now), allowMassDelete: opts.allowMassDelete === true, allowConflicts: opts.allowConflicts === true });
@@ -387,6 +399,11 @@ async function savedPlanManifest(plan: Plan, file: string, opts: CommandOptions,
 
 async function applySaved(file: string, opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const plan = await readSavedPlan(file);
+  const code = await applySavedPlan(file, plan, opts, io, stop);
+  return exitWithPlanErrors(io, plan, code);
+}
+
+async function applySavedPlan(file: string, plan: Plan, opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const root = path.resolve(process.cwd(), plan.manifest.root);
   await verifyLocalFiles(plan, root);
   const desired = await savedPlanManifest(plan, file, opts, io);

@@ -93,12 +93,15 @@ async function deleteListed(
   if (refused.length > 0) {
     const referenced = new Set(report.referenced_idle.map((s) => s.id));
     const leases = new Map(report.leases.map((l) => [l.id, l.deployment]));
+    const threads = new Set(report.thread_stores.map((s) => s.id));
     const why = refused.map((id) =>
       leases.has(id)
         ? `${id} (the lease of deployment ${JSON.stringify(leases.get(id))}: the lock of an apply or destroy, which audit never deletes)`
         : referenced.has(id)
           ? `${id} (an assistant references it)`
-          : id,
+          : threads.has(id)
+            ? `${id} (made for a thread: it expires on its own)`
+            : id,
     );
     throw new UserError(
       `audit --delete deletes only ids this audit lists as unused, and ${refused.length === 1 ? 'this one is' : 'these are'} not listed: ${why.join(', ')}. Nothing was deleted.`,

@@ -1,6 +1,7 @@
 /**
  * `plan`: read the live account, diff it against the manifest, show exactly what would change.
- * Exit 0 (with --detailed-exitcode: 0 no changes, 2 changes pending), 1 on any error.
+ * Exit 0 (with --detailed-exitcode: 0 no changes, 2 changes pending), 1 on any error, a plan's
+ * errors included (an assistant whose model the target does not serve: the plan is still shown).
  */
 import { writeFile } from 'node:fs/promises';
 import { renderMarkdown } from '../../plan/render-markdown.js';
@@ -10,7 +11,7 @@ import type { Plan } from '../../plan/types.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
-import { connect, loadDesired, manifestArgument, planChecked, readAccount } from '../session.js';
+import { connect, exitWithPlanErrors, loadDesired, manifestArgument, planChecked, readAccount } from '../session.js';
 
 /** The plan in a format; text with --quiet is its result line alone (a JSON or markdown plan is a result whole). */
 export function renderPlan(plan: Plan, format: string, io: Io): string {
@@ -33,7 +34,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
       await writeFile(opts.out, `${JSON.stringify(plan, null, 2)}\n`);
       io.info(`Saved the plan to ${opts.out}; apply exactly this plan with: assistants-deploy apply ${opts.out}`);
     }
-    return opts.detailedExitcode === true && hasChanges(plan) ? 2 : 0;
+    return exitWithPlanErrors(io, plan, opts.detailedExitcode === true && hasChanges(plan) ? 2 : 0);
   } finally {
     await target.close();
   }

@@ -5,7 +5,7 @@
  * `function_call_output` items the reply quotes them; otherwise the reply is `You said: <message>`
  * (naming attached and code interpreter files), and with `file_search` over vector stores the stores
  * are searched and the best file is cited (`file_citation` annotation). With a `json_schema` text
- * format the message is a value valid against the schema, drawn from that reply (`valueForSchema`);
+ * format the message is a value valid against the schema, drawn from that reply (`schemaValue`);
  * in JSON mode an object holding it. Every step is also an event of the stream, in the API's order;
  * with a conversation the input and output items are appended to it. Background responses are handed
  * to engines/background.ts, which plays the same events out over time.
@@ -18,7 +18,7 @@ import { textOf, type Item } from '../model/items.js';
 import { callName, historyOf, responseRecord, type CreateRequest, type Tool } from '../model/responses.js';
 import { searchStore } from '../model/vector-stores.js';
 import { scheduleBackground } from './background.js';
-import { sampleValue, valueForSchema, words, type JsonSchema } from './sampling.js';
+import { sampleValue, schemaValue, words } from './sampling.js';
 
 type FnTool = { type: 'function'; name: string; parameters?: Record<string, unknown> | null; strict?: boolean | null };
 type Emit = (type: string, data: Record<string, unknown>) => void;
@@ -158,8 +158,8 @@ function usage(b: Record<string, unknown>, items: Item[], output: Item[]): Recor
 
 /** The final message: the reply, or a value valid against the `json_schema` format drawn from it (JSON mode: an object holding it). */
 function finalMessage(turn: Turn, reply: string, annotations: Record<string, unknown>[]): void {
-  const format = turn.request.text.format as { type: string; schema?: JsonSchema };
-  if (format.type === 'json_schema') message(turn, JSON.stringify(valueForSchema(format.schema ?? {}, reply)), []);
+  const format = turn.request.text.format as { type: string; schema?: unknown };
+  if (format.type === 'json_schema') message(turn, JSON.stringify(schemaValue(format.schema ?? {}, { message: reply, text: reply })), []);
   else if (format.type === 'json_object') message(turn, JSON.stringify({ response: reply }), []);
   else message(turn, reply, annotations);
 }

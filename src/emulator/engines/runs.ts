@@ -3,7 +3,11 @@
  * message (or that tool_choice forces) stops at `requires_action` with a tool call whose arguments
  * are a plausible JSON object for the function's parameters; after submit_tool_outputs it completes
  * with a message quoting the outputs. Otherwise it replies with text derived from the user message;
- * with file_search and vector stores it searches them and cites the best-matching file.
+ * with file_search and vector stores it searches them and cites the best-matching file (the
+ * thread's store is waited for, as the API waits up to 60 s for its files). With a `json_schema`
+ * response format the reply is a value valid against the schema (`json_object`: a JSON object).
+ * Streamed tool_calls steps start empty and get their calls in a `thread.run.step.delta`, as the
+ * API streams them; file search contents are streamed only when `include[]` asked for them.
  * The same code runs for polling clients (on the run's due time) and for `stream: true` (at once,
  * emitting the API's events in the API's order).
  */
@@ -11,8 +15,9 @@ import { invalid } from '../errors.js';
 import { PREFIX, newId } from '../ids.js';
 import { publicView, type Rec } from '../model/records.js';
 import type { Ctx } from '../model/context.js';
-import { searchStore } from '../model/vector-stores.js';
-import { sampleValue, words, type Schema } from './sampling.js';
+import { stepView } from '../model/runs.js';
+import { searchStore, touchStore } from '../model/vector-stores.js';
+import { sampleValue, schemaValue, words, type Schema } from './sampling.js';
 
 export type Emit = (event: string, data: unknown) => void;
 const noEmit: Emit = () => {};
@@ -46,6 +51,20 @@ function plannedCalls(run: Rec, text: string): FnTool[] {
     if (calls.length === 0 && choice === 'required') calls = tools.slice(0, 1);
   }
   return run.parallel_tool_calls === false ? calls.slice(0, 1) : calls;
+}
+
+/** The reply in the run's response format: JSON valid against a `json_schema`, a JSON object for `json_object`. */
+function formatted(run: Rec, text: string, reply: string): string | undefined {
+  const rf = run.response_format as { type?: string; json_schema?: { schema?: unknown } } | string | null;
+  if (!rf || typeof rf !== 'object') return undefined;
+  if (rf.type === 'json_schema') return JSON.stringify(schemaValue(rf.json_schema?.schema ?? { type: 'object' }, { message: text, text: reply }));
+  if (rf.type === 'json_object') return JSON.stringify({ reply });
+  return undefined;
+}
+
+/** A tool_calls step as its `created`/`in_progress` events show it: no calls yet (they come in the delta). */
+function emptyCalls(step: Rec): Record<string, unknown> {
+  return { ...publicView(step), step_details: { type: 'tool_calls', tool_calls: [] } };
 }
 
 export class RunEngine {
@@ -103,13 +122,16 @@ export class RunEngine {
     const text = lastUserText(this.ctx, String(run.thread_id));
     if (run._phase === 'after_tools') {
       const outs = (run._tool_outputs as { name: string; output: string }[]) ?? [];
-      return this.reply(run, text, outs.map((o) => `The ${o.name} tool returned: ${o.output}`).join('\n'), [], emit);
+      const quoted = outs.map((o) => `The ${o.name} tool returned: ${o.output}`).join('\n');
+      return this.reply(run, text, formatted(run, text, quoted) ?? quoted, [], emit);
     }
     const calls = plannedCalls(run, text);
     if (calls.length) return this.requireAction(run, calls, text, emit);
     let reply = text ? `You said: ${text}` : 'Hello! How can I help you today?';
     let annotations: Record<string, unknown>[] = [];
     const cite = this.fileSearch(run, text, emit);
+    const structured = formatted(run, text, reply);
+    if (structured !== undefined) return this.reply(run, text, structured, [], emit);
     if (cite) {
       const marker = `【4:0†${cite.filename}】`;
       reply += ` The best match is ${cite.filename}.`;
@@ -131,8 +153,8 @@ export class RunEngine {
       type: 'tool_calls',
       tool_calls: toolCalls.map((t) => ({ ...t, function: { ...t.function, output: null } })),
     });
-    emit('thread.run.step.created', publicView(step));
-    emit('thread.run.step.in_progress', publicView(step));
+    emit('thread.run.step.created', emptyCalls(step));
+    emit('thread.run.step.in_progress', emptyCalls(step));
     emit('thread.run.step.delta', {
       id: step.id,
       object: 'thread.run.step.delta',
@@ -222,9 +244,15 @@ export class RunEngine {
     const storeIds = new Set<string>();
     for (const owner of [assistant, thread]) {
       const ids = (owner?.tool_resources as { file_search?: { vector_store_ids?: string[] } } | undefined)?.file_search?.vector_store_ids ?? [];
-      for (const id of ids) if (a.get('vs', id)) storeIds.add(id);
+      for (const id of ids) {
+        if (!a.get('vs', id)) continue;
+        // the run waits (up to 60 s) for the thread's store to finish indexing, not for the assistant's
+        if (owner === thread) a.settleVs(id, Date.now() + 60_000);
+        storeIds.add(id);
+      }
     }
     if (storeIds.size === 0) return undefined;
+    for (const id of storeIds) touchStore(this.ctx, id);
     const ranking = tool.file_search?.ranking_options ?? { ranker: 'default_2024_08_21', score_threshold: 0 };
     const results = [...storeIds]
       .flatMap((id) => searchStore(this.ctx, id, [text], { maxResults: tool.file_search?.max_num_results ?? 20, threshold: ranking.score_threshold }))
@@ -238,10 +266,15 @@ export class RunEngine {
       },
     };
     const step = this.step(run, 'tool_calls', { type: 'tool_calls', tool_calls: [call] });
-    emit('thread.run.step.created', publicView(step));
-    emit('thread.run.step.in_progress', publicView(step));
+    emit('thread.run.step.created', emptyCalls(step));
+    emit('thread.run.step.in_progress', emptyCalls(step));
+    emit('thread.run.step.delta', {
+      id: step.id,
+      object: 'thread.run.step.delta',
+      delta: { step_details: { type: 'tool_calls', tool_calls: [{ index: 0, id: call.id, type: 'file_search', file_search: { ranking_options: ranking, results: [] } }] } },
+    });
     const done = this.put({ ...step, status: 'completed', completed_at: this.now(), usage: { prompt_tokens: words(text), completion_tokens: 0, total_tokens: words(text) } });
-    emit('thread.run.step.completed', publicView(done));
+    emit('thread.run.step.completed', stepView(done, (run._include as string[] | undefined) ?? []));
     const best = results[0];
     return best ? { file_id: best.file_id, filename: best.filename } : undefined;
   }

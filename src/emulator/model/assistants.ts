@@ -4,7 +4,8 @@ import { PREFIX, newId } from '../ids.js';
 import { publicView, type Rec } from './records.js';
 import type { Ctx } from './context.js';
 import { normalizeToolResources, normalizeTools } from './tools.js';
-import { vectorStoresHelper } from './vector-stores.js';
+import { checkModel } from './models.js';
+import { checkToolResourceRefs, vectorStoresHelper } from './vector-stores.js';
 
 export function assistantView(rec: Rec): Record<string, unknown> {
   return publicView(rec);
@@ -16,9 +17,11 @@ export function getAssistant(ctx: Ctx, id: string): Rec {
   return rec;
 }
 
-/** From a CreateAssistantRequest (validated); `tool_resources.file_search.vector_stores` creates its stores. */
+/** From a CreateAssistantRequest (validated): a served model, tool_resources naming what exists; `tool_resources.file_search.vector_stores` creates its stores. */
 export function createAssistant(ctx: Ctx, b: Record<string, unknown>): Rec {
   const a = ctx.account;
+  checkModel(ctx, b.model);
+  checkToolResourceRefs(ctx, b.tool_resources);
   const vsIds = vectorStoresHelper(ctx, b.tool_resources, 'tool_resources');
   const rec: Rec = {
     id: newId(PREFIX.assistant),
@@ -44,6 +47,8 @@ export function createAssistant(ctx: Ctx, b: Record<string, unknown>): Rec {
 
 /** From a ModifyAssistantRequest (validated): what it names changes; null puts the default back (a null model keeps the model). */
 export function updateAssistant(ctx: Ctx, rec: Rec, b: Record<string, unknown>): Rec {
+  checkModel(ctx, b.model);
+  checkToolResourceRefs(ctx, b.tool_resources);
   const next: Rec = { ...rec };
   for (const k of ['name', 'description', 'instructions', 'model', 'reasoning_effort'] as const) if (k in b) next[k] = b[k] ?? null;
   if ('model' in b && b.model === null) next.model = rec.model;

@@ -7,7 +7,8 @@ import { invalid, notFound } from '../errors.js';
 import { PREFIX, newId } from '../ids.js';
 import { publicView, type Rec } from './records.js';
 import type { Ctx } from './context.js';
-import { createMessage, getThread } from './threads.js';
+import { checkModel } from './models.js';
+import { addMessage, getThread } from './threads.js';
 import { normalizeTools } from './tools.js';
 import { checkMetadata, checkTools } from './validation.js';
 
@@ -35,11 +36,12 @@ export function createRun(ctx: Ctx, thread: Rec, b: Record<string, unknown>): Re
   if (!assistant) throw notFound('assistant', String(b.assistant_id), 'assistant_id');
   checkMetadata(b.metadata);
   checkTools(b.tools);
+  checkModel(ctx, b.model);
   const active = activeRun(ctx, thread.id);
   if (active) throw invalid(`Thread ${thread.id} already has an active run ${active.id}.`, null, null);
   for (const [i, m] of ((b.additional_messages as Record<string, unknown>[] | null) ?? []).entries()) {
     checkMetadata(m.metadata, `additional_messages[${i}].metadata`);
-    createMessage(a, thread.id, m);
+    addMessage(ctx, thread.id, m);
   }
   let instructions = typeof b.instructions === 'string' ? b.instructions : String(assistant.instructions ?? '');
   if (typeof b.additional_instructions === 'string' && b.additional_instructions) instructions += `\n${b.additional_instructions}`;
@@ -74,6 +76,8 @@ export function createRun(ctx: Ctx, thread: Rec, b: Record<string, unknown>): Re
     response_format: b.response_format ?? assistant.response_format ?? 'auto',
     tool_choice: b.tool_choice ?? 'auto',
     parallel_tool_calls: b.parallel_tool_calls ?? true,
+    // `include[]` of create run: what its streamed steps carry
+    ...(Array.isArray(b._include) && b._include.length ? { _include: b._include } : {}),
     _seq: a.nextSeq(),
   };
   a.put('run', run);

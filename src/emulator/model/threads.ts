@@ -1,16 +1,18 @@
 /**
  * Threads and their messages: message content as the API returns it, creating a thread (with its
- * messages and the `vector_stores` helper), the checks the description states in prose for message
- * content, and deleting a thread with its messages, runs and steps.
+ * messages and the `vector_stores` helper), a request's message (its file_search attachments go
+ * into the thread's vector store, made on demand with the 7-day thread expiry), the checks the
+ * description states in prose for message content and the files messages name, and deleting a
+ * thread with its messages, runs and steps.
  */
-import { invalid, notFound } from '../errors.js';
+import { ApiError, invalid, notFound } from '../errors.js';
 import { PREFIX, newId } from '../ids.js';
 import type { Account } from './account.js';
 import type { Rec } from './records.js';
 import type { Ctx } from './context.js';
 import { normalizeToolResources } from './tools.js';
 import { checkMetadata } from './validation.js';
-import { vectorStoresHelper } from './vector-stores.js';
+import { THREAD_STORE_EXPIRY, attachFile, checkToolResourceRefs, createVectorStoreRecord, vectorStoresHelper } from './vector-stores.js';
 
 export function messageContent(content: unknown): Record<string, unknown>[] {
   if (typeof content === 'string') return [{ type: 'text', text: { value: content, annotations: [] } }];
@@ -55,13 +57,45 @@ export function createMessage(
   return rec;
 }
 
+/** The file ids of a message's attachments that name this tool. */
+function attachedFor(m: Record<string, unknown>, tool: string): string[] {
+  const atts = Array.isArray(m.attachments) ? (m.attachments as { file_id?: unknown; tools?: { type?: unknown }[] }[]) : [];
+  return atts.filter((x) => typeof x.file_id === 'string' && (x.tools ?? []).some((t) => t?.type === tool)).map((x) => x.file_id as string);
+}
+
+/**
+ * file_search attachments go into the thread's vector store: the one attached to the thread, or a
+ * new one (no name, expiring 7 days after it was last active) that the thread then names.
+ */
+function attachToThreadStore(ctx: Ctx, threadId: string, fileIds: string[]): void {
+  const a = ctx.account;
+  const thread = a.get('thread', threadId);
+  if (!thread || fileIds.length === 0) return;
+  const tr = (thread.tool_resources ?? {}) as Record<string, unknown>;
+  const current = ((tr.file_search as { vector_store_ids?: string[] } | undefined)?.vector_store_ids ?? []).find((id) => a.get('vs', id));
+  if (current) {
+    for (const id of new Set(fileIds)) attachFile(ctx, current, id, {});
+    return;
+  }
+  const vs = createVectorStoreRecord(ctx, { file_ids: [...new Set(fileIds)], expires_after: THREAD_STORE_EXPIRY });
+  a.put('thread', { ...thread, tool_resources: { ...tr, file_search: { vector_store_ids: [vs.id] } } });
+}
+
+/** A message a request adds (create message, a new thread's messages, additional_messages). */
+export function addMessage(ctx: Ctx, threadId: string, m: Record<string, unknown>): Rec {
+  const rec = createMessage(ctx.account, threadId, m);
+  attachToThreadStore(ctx, threadId, attachedFor(m, 'file_search'));
+  return rec;
+}
+
 /** Create a thread from a CreateThreadRequest body (already validated). */
 export function createThread(ctx: Ctx, b: Record<string, unknown>, param = ''): Rec {
   const a = ctx.account;
   checkMetadata(b.metadata, param ? `${param}.metadata` : 'metadata');
   const messages = (b.messages as Record<string, unknown>[] | undefined) ?? [];
   messages.forEach((m, i) => checkMetadata(m.metadata, `${param ? `${param}.` : ''}messages[${i}].metadata`));
-  const vsIds = vectorStoresHelper(ctx, b.tool_resources, param ? `${param}.tool_resources` : 'tool_resources');
+  checkToolResourceRefs(ctx, b.tool_resources, param ? `${param}.tool_resources` : 'tool_resources');
+  const vsIds = vectorStoresHelper(ctx, b.tool_resources, param ? `${param}.tool_resources` : 'tool_resources', THREAD_STORE_EXPIRY);
   const rec: Rec = {
     id: newId(PREFIX.thread),
     object: 'thread',
@@ -72,13 +106,22 @@ export function createThread(ctx: Ctx, b: Record<string, unknown>, param = ''): 
   };
   a.put('thread', rec);
   ctx.faults.noteCreated(rec.id);
-  for (const m of messages) createMessage(a, rec.id, m);
-  return rec;
+  for (const m of messages) addMessage(ctx, rec.id, m);
+  return a.get('thread', rec.id) ?? rec;
 }
 
-/** `image_url.url` must be a URL (`format: uri` in the description). */
-export function checkMessages(messages: unknown[] | undefined, param: string): void {
+/** `image_url.url` must be a URL (`format: uri` in the description); attachments name uploaded files (404 otherwise). */
+export function checkMessages(ctx: Ctx, messages: unknown[] | undefined, param: string): void {
   (messages ?? []).forEach((m, i) => {
+    const atts = (m as { attachments?: unknown }).attachments;
+    if (Array.isArray(atts)) {
+      atts.forEach((att, j) => {
+        const id = (att as { file_id?: unknown } | null)?.file_id;
+        if (typeof id === 'string' && !ctx.account.get('file', id)) {
+          throw new ApiError(404, `No file found with id '${id}'.`, 'invalid_request_error', `${param ? `${param}[${i}].` : ''}attachments[${j}].file_id`, null);
+        }
+      });
+    }
     const content = (m as { content?: unknown }).content;
     if (!Array.isArray(content)) return;
     content.forEach((part, j) => {

@@ -108,6 +108,8 @@ function withoutNoise(input: ErrorObject[]): ErrorObject[] {
 
 /** Turn ajv's errors into the one error the API would report. */
 export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
+  const exclusive = mutuallyExclusive(errors, prefix);
+  if (exclusive) return exclusive;
   const skip = new Set(['oneOf', 'anyOf', 'if', 'allOf', 'not', 'false schema']);
   let list = errors.filter((e) => !skip.has(e.keyword));
   // `anyOf: [X, {type: null}]`: the null branch's complaint is noise when X also complained.
@@ -129,6 +131,30 @@ export function toApiError(errors: ErrorObject[], prefix = ''): ApiError {
   }
   const sorted = [...list].sort((a, b) => depth(a) - depth(b));
   return messageFor(sorted[0]!, sorted, prefix);
+}
+
+/**
+ * A `oneOf` of `required` branches that more than one branch passes: the request named two fields
+ * of which only one may be given (`tool_resources.file_search` with both `vector_store_ids` and
+ * `vector_stores`), in the API's wording for mutually exclusive parameters.
+ */
+function mutuallyExclusive(errors: ErrorObject[], prefix: string): ApiError | undefined {
+  for (const e of errors) {
+    if (e.keyword !== 'oneOf') continue;
+    const passing = (e.params as { passingSchemas?: unknown }).passingSchemas;
+    const branches = e.schema as { required?: string[] }[] | undefined;
+    if (!Array.isArray(passing) || passing.length < 2 || !Array.isArray(branches)) continue;
+    const names = passing.map((i) => branches[i as number]?.required).filter((r): r is string[] => Array.isArray(r) && r.length === 1).map((r) => r[0]!);
+    if (names.length !== passing.length) continue;
+    const at = paramName(prefix, e.instancePath);
+    const quoted = names.map((n) => `'${at ? `${at}.` : ''}${n}'`);
+    return invalid(
+      `Mutually exclusive parameters: Ensure you are only providing one of: ${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}.`,
+      at || null,
+      'mutually_exclusive_parameters',
+    );
+  }
+  return undefined;
 }
 
 /** The API's message for the error chosen; `sorted` holds the others (types and enum values at the same place add up). */

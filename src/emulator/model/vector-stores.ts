@@ -177,8 +177,38 @@ export function removeVectorStoreFile(ctx: Ctx, vsId: string, fileId: string): v
   ctx.account.del('vsf', `${vsId}/${fileId}`);
 }
 
-/** The `tool_resources.file_search.vector_stores` helper: create the store, return its id. */
-export function vectorStoresHelper(ctx: Ctx, tr: unknown, param: string): string[] | undefined {
+/** What a thread's own stores (its `vector_stores` helper, message attachments) expire after: 7 days idle (D17). */
+export const THREAD_STORE_EXPIRY = { anchor: 'last_active_at', days: 7 } as const;
+
+/**
+ * The ids tool_resources name must exist: each vector store (404 `No vector store found with id …`)
+ * and each code interpreter file (404 `No file found with id …`), param the field (D16).
+ */
+export function checkToolResourceRefs(ctx: Ctx, tr: unknown, param = 'tool_resources'): void {
+  if (!tr || typeof tr !== 'object') return;
+  const t = tr as { code_interpreter?: { file_ids?: unknown } | null; file_search?: { vector_store_ids?: unknown } | null };
+  const ids = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  for (const id of ids(t.file_search?.vector_store_ids)) {
+    if (!ctx.account.get('vs', id)) throw notFound('vector store', id, `${param}.file_search.vector_store_ids`);
+  }
+  for (const id of ids(t.code_interpreter?.file_ids)) {
+    if (!ctx.account.get('file', id)) throw new ApiError(404, `No file found with id '${id}'.`, 'invalid_request_error', `${param}.code_interpreter.file_ids`, null);
+  }
+}
+
+/** A run searched the store: it was active now, and its expiry counts from now. */
+export function touchStore(ctx: Ctx, vsId: string): void {
+  const rec = ctx.account.get('vs', vsId);
+  if (!rec) return;
+  const now = ctx.account.createdAt();
+  ctx.account.put('vs', { ...rec, last_active_at: now, expires_at: expiry(rec.expires_after, now) });
+}
+
+/**
+ * The `tool_resources.file_search.vector_stores` helper: create the store, return its id. A
+ * thread's helper stores get the thread default expiry (`expires_after`).
+ */
+export function vectorStoresHelper(ctx: Ctx, tr: unknown, param: string, expires_after?: unknown): string[] | undefined {
   const fs = (tr as { file_search?: { vector_stores?: { file_ids?: string[]; chunking_strategy?: unknown; metadata?: unknown }[] } } | null)
     ?.file_search;
   if (!fs?.vector_stores) return undefined;
@@ -193,6 +223,7 @@ export function vectorStoresHelper(ctx: Ctx, tr: unknown, param: string): string
       file_ids: spec.file_ids ?? [],
       chunking_strategy: spec.chunking_strategy,
       metadata: spec.metadata,
+      ...(expires_after ? { expires_after } : {}),
     });
     ids.push(vs.id);
   }

@@ -10,7 +10,9 @@ import { publicView, type Rec } from '../model/records.js';
 import type { Ctx } from '../model/context.js';
 import { createRun, getRun, stepView } from '../model/runs.js';
 import { checkMessages, createThread, getThread } from '../model/threads.js';
+import { checkModel } from '../model/models.js';
 import { normalizeToolResources } from '../model/tools.js';
+import { checkToolResourceRefs } from '../model/vector-stores.js';
 import { checkMetadata, checkTools } from '../model/validation.js';
 import { RunEngine } from '../engines/runs.js';
 import { eventBuffer, sendEvents, type EventBuffer } from '../sse.js';
@@ -40,10 +42,10 @@ const create =
   (engine: RunEngine): CtxHandler =>
   async (ctx, req, reply) => {
     const thread = getThread(ctx, param(req, 'thread_id'));
-    includeParam(req);
+    const include = includeParam(req);
     const b = validBody(req, 'CreateRunRequest');
-    checkMessages(b.additional_messages as unknown[] | undefined, 'additional_messages');
-    const run = createRun(ctx, thread, b);
+    checkMessages(ctx, b.additional_messages as unknown[] | undefined, 'additional_messages');
+    const run = createRun(ctx, thread, { ...b, _include: include });
     return start(ctx, engine, reply, run, b.stream === true);
   };
 
@@ -51,10 +53,12 @@ const createThreadAndRun =
   (engine: RunEngine): CtxHandler =>
   async (ctx, req, reply) => {
     const b = validBody(req, 'CreateThreadAndRunRequest');
-    checkMessages((b.thread as { messages?: unknown[] } | undefined)?.messages, 'thread.messages');
+    checkMessages(ctx, (b.thread as { messages?: unknown[] } | undefined)?.messages, 'thread.messages');
     if (!ctx.account.get('assistant', String(b.assistant_id))) throw notFound('assistant', String(b.assistant_id), 'assistant_id');
     checkMetadata(b.metadata);
     checkTools(b.tools);
+    checkModel(ctx, b.model);
+    checkToolResourceRefs(ctx, b.tool_resources);
     const thread = createThread(ctx, (b.thread as Record<string, unknown> | undefined) ?? {}, 'thread');
     const run = createRun(ctx, thread, { ...b, _tool_resources: b.tool_resources ? normalizeToolResources(b.tool_resources) : undefined });
     const buf = eventBuffer();

@@ -1,15 +1,18 @@
 /** /v1/threads and /v1/threads/{thread_id}/messages. */
 import type { FastifyRequest } from 'fastify';
+import { invalid } from '../errors.js';
 import { bindRoutes, listQuery, param, queryString, validBody, type CtxHandler, type Router } from '../http.js';
 import { publicView, type Rec } from '../model/records.js';
 import type { Ctx } from '../model/context.js';
-import { checkMessages, createMessage, createThread, deleteThread, getMessage, getThread } from '../model/threads.js';
+import { activeRun } from '../model/runs.js';
+import { addMessage, checkMessages, createThread, deleteThread, getMessage, getThread } from '../model/threads.js';
+import { checkToolResourceRefs } from '../model/vector-stores.js';
 import { normalizeToolResources } from '../model/tools.js';
 import { checkMetadata } from '../model/validation.js';
 
 const create: CtxHandler = (ctx, req) => {
   const b = validBody(req, 'CreateThreadRequest', false);
-  checkMessages(b.messages as unknown[] | undefined, 'messages');
+  checkMessages(ctx, b.messages as unknown[] | undefined, 'messages');
   return publicView(createThread(ctx, b));
 };
 
@@ -17,6 +20,7 @@ const modify: CtxHandler = (ctx, req) => {
   const rec = getThread(ctx, param(req, 'thread_id'));
   const b = validBody(req, 'ModifyThreadRequest');
   checkMetadata(b.metadata);
+  checkToolResourceRefs(ctx, b.tool_resources);
   const next: Rec = { ...rec };
   if ('metadata' in b) next.metadata = (b.metadata as Record<string, string> | null) ?? {};
   if ('tool_resources' in b) next.tool_resources = normalizeToolResources(b.tool_resources);
@@ -38,8 +42,10 @@ const createMsg: CtxHandler = (ctx, req) => {
   const thread = getThread(ctx, param(req, 'thread_id'));
   const b = validBody(req, 'CreateMessageRequest');
   checkMetadata(b.metadata);
-  checkMessages([b], '');
-  const rec = createMessage(ctx.account, thread.id, b);
+  checkMessages(ctx, [b], '');
+  const active = activeRun(ctx, thread.id);
+  if (active) throw invalid(`Can't add messages to ${thread.id} while a run ${active.id} is active.`);
+  const rec = addMessage(ctx, thread.id, b);
   ctx.faults.noteCreated(rec.id);
   return publicView(rec);
 };
