@@ -140,7 +140,9 @@ function valueFor(g: Gen, input: unknown, name: string, depth: number, variant: 
   if (Array.isArray(s.enum) && s.enum.length) {
     const choices = s.enum.filter((v) => v !== null);
     const list = choices.length ? choices : s.enum;
-    return list[variant % list.length];
+    const named = namedIn(g.message, name);
+    const chosen = named === undefined ? undefined : list.find((v) => String(v).toLowerCase() === named.toLowerCase());
+    return chosen !== undefined && !variant ? chosen : list[variant % list.length];
   }
   const alts = (s.anyOf ?? s.oneOf) as unknown[] | undefined;
   if (Array.isArray(alts) && alts.length) return valueFor(g, branchOf(g, s, alts, depth), name, depth + 1, variant);
@@ -242,11 +244,12 @@ function typeOf(s: S, depth: number): string {
   return 'string';
 }
 
-/** `name: value` / `name = "value"` in the message. */
+/** `name: value`, `name = "value"` or JSON's `"name": "value"` in the message (a tool's output is JSON). */
 function namedIn(message: string, name: string): string | undefined {
   if (!name || !message) return undefined;
-  const m = new RegExp(`\\b${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[:=]\\s*("([^"]*)"|([^,;\\s]+))`, 'i').exec(message);
-  return m ? (m[2] ?? m[3]) : undefined;
+  const key = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const m = new RegExp(`\\b${key}"?\\s*[:=]\\s*("((?:[^"\\\\]|\\\\.)*)"|([^,;})\\]\\s]+))`, 'i').exec(message);
+  return m ? (m[2] ?? m[3]?.replace(/[.?!:]+$/, '')) : undefined;
 }
 
 function stringFor(g: Gen, s: S, name: string, variant: number): string {

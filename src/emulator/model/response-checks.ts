@@ -15,7 +15,8 @@ import { getConversation, resolveReferences } from './conversations.js';
 import { normalizeInput, textOf, type Item } from './items.js';
 import { checkModel, isReasoningModel } from './models.js';
 import { callName, historyOf, type CreateRequest, type Tool } from './responses.js';
-import { checkMetadata, validateResponsesValue } from './validation.js';
+import { validateResponsesValue } from './validation.js';
+import { checkMetadata } from './limits.js';
 
 /** Top-level parameters of CreateResponse (openapi.responses.yaml), and those the current SDKs add (docs/API-DEVIATIONS.md R9). */
 const CREATE_PARAMS = new Set([

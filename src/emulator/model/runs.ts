@@ -10,7 +10,7 @@ import type { Ctx } from './context.js';
 import { checkModel } from './models.js';
 import { addMessage, getThread } from './threads.js';
 import { normalizeTools } from './tools.js';
-import { checkMetadata, checkTools } from './validation.js';
+import { checkMetadata, checkTools } from './limits.js';
 
 export function getRun(ctx: Ctx, threadId: string, runId: string): Rec {
   getThread(ctx, threadId);

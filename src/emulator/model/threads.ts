@@ -11,7 +11,7 @@ import type { Account } from './account.js';
 import type { Rec } from './records.js';
 import type { Ctx } from './context.js';
 import { normalizeToolResources } from './tools.js';
-import { checkMetadata } from './validation.js';
+import { checkMetadata } from './limits.js';
 import { THREAD_STORE_EXPIRY, attachFile, checkToolResourceRefs, createVectorStoreRecord, vectorStoresHelper } from './vector-stores.js';
 
 export function messageContent(content: unknown): Record<string, unknown>[] {

@@ -10,7 +10,7 @@ import type { Rec } from './records.js';
 import type { Ctx } from './context.js';
 import { fileContent } from './files.js';
 import { chunkText, matchesFilter, queryTerms, scoreText, type Attributes } from './search.js';
-import { checkChunking, checkMetadata } from './validation.js';
+import { checkChunking, checkMetadata } from './limits.js';
 
 const AUTO_CHUNKING = { type: 'static', static: { max_chunk_size_tokens: 800, chunk_overlap_tokens: 400 } };
 

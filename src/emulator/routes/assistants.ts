@@ -2,7 +2,7 @@
 import { bindRoutes, listQuery, param, validBody, type CtxHandler, type Router } from '../http.js';
 import { assistantView, createAssistant, getAssistant, updateAssistant } from '../model/assistants.js';
 import type { Ctx } from '../model/context.js';
-import { checkMetadata, checkTools } from '../model/validation.js';
+import { checkMetadata, checkTools } from '../model/limits.js';
 
 const create: CtxHandler = (ctx, req) => {
   const b = validBody(req, 'CreateAssistantRequest');

@@ -10,7 +10,8 @@ import type { Ctx } from '../model/context.js';
 import { addConversationItems, createConversation, deleteConversation, getConversation, getConversationItem, itemView, resolveReferences } from '../model/conversations.js';
 import { normalizeInput } from '../model/items.js';
 import { settleBackground } from '../engines/background.js';
-import { checkMetadata, typeName, validateResponsesValue } from '../model/validation.js';
+import { typeName, validateResponsesValue } from '../model/validation.js';
+import { checkMetadata } from '../model/limits.js';
 
 function checkItems(items: unknown, paramName: string, required: boolean): unknown[] {
   if (items === undefined || items === null) {

@@ -13,7 +13,7 @@ import { checkMessages, createThread, getThread } from '../model/threads.js';
 import { checkModel } from '../model/models.js';
 import { normalizeToolResources } from '../model/tools.js';
 import { checkToolResourceRefs } from '../model/vector-stores.js';
-import { checkMetadata, checkTools } from '../model/validation.js';
+import { checkMetadata, checkTools } from '../model/limits.js';
 import { RunEngine } from '../engines/runs.js';
 import { eventBuffer, sendEvents, type EventBuffer } from '../sse.js';
 

@@ -8,7 +8,7 @@ import { activeRun } from '../model/runs.js';
 import { addMessage, checkMessages, createThread, deleteThread, getMessage, getThread } from '../model/threads.js';
 import { checkToolResourceRefs } from '../model/vector-stores.js';
 import { normalizeToolResources } from '../model/tools.js';
-import { checkMetadata } from '../model/validation.js';
+import { checkMetadata } from '../model/limits.js';
 
 const create: CtxHandler = (ctx, req) => {
   const b = validBody(req, 'CreateThreadRequest', false);

@@ -11,7 +11,7 @@ import type { Ctx } from '../model/context.js';
 import { batchView, cancelBatch, createBatch, getBatch, type BatchItem } from '../model/file-batches.js';
 import { fileContent } from '../model/files.js';
 import type { Attributes } from '../model/search.js';
-import { checkChunking, checkMetadata } from '../model/validation.js';
+import { checkChunking, checkMetadata } from '../model/limits.js';
 import {
   attachFile,
   checkFileIds,
