@@ -11,6 +11,7 @@ export const SLOW = [
   'test/apply/crash.test.ts',
   'test/codegen/python.test.ts',
   'test/codegen/targets.test.ts',
+  'test/emulator/indexing-python.test.ts',
   'test/emulator/restart.test.ts',
   'test/emulator/schemathesis.test.ts',
   'test/gitops/quickstart.test.ts',
