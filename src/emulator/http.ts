@@ -27,7 +27,7 @@ export function body(req: FastifyRequest, required = false): Record<string, unkn
     if (required) throw invalid(BAD_JSON_MESSAGE);
     return {};
   }
-  if (typeof b !== 'object' || Array.isArray(b)) {
+  if (b === null || typeof b !== 'object' || Array.isArray(b)) {
     throw invalid(`Invalid type for body: expected an object, but got ${typeName(b)} instead.`, null, 'invalid_type');
   }
   return b as Record<string, unknown>;

@@ -205,7 +205,11 @@ function addHooks(app: FastifyInstance, deps: ServerDeps, record: LogRecorder): 
 function unmatchedHandler(routes: RouteInfo[]): (req: FastifyRequest, reply: FastifyReply) => void {
   return (req, reply) => {
     const path = pathOf(req.url);
-    const allowed = routes.filter((r) => r.re.test(path)).map((r) => r.method);
+    // A literal segment names its own resource: /v1/threads/runs is not a thread, so only its methods are allowed.
+    const matching = routes.filter((r) => r.re.test(path));
+    const params = (r: RouteInfo) => (r.template.match(/\{/g) ?? []).length;
+    const fewest = Math.min(...matching.map(params));
+    const allowed = matching.filter((r) => params(r) === fewest).map((r) => r.method);
     if (allowed.length) {
       void reply
         .code(405)
