@@ -3,7 +3,7 @@
  * unseen: a JSON `null` body was a 500 on the Responses and Conversations routes (now 400 in the API's
  * words, on every POST route); OPTIONS /threads/runs advertised the methods of /threads/{thread_id};
  * a multipart field sent as application/json (`expires_after` as one JSON part) was read as
- * "[object Object]".
+ * "[object Object]"; a code_interpreter container whose `file_ids` is a string was a 500 on /responses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/emulator.js';
@@ -62,5 +62,15 @@ describe('found by Schemathesis', () => {
     const r = await send('POST', '/files', { body, headers: { 'content-type': `multipart/form-data; boundary=${b}` } });
     expect(r.status).toBe(200);
     expect(r.body.expires_at - r.body.created_at).toBe(3600);
+  });
+
+  it('a code_interpreter container with file_ids not a list is never a 500 on /responses', async () => {
+    // not through the validator: refusing such a request (400) is the Responses side's validation to add
+    const r = await fetch(`${api.emu.url}/responses`, {
+      method: 'POST',
+      body: JSON.stringify({ model: 'gpt-4.1', input: 'sum it', tools: [{ type: 'code_interpreter', container: { type: 'auto', file_ids: 'AAA' } }] }),
+      headers: { authorization: 'Bearer sk-test', 'content-type': 'application/json' },
+    });
+    expect(r.status).toBeLessThan(500);
   });
 });

@@ -99,7 +99,7 @@ function answer(turn: Turn): { reply: string; annotations: Record<string, unknow
   if (attached.length) reply += ` Attached: ${attached.map((c) => filename(String(c.file_id))).join(', ')}.`;
   const ci = request.tools.find((t) => t.type === 'code_interpreter');
   const container = ci?.container as { file_ids?: string[] } | string | undefined;
-  if (container && typeof container === 'object' && container.file_ids?.length) {
+  if (container && typeof container === 'object' && Array.isArray(container.file_ids) && container.file_ids.length) {
     reply += ` Code interpreter files: ${container.file_ids.map(filename).join(', ')}.`;
   }
   const fs = request.tools.find((t) => t.type === 'file_search');
