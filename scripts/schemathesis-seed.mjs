@@ -6,6 +6,7 @@
 // every generated id is unknown and the run stops at the 404s; with it, positive cases reach the
 // API's logic (docs/API-DEVIATIONS.md, "Schemathesis").
 // Usage: node scripts/schemathesis-seed.mjs BASE_URL API_KEY OUT.toml [PROBABILITY]
+// (writes OUT-assistants.toml and OUT-responses.toml, one per description)
 import { writeFileSync } from 'node:fs';
 import OpenAI, { toFile } from 'openai';
 
@@ -96,8 +97,16 @@ const spare = {
   'DELETE /conversations/{conversation_id}': ['conversation_id'],
   'DELETE /conversations/{conversation_id}/items/{item_id}': ['item_id'],
 };
-for (const [label, params] of Object.entries(spare)) {
-  lines.push('[[operations]]', `include-name = ${q(label)}`, '[operations.parameters]', ...params.map((p) => bind(`path.${p}`, `spare_${p}`)), '');
+// One config per description, each naming only its own operations (Schemathesis warns of filters that match nothing).
+const isResponses = (label) => /^\w+ \/(responses|conversations)\b/.test(label);
+for (const [spec, mine] of [
+  ['assistants', (label) => !isResponses(label)],
+  ['responses', isResponses],
+]) {
+  const ops = [];
+  for (const [label, params] of Object.entries(spare)) {
+    if (mine(label)) ops.push('[[operations]]', `include-name = ${q(label)}`, '[operations.parameters]', ...params.map((p) => bind(`path.${p}`, `spare_${p}`)), '');
+  }
+  writeFileSync(out.replace(/(\.toml)?$/, `-${spec}.toml`), `${[...lines, ...ops].join('\n')}\n`);
 }
-writeFileSync(out, `${lines.join('\n')}\n`);
 console.error(`schemathesis-seed: ${Object.values(dictionaries).flat().length} objects seeded`);

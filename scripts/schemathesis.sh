@@ -89,7 +89,7 @@ for spec in $SPECS; do
   # The config: the seeded ids, the stateful phase's scenario length, and the operations whose coverage
   # phase is left out (SCHEMATHESIS_SKIP_COVERAGE, labels separated by `|`: the quick run's budget).
   {
-    cat "$WORK/seed.toml"
+    cat "$WORK/seed-$spec.toml"
     printf '[phases.stateful]\nmax-steps = %s\n\n' "$STEPS"
     IFS='|' read -r -a skip <<<"${SCHEMATHESIS_SKIP_COVERAGE:-}"
     for label in "${skip[@]}"; do

@@ -6,7 +6,9 @@
 //   - D4: the error statuses the API answers (400 401 404 405 413 429 500 503), each with the
 //     ErrorResponse body, so `status_code_conformance` passes only for those and
 //     `response_schema_conformance` checks the error shape;
-//   - D14: the run endpoints that take `stream: true` also answer `text/event-stream`;
+//   - D14: the run endpoints that take `stream: true` also answer `text/event-stream`, each event an
+//     AssistantStreamEvent; the Responses stream's events are read as Schemathesis reads OpenAPI 3.1's
+//     (the event object, its `data` the JSON text of a ResponseStreamEvent);
 //   - D15: the limits the description states only in prose (LIMITS.md "desc") as schema keywords
 //     (metadata: 16 keys, keys <= 64, string values <= 512), so schema-valid data is data the API
 //     accepts (`positive_data_acceptance`) and breaking them is negative data;
@@ -87,9 +89,28 @@ function discriminatorMappings(doc) {
   walk(doc.paths);
 }
 
+/**
+ * Each server-sent event as Schemathesis reads one (OpenAPI 3.1: a media type's `schema` describes
+ * one event, the object `{event, data}` with `data` the line's text): an AssistantStreamEvent is the
+ * event's name and its data, as JSON text (`contentSchema`), `[DONE]` as itself.
+ */
+function assistantEventSchema(doc) {
+  const s = doc.components.schemas;
+  const variants = [];
+  const collect = (x) => {
+    const target = x.$ref ? s[x.$ref.split('/').pop()] : x;
+    if (target.oneOf) return target.oneOf.forEach(collect);
+    const { event, data } = target.properties;
+    const text = data.type === 'string' ? data : { type: 'string', contentMediaType: 'application/json', contentSchema: data };
+    variants.push({ type: 'object', required: ['event', 'data'], properties: { event: { type: 'string', enum: event.enum }, data: text } });
+  };
+  collect(s.AssistantStreamEvent);
+  return { anyOf: variants };
+}
+
 /** D14: createRun, createThreadAndRun and submitToolOuputsToRun stream with `stream: true`. */
 function addRunStreams(doc) {
-  const stream = { schema: { type: 'string', description: 'server-sent events, each an AssistantStreamEvent' } };
+  const stream = { schema: assistantEventSchema(doc) };
   for (const [p, m] of [
     ['/threads/{thread_id}/runs', 'post'],
     ['/threads/runs', 'post'],
@@ -97,6 +118,20 @@ function addRunStreams(doc) {
   ]) {
     const ok = doc.paths[p][m].responses['200'];
     ok.content['text/event-stream'] = stream;
+  }
+}
+
+/**
+ * The Responses description gives ResponseStreamEvent as the `text/event-stream` schema: that is each
+ * event's data (JSON text with its `type`), not the event object Schemathesis validates.
+ */
+function responseEventSchemas(doc) {
+  for (const { op } of operations(doc)) {
+    for (const r of Object.values(op.responses ?? {})) {
+      const sse = r?.content?.['text/event-stream'];
+      if (!sse?.schema || sse.schema.type === 'object') continue;
+      sse.schema = { type: 'object', required: ['data'], properties: { event: { type: 'string' }, data: { type: 'string', contentMediaType: 'application/json', contentSchema: sse.schema } } };
+    }
   }
 }
 
@@ -201,6 +236,7 @@ write(assistants, path.join(out, 'assistants.json'));
 
 const responses = loadResponsesSpec({ deviations: true });
 addErrorResponses(responses);
+responseEventSchemas(responses);
 metadataLimits(responses);
 listLimits(responses);
 proseRules(responses);
