@@ -14,6 +14,7 @@ export const SLOW = [
   'test/emulator/agents.test.ts',
   'test/emulator/responses-fidelity-python.test.ts',
   'test/emulator/python-sdk.test.ts',
+  'test/emulator/indexing-python.test.ts',
   'test/emulator/restart.test.ts',
   'test/emulator/schemathesis.test.ts',
   'test/gitops/quickstart.test.ts',

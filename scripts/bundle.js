@@ -2,7 +2,8 @@
 // Bundles the CLI (dist/cli/main.js and everything it loads, dependencies included) into
 // dist/bundle/ with esbuild: one file to load at start instead of hundreds, so `--help` and
 // `validate` start fast. Commands stay lazy (code splitting). The emulator's HTTP server
-// (fastify) stays outside, loaded from node_modules when a command needs it.
+// (fastify) stays outside, loaded from node_modules when a command needs it, and so does unpdf
+// (pdf.js, 2.5 MB), which the emulator imports only when a PDF is uploaded.
 // Run by `npm run build` after tsc and build-validators.js.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -17,7 +18,7 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  external: ['fastify', '@fastify/multipart'],
+  external: ['fastify', '@fastify/multipart', 'unpdf'],
   // CommonJS dependencies call require(); give the ESM bundle one
   banner: { js: "import { createRequire as __adCreateRequire } from 'node:module'; const require = __adCreateRequire(import.meta.url);" },
   logLevel: 'error',

@@ -47,6 +47,31 @@ export function fixNullable(s) {
   return r;
 }
 
+/**
+ * `$recursiveAnchor` / `$recursiveRef: '#'` (JSON Schema 2019-09, which OpenAPI 3.1's 2020-12 dialect
+ * does not have: validators and generators read them as "anything") inside a component schema mean
+ * that schema itself (CompoundFilter: "Items can be ComparisonFilter or CompoundFilter"): rewritten as
+ * a `$ref` to it, in place.
+ */
+export function fixRecursiveRefs(doc) {
+  const schemas = doc.components?.schemas ?? {};
+  const walk = (x, name) => {
+    if (Array.isArray(x)) return x.forEach((v) => walk(v, name));
+    if (!x || typeof x !== 'object') return;
+    if (x.$recursiveRef === '#') {
+      delete x.$recursiveRef;
+      x.$ref = `#/components/schemas/${name}`;
+    }
+    for (const v of Object.values(x)) walk(v, name);
+  };
+  for (const [name, schema] of Object.entries(schemas)) {
+    if (!schema || typeof schema !== 'object') continue;
+    delete schema.$recursiveAnchor;
+    walk(schema, name);
+  }
+  return doc;
+}
+
 /** The documented deviations (docs/API-DEVIATIONS.md), applied to the parsed description in place. */
 export function applyDeviations(doc) {
   const s = doc.components.schemas;
@@ -60,6 +85,9 @@ export function applyDeviations(doc) {
   // D2: files uploaded with purpose `evals` come back with purpose `evals`.
   const purpose = s.OpenAIFile.properties.purpose;
   if (!purpose.enum.includes('evals')) purpose.enum = [...purpose.enum, 'evals'];
+  // D25: a run that takes its assistant's tools (up to 128) lists them all; 20 is the limit of a run's own override.
+  const runTools = s.RunObject?.properties?.tools;
+  if (runTools) delete runTools.maxItems;
   // D3: GET /files/{file_id}/content answers the raw bytes as application/octet-stream.
   const dl = doc.paths['/files/{file_id}/content'].get.responses['200'];
   dl.content = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
@@ -68,6 +96,19 @@ export function applyDeviations(doc) {
 
 export function loadAssistantsSpec({ deviations = true } = {}) {
   const doc = parse(readFileSync(specPath(), 'utf8'));
-  const fixed = fixNullable(doc);
+  const fixed = fixRecursiveRefs(fixNullable(doc));
   return deviations ? applyDeviations(fixed) : fixed;
+}
+
+/** openapi.responses.yaml with the deviations that apply to it (D1: empty list pages answer null ids). */
+export function loadResponsesSpec({ deviations = true } = {}) {
+  const doc = fixRecursiveRefs(fixNullable(parse(readFileSync(specPath('openapi.responses.yaml'), 'utf8'))));
+  if (!deviations) return doc;
+  const s = doc.components.schemas;
+  for (const name of ['ConversationItemList', 'ResponseItemList']) {
+    for (const k of ['first_id', 'last_id']) {
+      if (s[name]?.properties?.[k]) s[name].properties[k] = { anyOf: [s[name].properties[k], { type: 'null' }] };
+    }
+  }
+  return doc;
 }

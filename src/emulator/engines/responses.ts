@@ -103,7 +103,7 @@ function answer(turn: Turn, quoted: string): { reply: string; annotations: Recor
   if (attached.length) reply += ` Attached: ${attached.map((c) => filename(String(c.file_id))).join(', ')}.`;
   const ci = request.tools.find((t) => t.type === 'code_interpreter');
   const container = ci?.container as { file_ids?: string[] } | string | undefined;
-  if (!quoted && container && typeof container === 'object' && container.file_ids?.length) {
+  if (!quoted && container && typeof container === 'object' && Array.isArray(container.file_ids) && container.file_ids.length) {
     reply += ` Code interpreter files: ${container.file_ids.map(filename).join(', ')}.`;
   }
   const fs = request.tools.find((t) => t.type === 'file_search');

@@ -8,6 +8,7 @@ import { PREFIX, newId } from '../ids.js';
 import { publicView, type Rec } from './records.js';
 import type { Ctx } from './context.js';
 import type { BlobRef } from './persistence.js';
+import type { IndexPrep } from './indexing.js';
 
 export const UPLOAD_PURPOSES = ['assistants', 'batch', 'fine-tune', 'vision', 'user_data', 'evals'];
 /** Purposes whose content the API refuses to hand back (GET /files/{id}/content). */
@@ -28,11 +29,22 @@ export function getFile(ctx: Ctx, id: string): Rec {
   return rec;
 }
 
-/** Store an upload; `expiresAfterSec` from `expires_after` (batch files expire after 30 days by default). */
-export function createFile(ctx: Ctx, upload: { filename: string; data: Buffer }, purpose: string, expiresAfterSec: number | undefined): Rec {
+/**
+ * Store an upload; `expiresAfterSec` from `expires_after` (batch files expire after 30 days by default);
+ * `index`: what file_search makes of it (model/indexing.ts), kept as `_index` (the error, or the blob of
+ * the text extracted from a binary format).
+ */
+export function createFile(
+  ctx: Ctx,
+  upload: { filename: string; data: Buffer },
+  purpose: string,
+  expiresAfterSec: number | undefined,
+  index: IndexPrep = {},
+): Rec {
   const a = ctx.account;
   const created = a.createdAt();
   const blob = a.persistence.writeBlob(upload.data);
+  const indexRec = index.error ? { error: index.error } : index.text !== undefined ? { text: a.persistence.writeBlob(Buffer.from(index.text, 'utf8')) } : {};
   const rec: Rec = {
     id: newId(PREFIX.file),
     object: 'file',
@@ -44,6 +56,7 @@ export function createFile(ctx: Ctx, upload: { filename: string; data: Buffer },
     ...(expiresAfterSec !== undefined ? { expires_at: created + expiresAfterSec } : purpose === 'batch' ? { expires_at: created + 30 * 86400 } : {}),
     _seq: a.nextSeq(),
     _blob: blob,
+    _index: indexRec,
   };
   a.put('file', rec);
   ctx.faults.noteCreated(rec.id);
@@ -56,4 +69,6 @@ export function deleteFile(ctx: Ctx, rec: Rec): void {
   for (const vsId of [...(a.fileToVs.get(rec.id) ?? [])]) a.del('vsf', `${vsId}/${rec.id}`);
   a.del('file', rec.id);
   a.persistence.freeBlob(rec._blob as BlobRef);
+  const text = (rec._index as { text?: BlobRef } | undefined)?.text;
+  if (text) a.persistence.freeBlob(text);
 }

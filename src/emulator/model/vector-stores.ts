@@ -1,14 +1,16 @@
 /**
  * Vector stores and the files attached to them: records and views (file_counts, usage_bytes and status
  * derived from the account's counters, so they are right at every moment), attaching (`in_progress`
- * for `indexingDelayMs`, then `completed`, or `failed` when the index-fail fault drew it), the
- * `vector_stores` create helper of tool_resources, and search over a store's completed files.
+ * for `indexingDelayMs`, then `completed`, or `failed`: a file file_search cannot index
+ * (model/indexing.ts), or the index-fail fault), the `vector_stores` create helper of tool_resources,
+ * and search over the text of a store's completed files.
  */
 import { ApiError, notFound } from '../errors.js';
 import { PREFIX, newId } from '../ids.js';
 import type { Rec } from './records.js';
 import type { Ctx } from './context.js';
 import { fileContent } from './files.js';
+import { indexError, indexedText } from './indexing.js';
 import { chunkText, matchesFilter, queryTerms, scoreText, type Attributes } from './search.js';
 import { checkChunking, checkMetadata } from './limits.js';
 
@@ -165,12 +167,27 @@ export function attachFile(
     _bytes: Number(file.bytes ?? 0),
     _ready_at: Date.now() + ctx.options.indexingDelayMs,
     ...(opts.batchId ? { _batch: opts.batchId } : {}),
-    // the faults' index-fail: indexing ends `failed` when its time comes
-    ...(ctx.faults.indexingFails() ? { _fail: { code: 'server_error', message: 'The file could not be indexed. Please try again.' } } : {}),
+    // indexing ends `failed` when its time comes: a file file_search cannot index, or the faults' index-fail
+    ...attachFailure(ctx, file),
     _seq: a.nextSeq(),
   };
   a.put('vsf', rec);
   return rec;
+}
+
+function attachFailure(ctx: Ctx, file: Rec): { _fail?: { code: string; message: string } } {
+  const unindexable = indexError(file, () => fileContent(ctx, file));
+  // The fault is drawn for every attached file, so the draws do not depend on the files' types.
+  const fault = ctx.faults.indexingFails();
+  if (unindexable) return { _fail: { ...unindexable } };
+  return fault ? { _fail: { code: 'server_error', message: 'The file could not be indexed. Please try again.' } } : {};
+}
+
+/** The text file_search holds for an attached file (empty unless it completed). */
+export function vectorStoreFileText(ctx: Ctx, vsf: Rec): string {
+  const file = ctx.account.get('file', vsf.id);
+  if (!file || vsf.status !== 'completed') return '';
+  return indexedText(ctx, file, () => fileContent(ctx, file));
 }
 
 export function removeVectorStoreFile(ctx: Ctx, vsId: string, fileId: string): void {
@@ -251,7 +268,7 @@ export function searchStore(ctx: Ctx, vsId: string, query: string[], opts: { max
     const attrs = (vsf.attributes as Attributes) ?? {};
     if (!matchesFilter(opts.filters, attrs)) continue;
     const cs = vsf.chunking_strategy as { static?: { max_chunk_size_tokens: number; chunk_overlap_tokens: number } };
-    const text = fileContent(ctx, file).toString('utf8');
+    const text = indexedText(ctx, file, () => fileContent(ctx, file));
     for (const chunk of chunkText(text, cs.static?.max_chunk_size_tokens, cs.static?.chunk_overlap_tokens)) {
       const score = scoreText(q, chunk);
       if (score <= 0 || score < opts.threshold) continue;

@@ -5,6 +5,7 @@ import { ApiError, invalid, missingParam } from '../errors.js';
 import { bindRoutes, listQuery, param, queryString, type CtxHandler, type Router } from '../http.js';
 import type { Ctx } from '../model/context.js';
 import { MAX_FILE_BYTES, NO_DOWNLOAD_PURPOSES, UPLOAD_PURPOSES, createFile, deleteFile, fileContent, fileView, getFile } from '../model/files.js';
+import { prepareIndex } from '../model/indexing.js';
 
 interface Upload {
   fields: Record<string, string>;
@@ -26,7 +27,8 @@ async function readUpload(req: FastifyRequest): Promise<Upload> {
         if (part.fieldname === 'file' && !out.file) out.file = { filename: part.filename || 'upload', data, mimetype: part.mimetype };
         else if (part.fieldname !== 'file') throw invalid(`Unknown parameter: '${part.fieldname}'.`, part.fieldname, 'unknown_parameter');
       } else {
-        out.fields[part.fieldname] = String(part.value ?? '');
+        // A part sent as application/json arrives parsed: keep its JSON text, as for any other field.
+        out.fields[part.fieldname] = typeof part.value === 'object' && part.value !== null ? JSON.stringify(part.value) : String(part.value ?? '');
       }
     }
   } catch (e) {
@@ -89,6 +91,8 @@ const upload: CtxHandler = async (ctx, req) => {
     }
   }
   if (!up.file) throw missingParam('file');
+  // The API refuses empty uploads (docs/API-DEVIATIONS.md, D24).
+  if (up.file.data.length === 0) throw invalid('File is empty.', 'file', null);
   const purpose = up.fields.purpose;
   if (purpose === undefined || purpose === '') throw missingParam('purpose');
   if (!UPLOAD_PURPOSES.includes(purpose)) {
@@ -96,7 +100,9 @@ const upload: CtxHandler = async (ctx, req) => {
   }
   const expiresAfter = uploadExpiry(up.fields);
   ctx.limiter?.upload();
-  return fileView(createFile(ctx, up.file, purpose, expiresAfter));
+  // What file_search will make of it, read once now: the PDF text extraction is asynchronous.
+  const index = await prepareIndex(up.file.filename, up.file.data);
+  return fileView(createFile(ctx, up.file, purpose, expiresAfter, index));
 };
 
 const list: CtxHandler = (ctx, req) => {

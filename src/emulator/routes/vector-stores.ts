@@ -9,7 +9,6 @@ import { bindRoutes, listQuery, param, statusFilter, validBody, type CtxHandler,
 import type { Rec } from '../model/records.js';
 import type { Ctx } from '../model/context.js';
 import { batchView, cancelBatch, createBatch, getBatch, type BatchItem } from '../model/file-batches.js';
-import { fileContent } from '../model/files.js';
 import type { Attributes } from '../model/search.js';
 import { checkChunking, checkMetadata } from '../model/limits.js';
 import {
@@ -22,6 +21,7 @@ import {
   removeVectorStoreFile,
   searchStore,
   updateVectorStore,
+  vectorStoreFileText,
   vsView,
   vsfView,
 } from '../model/vector-stores.js';
@@ -148,9 +148,7 @@ const detach: CtxHandler = (ctx, req) => {
 };
 
 const fileText: CtxHandler = (ctx, req) => {
-  const rec = vsfOf(ctx, req);
-  const file = ctx.account.get('file', rec.id);
-  const text = file ? fileContent(ctx, file).toString('utf8') : '';
+  const text = vectorStoreFileText(ctx, vsfOf(ctx, req));
   return { object: 'vector_store.file_content.page', data: text ? [{ type: 'text', text }] : [], has_more: false, next_page: null };
 };
 
