@@ -39,10 +39,11 @@ const assistant = await c.beta.assistants.create({
 const spareAssistants = await times(3, async (i) => (await c.beta.assistants.create({ model: 'gpt-4o', name: `spare ${i}` })).id);
 const thread = await c.beta.threads.create({ messages: [{ role: 'user', content: 'How are refunds paid?' }] });
 const done = await c.beta.threads.runs.createAndPoll(thread.id, { assistant_id: assistant.id });
+// the spare messages first: no message can be added while the run below waits for its tool call
+const spareMessages = await times(3, async (i) => (await c.beta.threads.messages.create(thread.id, { role: 'user', content: `spare ${i}` })).id);
 await c.beta.threads.messages.create(thread.id, { role: 'user', content: 'Please call lookup_order with order_id: "A-1"' });
 const waiting = await c.beta.threads.runs.createAndPoll(thread.id, { assistant_id: assistant.id });
-const messages = (await c.beta.threads.messages.list(thread.id, { limit: 100 })).data.map((m) => m.id);
-const spareMessages = await times(3, async (i) => (await c.beta.threads.messages.create(thread.id, { role: 'user', content: `spare ${i}` })).id);
+const messages = (await c.beta.threads.messages.list(thread.id, { limit: 100 })).data.map((m) => m.id).filter((id) => !spareMessages.includes(id));
 const steps = (await c.beta.threads.runs.steps.list(done.id, { thread_id: thread.id })).data.map((s) => s.id);
 const spareThreads = await times(3, async () => (await c.beta.threads.create()).id);
 
