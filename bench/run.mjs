@@ -151,7 +151,7 @@ Peak memory of the 20,000-file validate: ${f.bigRss.toFixed(0)} MB.
 ## 5. The conflict check of deleted uploads
 
 Deleting a file removes it from every vector store, so a plan that deletes uploads first checks the
-stores the deployment does not own for them (src/account/foreign.ts). The account: the
+stores the deployment does not own for them (src/targets/foreign.ts). The account: the
 deployment's store of 2,000 files, and four stores it does not own (hand-made ones of 20, 300 and
 3,000 files, another deployment's of 1,000); a plan after D of the 2,000 files changed (D uploads
 to delete), at ${latency} ms latency.

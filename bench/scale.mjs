@@ -19,7 +19,7 @@ export const SIZES = {
   L: { assistants: 1_000, stores: 20, files: 100_000 },
 };
 
-/** Read concurrency of src/account/read.ts: vector store file lists read at once. */
+/** Read concurrency of src/targets/read.ts: vector store file lists read at once. */
 const READ_CONCURRENCY = 32;
 
 function minimumPages({ assistants, stores, files }) {

@@ -9,20 +9,16 @@
  * `stopped`, what it did not. Every step is idempotent, so the next run finishes the job.
  */
 import path from 'node:path';
-import { APIError } from 'openai';
-import type { LiveAssistant } from '../account/live.js';
-import type { Account } from '../account/write.js';
-import { ContentChanged } from '../account/write.js';
-import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
-import { ASSISTANT_FIELDS, liveAssistantSpec, userMetadata, VECTOR_STORE_FIELDS } from '../plan/normalize.js';
-import type { VectorStoreSpec } from '../plan/normalize.js';
-import { encodeResourceTag, fieldHashes } from '../plan/tags.js';
+import type { Account } from '../targets/write.js';
+import { ContentChanged } from '../targets/write.js';
+import { errorText, isNotFound } from '../targets/errors.js';
+import { assistantMetadata, assistantRequest, isRef, vectorStoreMetadata } from '../kinds/index.js';
 import type { AssistantBody, FileAttach, Plan, Ref, ResourceChange, VectorStoreBody } from '../plan/types.js';
 import type { ApplyEvent, ApplyResult, NotDone } from './events.js';
-import type { Budget, Clock, TokenBucket } from './pace.js';
-import { realClock, sleepFor } from './pace.js';
-import { DEFAULT_RETRY, withRetry } from './retry.js';
-import type { RetryPolicy } from './retry.js';
+import type { Budget, Clock, TokenBucket } from '../targets/pace.js';
+import { realClock, sleepFor } from '../targets/pace.js';
+import { DEFAULT_RETRY, withRetry } from '../targets/retry.js';
+import type { RetryPolicy } from '../targets/retry.js';
 
 export interface ApplyContext {
   plan: Plan;
@@ -49,8 +45,6 @@ export interface ApplyContext {
   /** How many times a file whose indexing ends `failed` is attached in all (default 3). */
   indexAttempts?: number;
 }
-
-const isRef = (v: unknown): v is Ref => typeof v === 'object' && v !== null && typeof (v as Ref).$ref === 'string';
 
 class Skip extends Error {}
 
@@ -101,7 +95,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
     // a step the stop kept from starting (or cut off) is not a failure: it is left for the next run
     if (stoppedBy(error)) return;
     failed.add(address);
-    const message = error instanceof Skip ? error.message : describe(error);
+    const message = error instanceof Skip ? error.message : errorText(error);
     result.failures.push({ address, message });
     emit({ type: 'fail', address, message });
   };
@@ -121,7 +115,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         try {
           return await op();
         } catch (error) {
-          if (opts.gone && error instanceof APIError && error.status === 404) return opts.gone();
+          if (opts.gone && isNotFound(error)) return opts.gone();
           throw error;
         } finally {
           release();
@@ -196,7 +190,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   await Promise.all(
     storeChanges.map(async (c) => {
       const body = c.body as VectorStoreBody;
-      const metadata = storeMetadata(plan.deployment, c.key, body, c.protect);
+      const metadata = vectorStoreMetadata(plan.deployment, c.key, body, c.protect);
       try {
         if (c.actions.includes('create')) {
           const { id } = await call(`create ${c.address}`, () => account.createVectorStore({ ...body, metadata }), {
@@ -332,7 +326,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
         const body = resolveAssistant(c, storeIds, fileIds, failed);
         const metadata = assistantMetadata(plan.deployment, c.key, body, c.protect);
         if (c.actions[0] === 'create') {
-          const { id } = await call(`create ${c.address}`, () => account.createAssistant(apiBody(body, metadata, null)), {
+          const { id } = await call(`create ${c.address}`, () => account.createAssistant(assistantRequest(body, metadata, null)), {
             recover: () => account.findAssistant(plan.deployment, c.key, startedAt, known),
           });
           result.created++;
@@ -340,7 +334,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
           emit({ type: 'done', address: c.address, action: 'create', id });
         } else {
           const fields = new Set(c.field_changes.map((f) => f.field));
-          await call(`update ${c.address}`, () => account.updateAssistant(c.id!, apiBody(body, metadata, fields)));
+          await call(`update ${c.address}`, () => account.updateAssistant(c.id!, assistantRequest(body, metadata, fields)));
           result.updated++;
           did.add(`${c.address} update`);
           emit({ type: 'done', address: c.address, action: 'update', id: c.id! });
@@ -569,12 +563,6 @@ async function storeStatusFor(b: PendingBatch, ctx: ApplyContext, call: Call): P
   return { status: inProgress > 0 ? 'in_progress' : 'completed', failed: failedCount, in_progress: inProgress };
 }
 
-/** `protect`: what the manifest says, recorded in the tag (src/plan/tags.ts). */
-function storeMetadata(deployment: string, key: string, body: VectorStoreBody, protect: boolean): Record<string, string> {
-  const spec: VectorStoreSpec = { name: body.name, description: body.description, expires_after: body.expires_after, metadata: userMetadata(body.metadata) };
-  return { ...body.metadata, [TAG_DEPLOYMENT]: deployment, [TAG_RESOURCE]: encodeResourceTag(key, fieldHashes(spec, VECTOR_STORE_FIELDS), protect) };
-}
-
 /** Replaces references with the ids they name; a reference to something that failed fails too. */
 function resolveAssistant(c: ResourceChange, storeIds: Map<string, string>, fileIds: Map<string, string>, failed: Set<string>): AssistantBody {
   const body = structuredClone(c.body as AssistantBody);
@@ -593,63 +581,4 @@ function resolveAssistant(c: ResourceChange, storeIds: Map<string, string>, file
   if (body.tool_resources.file_search) body.tool_resources.file_search.vector_store_ids = body.tool_resources.file_search.vector_store_ids.map(resolve);
   if (body.tool_resources.code_interpreter) body.tool_resources.code_interpreter.file_ids = body.tool_resources.code_interpreter.file_ids.map(resolve);
   return body;
-}
-
-/** The fingerprint is taken the way the reader will see the assistant, so a plan after apply is empty. */
-function assistantMetadata(deployment: string, key: string, body: AssistantBody, protect: boolean): Record<string, string> {
-  const asLive: LiveAssistant = {
-    id: '',
-    created_at: 0,
-    name: body.name,
-    description: body.description,
-    model: body.model,
-    instructions: body.instructions,
-    tools: body.tools as LiveAssistant['tools'],
-    tool_resources: body.tool_resources as LiveAssistant['tool_resources'],
-    metadata: body.metadata,
-    temperature: body.temperature,
-    top_p: body.top_p,
-    response_format: body.response_format as LiveAssistant['response_format'],
-    reasoning_effort: body.reasoning_effort,
-  };
-  const spec = liveAssistantSpec(asLive);
-  return { ...body.metadata, [TAG_DEPLOYMENT]: deployment, [TAG_RESOURCE]: encodeResourceTag(key, fieldHashes(spec, ASSISTANT_FIELDS), protect) };
-}
-
-/** What to send: everything on create; on update the changed fields, plus the refreshed tags. */
-function apiBody(body: AssistantBody, metadata: Record<string, string>, changed: Set<string> | null): Record<string, unknown> {
-  const all: Record<string, unknown> = {
-    model: body.model,
-    name: body.name,
-    description: body.description,
-    instructions: body.instructions,
-    tools: body.tools,
-    tool_resources: body.tool_resources,
-    temperature: body.temperature,
-    top_p: body.top_p,
-    response_format: body.response_format,
-    reasoning_effort: body.reasoning_effort,
-  };
-  const out: Record<string, unknown> = { metadata };
-  for (const [k, v] of Object.entries(all)) {
-    if (changed === null ? v !== null || k === 'description' || k === 'instructions' : changed.has(k)) out[k] = v;
-  }
-  if (changed === null && out.reasoning_effort === null) delete out.reasoning_effort;
-  if (changed !== null && changed.has('tool_resources')) {
-    // an emptied resource must be sent as an empty list, or the API keeps the old one
-    const tr = { ...(body.tool_resources as Record<string, unknown>) };
-    tr.file_search ??= { vector_store_ids: [] };
-    tr.code_interpreter ??= { file_ids: [] };
-    out.tool_resources = tr;
-  }
-  return out;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof APIError) {
-    const msg = (error.error as { message?: string } | undefined)?.message ?? error.message;
-    return `the API answered ${error.status ?? 'an error'}: ${msg}${error.requestID ? ` (request ${error.requestID})` : ''}`;
-  }
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

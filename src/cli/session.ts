@@ -3,25 +3,25 @@
  * state, and compute the plan; and how their notes reach the terminal.
  */
 import path from 'node:path';
-import { describeApiError } from '../account/errors.js';
-import { checkForeignHoldings } from '../account/foreign.js';
-import type { Live } from '../account/live.js';
-import { readLive } from '../account/read.js';
-import { openTarget } from '../account/target.js';
-import type { Target, TargetChoice } from '../account/target.js';
+import { describeApiError } from '../targets/errors.js';
+import { checkForeignHoldings } from '../targets/foreign.js';
+import type { Live } from '../targets/live.js';
+import { readLive } from '../targets/read.js';
+import { openTarget } from '../targets/target.js';
+import type { Target, TargetChoice } from '../targets/target.js';
 import { formatProblem } from '../errors.js';
 import type { Desired, Warning } from '../manifest/desired.js';
 import { hashDesired } from '../manifest/hash.js';
 import { loadManifest } from '../manifest/load.js';
-import { estimatePlanCost } from '../cost/plan-cost.js';
-import { loadPrices } from '../cost/prices.js';
+import { estimatePlanCost } from '../plan/cost/plan-cost.js';
+import { loadPrices } from '../plan/cost/prices.js';
 import { loadDeprecations } from '../plan/deprecations.js';
 import { diff, liveFingerprint, withLive } from '../plan/diff.js';
 import { manifestFingerprint } from '../plan/manifest-fingerprint.js';
 import type { Plan } from '../plan/types.js';
 import { hasChanges } from '../plan/types.js';
-import { renderText, resultLine, statusLine } from '../plan/render-text.js';
-import type { TextOptions } from '../plan/render-text.js';
+import { renderText, resultLine, statusLine } from '../render/plan-text.js';
+import type { TextOptions } from '../render/plan-text.js';
 import type { Io } from './io.js';
 import type { CommandOptions } from './main.js';
 import { collectGarbage } from './memory.js';
@@ -140,7 +140,7 @@ export function exitWithPlanErrors(io: Io, plan: Plan, code: number): number {
 
 /**
  * The plan `makePlan` makes, and, when it deletes uploads, checked against the vector stores the
- * deployment does not own: one holding such an upload is a conflict (src/account/foreign.ts says
+ * deployment does not own: one holding such an upload is a conflict (src/targets/foreign.ts says
  * what the check costs). Every command that plans (plan, apply, destroy) goes through here.
  */
 export async function planChecked(desired: Desired, live: Live, target: Target, options: { prices?: unknown; manifestFile?: string } = {}): Promise<Plan> {

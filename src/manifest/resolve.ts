@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { Problem, SourceLoc } from '../errors.js';
-import { isReservedKey, RESERVED_PREFIX, USER_MAX_ATTRIBUTES, USER_MAX_METADATA } from '../ownership.js';
+import { isReservedKey, RESERVED_PREFIX, USER_MAX_ATTRIBUTES, USER_MAX_METADATA } from '../ownership/metadata.js';
 import type {
   Desired,
   DesiredAssistant,
@@ -17,7 +17,7 @@ import type {
   Warning,
 } from './desired.js';
 import { CODE_INTERPRETER_EXTENSIONS, extensionOf, FILE_SEARCH_EXTENSIONS, MAX_FILE_BYTES } from './file-types.js';
-import { formatBytes } from '../cost/format.js';
+import { formatBytes } from '../render/cost-format.js';
 import { expandGlobs } from './globs.js';
 import { readTextFile } from './text-file.js';
 import type { PatternAt } from './globs.js';

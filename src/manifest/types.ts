@@ -2,24 +2,14 @@
  * The manifest as written (after merging files, overlays and interpolation, and after it passed
  * schemas/manifest.schema.json). Mirrors the schema; references are keys and files are paths.
  */
+import type { AttributeValue, ChunkingStrategy, ExpiresAfter, JsonObject, RankingOptions, ReasoningEffort } from '../kinds/values.js';
+
+// the API's values live with the kinds (src/kinds/values.ts); the manifest's readers find them here too
+export type { AttributeValue, ChunkingStrategy, ExpiresAfter, JsonObject, RankingOptions, ReasoningEffort };
 
 export interface FileRef {
   file: string;
 }
-
-export type JsonObject = Record<string, unknown>;
-
-export interface ChunkingStrategy {
-  type: 'auto' | 'static';
-  static?: { max_chunk_size_tokens: number; chunk_overlap_tokens: number };
-}
-
-export interface ExpiresAfter {
-  anchor: 'last_active_at';
-  days: number;
-}
-
-export type AttributeValue = string | number | boolean;
 
 export interface VectorStoreSpec {
   name?: string;
@@ -35,11 +25,6 @@ export interface VectorStoreSpec {
 export interface FileSetSpec {
   files: string[];
   protect?: boolean;
-}
-
-export interface RankingOptions {
-  ranker?: 'auto' | 'default_2024_08_21';
-  score_threshold: number;
 }
 
 export type ToolSpec =
@@ -58,8 +43,6 @@ export type ResponseFormatSpec =
       type: 'json_schema';
       json_schema: { name: string; description?: string; schema?: JsonObject | FileRef; strict?: boolean };
     };
-
-export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 
 export interface AssistantSpec {
   model: string;

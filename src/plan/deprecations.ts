@@ -4,7 +4,7 @@
  * about a manifest model, where the target's own model list wins when it states a date.
  */
 import { readFileSync } from 'node:fs';
-import type { LiveModels } from '../account/live.js';
+import type { LiveModels } from '../targets/live.js';
 import { packageFile } from '../package-root.js';
 
 export const DEPRECATIONS_FILE = packageFile('models', 'deprecations.json');

@@ -3,44 +3,30 @@
  * Resources are matched by their ownership tags, fields compared in canonical form (normalize.ts),
  * and each difference labelled by its cause using the fingerprint the last apply recorded.
  */
-import { parseUploadName, uploadName } from '../account/files-naming.js';
-import type { ForeignHolding, ForeignUse, Live, LiveAssistant, LiveFile, LiveVectorStore } from '../account/live.js';
-import { protectedContent } from '../manifest/desired.js';
-import type { Desired, DesiredAssistant, DesiredVectorStore, LocalFile } from '../manifest/desired.js';
-import { TAG_RESOURCE } from '../ownership.js';
 import { createHash } from 'node:crypto';
-import { canonical, chunkKey, equal, flatKey, shortHash } from './canonical.js';
-import { diffPaths } from './field-diff.js';
-import { allNew, diffStoreFiles, wantedFiles } from './files-diff.js';
+import { canonical, chunkKey, equal, flatKey, shortHash } from '../canonical.js';
 import {
   ASSISTANT_FIELDS,
+  assistantBody,
   desiredAssistantSpec,
   desiredVectorStoreSpec,
   liveAssistantSpec,
   liveVectorStoreSpec,
+  protectedContent,
   VECTOR_STORE_CREATE_ONLY,
   VECTOR_STORE_FIELDS,
-} from './normalize.js';
-import type { AssistantSpec, RefResolver, VectorStoreSpec } from './normalize.js';
+  vectorStoreBody,
+} from '../kinds/index.js';
+import type { AssistantBody, AssistantSpec, DesiredAssistant, DesiredVectorStore, LiveAssistant, LiveFile, LiveVectorStore, LocalFile, RefResolver, VectorStoreSpec } from '../kinds/index.js';
+import type { Desired } from '../manifest/desired.js';
+import { decodeResourceTag, parseUploadName, TAG_RESOURCE, uploadName } from '../ownership/index.js';
+import type { ResourceTag } from '../ownership/index.js';
+import type { ForeignHolding, ForeignUse, Live } from '../targets/live.js';
+import { diffPaths } from './field-diff.js';
+import { allNew, diffStoreFiles, wantedFiles } from './files-diff.js';
 import { shutdownOf, type DeprecationTable } from './deprecations.js';
-import { decodeResourceTag } from './tags.js';
-import type { ResourceTag } from './tags.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
-import type {
-  AssistantBody,
-  Cause,
-  Conflict,
-  FieldChange,
-  FileDeletion,
-  Plan,
-  PlanError,
-  PlanSummary,
-  Ref,
-  ResourceChange,
-  Upload,
-  VectorStoreBody,
-  VectorStoreFiles,
-} from './types.js';
+import type { Cause, Conflict, FieldChange, FileDeletion, Plan, PlanError, PlanSummary, Ref, ResourceChange, Upload, VectorStoreFiles } from './types.js';
 
 export interface DiffOptions {
   toolVersion: string;
@@ -115,31 +101,6 @@ function fieldChanges<S extends object>(
   return out;
 }
 
-function vectorStoreBody(spec: VectorStoreSpec): VectorStoreBody {
-  return { name: spec.name, description: spec.description, expires_after: spec.expires_after, metadata: spec.metadata };
-}
-
-function assistantBody(a: DesiredAssistant, spec: AssistantSpec, refs: { vs: (k: string) => string | Ref; files: (k: string) => (string | Ref)[] }): AssistantBody {
-  const tool_resources: AssistantBody['tool_resources'] = {};
-  if (a.vectorStores.length > 0) tool_resources.file_search = { vector_store_ids: a.vectorStores.map(refs.vs) };
-  const fileIds = a.fileSets.flatMap(refs.files);
-  const unique = fileIds.filter((id, i) => fileIds.findIndex((x) => canonical(x) === canonical(id)) === i);
-  if (unique.length > 0) tool_resources.code_interpreter = { file_ids: unique };
-  return {
-    name: spec.name ?? a.key,
-    description: spec.description,
-    model: spec.model,
-    instructions: spec.instructions,
-    tools: a.tools,
-    tool_resources,
-    metadata: spec.metadata,
-    temperature: spec.temperature,
-    top_p: spec.top_p,
-    response_format: a.response_format ?? 'auto',
-    reasoning_effort: spec.reasoning_effort,
-  };
-}
-
 export function liveFingerprint(live: Live): string {
   // streamed into the hash, file by file: a store of 100,000 files is never one big string
   const hash = createHash('sha256');
@@ -157,7 +118,7 @@ export function liveFingerprint(live: Live): string {
   for (const f of byId(live.files)) hash.update(`${f.id}\t${f.filename}\n`);
   // who outside the deployment uses its resources: a saved plan that would now harm one is stale
   for (const u of [...(live.foreignUses ?? [])].sort((a, b) => (a.assistant_id < b.assistant_id ? -1 : 1))) put({ foreign: u });
-  // and which stores it does not own hold the uploads the plan deletes (src/account/foreign.ts)
+  // and which stores it does not own hold the uploads the plan deletes (src/targets/foreign.ts)
   for (const h of [...(live.foreignHoldings ?? [])].sort((a, b) => (a.vector_store_id < b.vector_store_id ? -1 : 1))) put({ held: h });
   return hash.digest('hex');
 }
@@ -168,7 +129,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   const warnings: string[] = [];
 
   // --- content: which local files are already uploaded (by hash in the file name) ---
-  // content of a protected file set lives in uploads named as protected (files-naming.ts), and
+  // content of a protected file set lives in uploads named as protected (src/ownership/upload-name.ts), and
   // every use of that content shares them; other content uses unprotected uploads
   const protectedShas = protectedContent(desired);
   const isProtectedUpload = (f: LiveFile) => parseUploadName(f.filename)?.protected === true;
@@ -395,7 +356,7 @@ function shutdownWarnings(desired: Desired, live: Live, options: DiffOptions): s
 
 /**
  * The live state the plan was made against changed after it was made (a check that needs the plan
- * came in: src/account/foreign.ts): the same plan, with its conflicts, fingerprint and read figures
+ * came in: src/targets/foreign.ts): the same plan, with its conflicts, fingerprint and read figures
  * taken from the new state. The changes themselves do not depend on what others own.
  */
 export function withLive(plan: Plan, live: Live): Plan {

@@ -2,7 +2,7 @@
  * Where two canonical values differ, path by path, for people: metadata key by key, JSON schemas
  * property by property, tools matched by name (or type) rather than by position.
  */
-import { equal } from './canonical.js';
+import { equal } from '../canonical.js';
 
 export interface PathChange {
   path: string;

@@ -4,11 +4,11 @@
  * Entries that touch a live file carry its values (`before`), taken from the list pages already
  * read: showing what changes costs no request.
  */
-import type { LiveVectorStoreFile } from '../account/live.js';
+import type { LiveVectorStoreFile } from '../targets/live.js';
 import type { DesiredVectorStore, LocalFile } from '../manifest/desired.js';
-import { ATTR_PATH, ATTR_SHA256 } from '../ownership.js';
-import { chunkKey, sortKeys } from './canonical.js';
-import { normalizeChunking } from './normalize.js';
+import { ATTR_PATH, ATTR_SHA256 } from '../ownership/metadata.js';
+import { chunkKey, sortKeys } from '../canonical.js';
+import { normalizeChunking } from '../kinds/index.js';
 import type { FileAttach, FileBefore, FileDetach, FileReattribute, VectorStoreFiles } from './types.js';
 
 type Attributes = Record<string, string | number | boolean>;
@@ -72,7 +72,7 @@ const managedPath = (f: LiveVectorStoreFile) => {
   return typeof p === 'string' ? p : undefined;
 };
 
-/** Canonical chunkings by the live object (src/account/read.ts shares one object per distinct strategy). */
+/** Canonical chunkings by the live object (src/targets/read.ts shares one object per distinct strategy). */
 const canonicalChunking = new WeakMap<object, unknown>();
 
 /** A live file's values, in the canonical form the plan compares them in (objects shared, not copied). */

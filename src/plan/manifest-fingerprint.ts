@@ -9,7 +9,7 @@
  * a glob's matches, a content file's bytes, `--var` values and `${env:…}` values all do.
  */
 import type { Desired, LocalFile } from '../manifest/desired.js';
-import { canonical, sha256 } from './canonical.js';
+import { canonical, sha256 } from '../canonical.js';
 
 export interface ManifestFingerprint {
   /** SHA-256 over the deployment, the environment and every resource's hash. */

@@ -3,8 +3,8 @@
  * prints and `plan --out` saves (schemas/plan.schema.json describes it); the text and markdown
  * renderers read only this, so the three formats cannot disagree.
  */
-import type { ReadStats } from '../account/live.js';
-import type { PlanCost } from '../cost/types.js';
+import type { ReadStats } from '../targets/live.js';
+import type { PlanCost } from './cost/types.js';
 
 /**
  * Minor versions add optional fields (a reader of 1.x reads every earlier 1.x); 1.1 added the
@@ -15,7 +15,6 @@ import type { PlanCost } from '../cost/types.js';
 export const PLAN_FORMAT_VERSION = '1.2';
 
 export type Action = 'create' | 'update' | 'delete';
-export type ResourceType = 'assistant' | 'vector_store';
 
 export type ActionReason =
   | 'create_because_missing'
@@ -42,35 +41,10 @@ export interface FieldChange {
   forces_replacement?: boolean;
 }
 
-/** A reference resolved by apply: `vector_store.<key>` or `file:<sha256>`. */
-export interface Ref {
-  $ref: string;
-}
-
-export interface AssistantBody {
-  name: string;
-  description: string | null;
-  model: string;
-  instructions: string | null;
-  tools: unknown[];
-  tool_resources: {
-    file_search?: { vector_store_ids: (string | Ref)[] };
-    code_interpreter?: { file_ids: (string | Ref)[] };
-  };
-  /** The user's metadata; apply adds the ownership tags. */
-  metadata: Record<string, string>;
-  temperature: number;
-  top_p: number;
-  response_format: unknown;
-  reasoning_effort: string | null;
-}
-
-export interface VectorStoreBody {
-  name: string;
-  description: string | null;
-  expires_after: { anchor: string; days: number } | null;
-  metadata: Record<string, string>;
-}
+// what apply sends for each kind is the kind's (src/kinds/); the plan's readers find it here too
+export type { AssistantBody, Ref, VectorStoreBody } from '../kinds/index.js';
+import type { AssistantBody, ResourceType, VectorStoreBody } from '../kinds/index.js';
+export type { ResourceType };
 
 export type AttachReason = 'new' | 'content_changed' | 'chunking_changed' | 'retry_failed';
 export type DetachReason = 'removed' | 'content_changed' | 'chunking_changed' | 'duplicate' | 'unmanaged' | 'failed';
@@ -157,7 +131,7 @@ export interface Upload {
   /** Relative to the manifest root, `/`-separated. */
   path: string;
   size: number;
-  /** Name given to the upload (carries the ownership, see src/account/files-naming.ts). */
+  /** Name given to the upload (carries the ownership, see src/ownership/upload-name.ts). */
   filename: string;
 }
 
@@ -167,7 +141,7 @@ export interface FileDeletion {
   /** `unprotected`: a protected upload whose content the manifest now names with `protect: false` (replaced by an unprotected copy). */
   reason: 'unreferenced' | 'orphan' | 'duplicate' | 'unprotected';
   /**
-   * A protected upload (uploaded for a file set with `protect: true`, src/account/files-naming.ts):
+   * A protected upload (uploaded for a file set with `protect: true`, src/ownership/upload-name.ts):
    * apply and destroy refuse to delete it. Absent in plans saved by earlier versions: false.
    */
   protect?: boolean;
@@ -254,7 +228,7 @@ export interface Plan {
   warnings: string[];
   summary: PlanSummary;
   read: ReadStats | null;
-  /** Storage cost before and after, from a price table (src/cost); absent when not estimated. */
+  /** Storage cost before and after, from a price table (src/plan/cost); absent when not estimated. */
   cost?: PlanCost;
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
+import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership/metadata.js';
 import type { Plan } from '../../src/plan/types.js';
 import { REPO, tempProject } from '../helpers/cli.js';
 import { copyExample, mutating, startAccount } from '../helpers/deploy.js';

@@ -14,7 +14,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
+import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership/metadata.js';
 import { tempProject } from '../helpers/cli.js';
 import { mutating, startAccount } from '../helpers/deploy.js';
 import type { Account } from '../helpers/deploy.js';

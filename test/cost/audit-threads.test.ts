@@ -6,7 +6,7 @@
  */
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/cost/audit.js';
+import type { AuditReport } from '../../src/plan/cost/audit.js';
 import { startAccount, type Account } from '../helpers/deploy.js';
 
 let account: Account;

@@ -14,7 +14,7 @@ import { toFile } from 'openai';
 import type OpenAI from 'openai';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport } from '../../src/cost/audit.js';
+import type { AuditReport } from '../../src/plan/cost/audit.js';
 import { hasStackTrace, tempProject } from '../helpers/cli.js';
 import { startAccount } from '../helpers/deploy.js';
 import type { Account } from '../helpers/deploy.js';

@@ -3,10 +3,10 @@
  * store change the end-to-end tests do not reach (replace, delete, a failed file re-attached).
  */
 import { describe, expect, it } from 'vitest';
-import type { Live, LiveVectorStore } from '../../src/account/live.js';
-import { formatBytes, formatMoney } from '../../src/cost/format.js';
-import { estimatePlanCost } from '../../src/cost/plan-cost.js';
-import { checkPriceTable, loadPrices } from '../../src/cost/prices.js';
+import type { Live, LiveVectorStore } from '../../src/targets/live.js';
+import { formatBytes, formatMoney } from '../../src/render/cost-format.js';
+import { estimatePlanCost } from '../../src/plan/cost/plan-cost.js';
+import { checkPriceTable, loadPrices } from '../../src/plan/cost/prices.js';
 import type { Plan, ResourceChange } from '../../src/plan/types.js';
 import { BUILT_IN, money, perMonth, size } from './expect.js';
 

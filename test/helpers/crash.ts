@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import OpenAI from 'openai';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator, EmulatorOptions, RequestLogEntry } from '../../src/emulator/index.js';
-import { ATTR_PATH, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
+import { ATTR_PATH, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership/metadata.js';
 import { BIN, cliEnv } from './cli.js';
 import { API_KEY } from './deploy.js';
 

@@ -9,7 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTR_PATH } from '../../src/ownership.js';
+import { ATTR_PATH } from '../../src/ownership/metadata.js';
 import type { Plan, ResourceChange } from '../../src/plan/types.js';
 import { tempProject } from '../helpers/cli.js';
 import { startAccount } from '../helpers/deploy.js';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readModels } from '../../src/account/read.js';
+import { readModels } from '../../src/targets/read.js';
 import { DEPRECATIONS_FILE, loadDeprecations, shutdownOf } from '../../src/plan/deprecations.js';
 import { planValidator } from '../../src/plan/saved.js';
 import type { Plan } from '../../src/plan/types.js';

@@ -4,9 +4,9 @@
  * upload names, and the choice between lookups and pages per store.
  */
 import { describe, expect, it } from 'vitest';
-import { checkCost } from '../../src/account/foreign.js';
-import { parseUploadName, uploadName } from '../../src/account/files-naming.js';
-import { decodeResourceTag, encodeResourceTag } from '../../src/plan/tags.js';
+import { checkCost } from '../../src/targets/foreign.js';
+import { parseUploadName, uploadName } from '../../src/ownership/upload-name.js';
+import { decodeResourceTag, encodeResourceTag } from '../../src/ownership/resource-tag.js';
 
 const SHA = 'ab12'.repeat(16);
 

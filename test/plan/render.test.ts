@@ -5,15 +5,15 @@
  * hand-written Plans.
  */
 import { describe, expect, it } from 'vitest';
-import type { Live, LiveAssistant, LiveVectorStore } from '../../src/account/live.js';
+import type { Live, LiveAssistant, LiveVectorStore } from '../../src/targets/live.js';
 import type { Desired } from '../../src/manifest/desired.js';
-import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
+import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership/metadata.js';
 import { diff } from '../../src/plan/diff.js';
-import { ASSISTANT_FIELDS, liveAssistantSpec, liveVectorStoreSpec, VECTOR_STORE_FIELDS } from '../../src/plan/normalize.js';
-import { renderMarkdown } from '../../src/plan/render-markdown.js';
-import { renderText, resultLine, statusLine, value } from '../../src/plan/render-text.js';
+import { ASSISTANT_FIELDS, liveAssistantSpec, liveVectorStoreSpec, VECTOR_STORE_FIELDS } from '../../src/kinds/index.js';
+import { renderMarkdown } from '../../src/render/plan-markdown.js';
+import { renderText, resultLine, statusLine, value } from '../../src/render/plan-text.js';
 import { planValidator } from '../../src/plan/saved.js';
-import { encodeResourceTag, fieldHashes } from '../../src/plan/tags.js';
+import { encodeResourceTag, fieldHashes } from '../../src/ownership/resource-tag.js';
 import type { Plan, ResourceChange } from '../../src/plan/types.js';
 
 const SHA_B = 'b'.repeat(64);

@@ -1,6 +1,6 @@
 /**
  * Concurrency (issue 9): applies and destroys of one deployment started together, through the
- * real CLI. The deployment lease (src/account/lease.ts) lets one change the account at a time; the
+ * real CLI. The deployment lease (src/targets/lease.ts) lets one change the account at a time; the
  * other waits, reads the account again and plans again. Then the lease's failure modes: a holder
  * killed (same machine: broken at once), a holder elsewhere that stopped (broken after the TTL), a
  * live holder (never broken: the waiter gives up), and a holder paused past its TTL (its lease is
@@ -10,7 +10,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEASE_BEAT, LEASE_COMMAND, LEASE_HOLDER, LEASE_MACHINE, LEASE_PROCESS, LEASE_TAG } from '../../src/account/lease.js';
+import { LEASE_BEAT, LEASE_COMMAND, LEASE_HOLDER, LEASE_MACHINE, LEASE_PROCESS, LEASE_TAG } from '../../src/targets/lease.js';
 import { copyExample } from '../helpers/deploy.js';
 import { inventory, problems, startCrashAccount } from '../helpers/crash.js';
 import { recordFigures, table } from './support/figures.js';

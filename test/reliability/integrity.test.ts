@@ -18,8 +18,8 @@ import { appendFileSync, cpSync, mkdtempSync, openSync, closeSync, readFileSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LEASE_TAG } from '../../src/account/lease.js';
-import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership.js';
+import { LEASE_TAG } from '../../src/targets/lease.js';
+import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership/metadata.js';
 import { hasStackTrace, tempProject } from '../helpers/cli.js';
 import { API_KEY, copyExample, mutating, startAccount } from '../helpers/deploy.js';
 import type { Account } from '../helpers/deploy.js';

@@ -1,14 +1,14 @@
 /**
- * The lease protocol (src/account/lease.ts) against an in-memory account whose every request is
+ * The lease protocol (src/targets/lease.ts) against an in-memory account whose every request is
  * delivered, and answered, in an order fast-check's scheduler chooses: 2 to 4 contenders, some of
  * which die while holding the lease. At no moment may two hold it; every contender that lives gets
  * it in the end. Then its timing rules with a fake clock: stale leases, heartbeats and the fence.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Lease } from '../../src/account/lease.js';
-import type { Holder, LeaseRecord, LeaseStore } from '../../src/account/lease.js';
-import type { Clock } from '../../src/apply/pace.js';
+import { Lease } from '../../src/targets/lease.js';
+import type { Holder, LeaseRecord, LeaseStore } from '../../src/targets/lease.js';
+import type { Clock } from '../../src/targets/pace.js';
 
 /** A linearizable store: a request takes effect when the scheduler lets it arrive; its answer is scheduled apart. */
 function modelStore(s: fc.Scheduler, log: string[]): LeaseStore & { records: Map<string, LeaseRecord> } {

@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI from 'openai';
-import { LEASE_BEAT, LEASE_COMMAND, LEASE_HOLDER, LEASE_MACHINE, LEASE_PROCESS, LEASE_TAG } from '../../src/account/lease.js';
+import { LEASE_BEAT, LEASE_COMMAND, LEASE_HOLDER, LEASE_MACHINE, LEASE_PROCESS, LEASE_TAG } from '../../src/targets/lease.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { BIN, cliEnv, tempProject } from '../helpers/cli.js';

@@ -5,20 +5,20 @@
  */
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { DeploymentLease } from '../../account/lease.js';
-import { sleepFor, realClock } from '../../apply/pace.js';
-import { accountFor } from '../../account/write.js';
-import type { Live } from '../../account/live.js';
-import type { Target } from '../../account/target.js';
+import { DeploymentLease } from '../../targets/lease.js';
+import { sleepFor, realClock } from '../../targets/pace.js';
+import { accountFor } from '../../targets/write.js';
+import type { Live } from '../../targets/live.js';
+import type { Target } from '../../targets/target.js';
 import { executePlan } from '../../apply/execute.js';
 import type { ApplyResult, NotDone } from '../../apply/events.js';
-import { Budget } from '../../apply/pace.js';
+import { Budget } from '../../targets/pace.js';
 import { checkSafety } from '../../apply/safety.js';
 import { ManifestError, UserError } from '../../errors.js';
 import type { Desired } from '../../manifest/desired.js';
 import { liveFingerprint } from '../../plan/diff.js';
 import { changedResources, manifestFingerprint } from '../../plan/manifest-fingerprint.js';
-import { resultLine } from '../../plan/render-text.js';
+import { resultLine } from '../../render/plan-text.js';
 import { readSavedPlan, verifyLocalFiles } from '../../plan/saved.js';
 import { hasChanges } from '../../plan/types.js';
 import type { Plan } from '../../plan/types.js';

@@ -1,19 +1,19 @@
 /**
  * `audit`: read-only by default. Lists the account's vector stores and files that cost money and
- * look unused (src/cost/audit.ts says when), each with its owner, size and cost from the price
+ * look unused (src/plan/cost/audit.ts says when), each with its owner, size and cost from the price
  * table. `--delete ID...` deletes exactly those ids, each of which this audit must list, after
  * confirmation (a TTY) or --auto-approve, with apply's retry rules; it reports what it freed.
  */
-import { deleteFile, deleteVectorStore, readAccountForAudit } from '../../account/audit.js';
-import { describeApiError } from '../../account/errors.js';
-import { isNotFound, mapLimit } from '../../account/read.js';
-import type { Target } from '../../account/target.js';
-import { withRetry } from '../../apply/retry.js';
-import { audit, deletable, freedBy } from '../../cost/audit.js';
-import type { AuditedFile, AuditedStore, AuditReport } from '../../cost/audit.js';
-import { describePrices, formatBytes, formatMoney } from '../../cost/format.js';
-import { loadPrices } from '../../cost/prices.js';
-import { auditStatusLine, renderAuditMarkdown, renderAuditText } from '../../cost/render-audit.js';
+import { deleteFile, deleteVectorStore, readAccountForAudit } from '../../targets/audit.js';
+import { describeApiError } from '../../targets/errors.js';
+import { isNotFound, mapLimit } from '../../targets/read.js';
+import type { Target } from '../../targets/target.js';
+import { withRetry } from '../../targets/retry.js';
+import { audit, deletable, freedBy } from '../../plan/cost/audit.js';
+import type { AuditedFile, AuditedStore, AuditReport } from '../../plan/cost/audit.js';
+import { describePrices, formatBytes, formatMoney } from '../../render/cost-format.js';
+import { loadPrices } from '../../plan/cost/prices.js';
+import { auditStatusLine, renderAuditMarkdown, renderAuditText } from '../../render/audit.js';
 import { UserError } from '../../errors.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
@@ -109,7 +109,7 @@ async function deleteListed(
     );
   }
   const chosen = ids.map((id) => allowed.get(id)!);
-  // protection is recorded on the resource (src/plan/tags.ts, src/account/files-naming.ts): no command deletes it
+  // protection is recorded on the resource (src/ownership/resource-tag.ts, src/ownership/upload-name.ts): no command deletes it
   const guarded = chosen.filter((r) => r.protected);
   if (guarded.length > 0) {
     throw new UserError(

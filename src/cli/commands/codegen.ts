@@ -7,9 +7,9 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { protectedContent } from '../../manifest/desired.js';
 import type { Desired } from '../../manifest/desired.js';
-import { uploadName } from '../../account/files-naming.js';
-import type { Live } from '../../account/live.js';
-import { TAG_RESOURCE } from '../../ownership.js';
+import { uploadName } from '../../ownership/upload-name.js';
+import type { Live } from '../../targets/live.js';
+import { resourceKeyOf } from '../../ownership/index.js';
 import { defaultPackageName, generatePython, type ResolvedIds } from '../../codegen/python/generate.js';
 import { isIdentifier } from '../../codegen/python/pysrc.js';
 import type { Api } from '../../codegen/python/versions.js';
@@ -17,11 +17,6 @@ import { writePackage } from '../../codegen/write.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { connect, loadDesired, readAccount } from '../session.js';
-
-function keyOf(metadata: Record<string, string> | null | undefined): string | undefined {
-  const tag = metadata?.[TAG_RESOURCE];
-  return tag === undefined ? undefined : tag.split(';')[0];
-}
 
 /** The ids the generated code will use, from the live account; every one must exist. */
 export function resolveIds(desired: Desired, live: Live, api: Api): ResolvedIds {
@@ -35,14 +30,14 @@ export function resolveIds(desired: Desired, live: Live, api: Api): ResolvedIds 
       );
     }
     for (const a of desired.assistants) {
-      const found = live.assistants.find((x) => keyOf(x.metadata) === a.key);
+      const found = live.assistants.find((x) => resourceKeyOf(x.metadata) === a.key);
       if (found) out.assistants[a.key] = found.id;
       else missing.push(`assistant ${a.key}`);
     }
   } else {
     for (const a of desired.assistants) {
       for (const key of a.vectorStores) {
-        const found = live.vectorStores.find((x) => keyOf(x.metadata) === key);
+        const found = live.vectorStores.find((x) => resourceKeyOf(x.metadata) === key);
         if (found) out.vectorStores[key] = found.id;
         else missing.push(`vector store ${key}`);
       }

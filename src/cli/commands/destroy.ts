@@ -3,8 +3,8 @@
  * files it uploaded), with apply's confirmation, retries and protect rule. Nothing else is touched.
  * SIGINT / SIGTERM while it runs: see ../stop.ts.
  */
-import { DeploymentLease } from '../../account/lease.js';
-import type { Live } from '../../account/live.js';
+import { DeploymentLease } from '../../targets/lease.js';
+import type { Live } from '../../targets/live.js';
 import type { Desired } from '../../manifest/desired.js';
 import { checkSafety } from '../../apply/safety.js';
 import { hasChanges } from '../../plan/types.js';

@@ -4,8 +4,8 @@
  * errors included (an assistant whose model the target does not serve: the plan is still shown).
  */
 import { writeFile } from 'node:fs/promises';
-import { renderMarkdown } from '../../plan/render-markdown.js';
-import { renderText, resultLine, statusLine } from '../../plan/render-text.js';
+import { renderMarkdown } from '../../render/plan-markdown.js';
+import { renderText, resultLine, statusLine } from '../../render/plan-text.js';
 import { hasChanges } from '../../plan/types.js';
 import type { Plan } from '../../plan/types.js';
 import { createIo } from '../io.js';

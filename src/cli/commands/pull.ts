@@ -5,17 +5,15 @@
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { TAG_RESOURCE } from '../../ownership.js';
-import { describeApiError } from '../../account/errors.js';
-import type { LiveAssistant, LiveVectorStore } from '../../account/live.js';
-import { readAssistant, readUploads, readVectorStore } from '../../account/read.js';
+import { resourceKeyOf } from '../../ownership/index.js';
+import { describeApiError } from '../../targets/errors.js';
+import type { LiveAssistant, LiveVectorStore } from '../../targets/live.js';
+import { readAssistant, readUploads, readVectorStore } from '../../targets/read.js';
 import { UserError } from '../../errors.js';
 import { keyFrom, toManifest } from '../../pull/to-manifest.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { connect, readAccount } from '../session.js';
-
-const tagKey = (metadata: Record<string, string>) => metadata[TAG_RESOURCE]?.split(';')[0];
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
@@ -39,8 +37,8 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
       if (live.assistants.length + live.vectorStores.length === 0) {
         throw new UserError(`deployment "${deployment}" owns nothing on this target`, 'check the name; to adopt untagged resources, pass their ids with --ids');
       }
-      assistants = live.assistants.map((a) => ({ key: tagKey(a.metadata) ?? keyFrom(a.name, a.id), live: a }));
-      stores = live.vectorStores.map((v) => ({ key: tagKey(v.metadata) ?? keyFrom(v.name, v.id), live: v }));
+      assistants = live.assistants.map((a) => ({ key: resourceKeyOf(a.metadata) ?? keyFrom(a.name, a.id), live: a }));
+      stores = live.vectorStores.map((v) => ({ key: resourceKeyOf(v.metadata) ?? keyFrom(v.name, v.id), live: v }));
     } else {
       assistants = [];
       stores = [];

@@ -3,7 +3,7 @@
  * --resolve-ids, the same ids) gives byte-identical files. See docs/CODEGEN.md for the layout.
  */
 import { readFileSync } from 'node:fs';
-import { uploadName } from '../../account/files-naming.js';
+import { uploadName } from '../../ownership/upload-name.js';
 import { protectedContent } from '../../manifest/desired.js';
 import type { Desired, DesiredAssistant, DesiredTool } from '../../manifest/desired.js';
 import type { JsonObject } from '../../manifest/types.js';

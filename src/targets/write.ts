@@ -1,6 +1,6 @@
 /**
  * The account's write operations, one SDK call each, plus the lookups apply needs to recover from
- * an answer it never received (did that create happen?). Only src/account talks to the API.
+ * an answer it never received (did that create happen?). Only src/targets talks to the API.
  * Writes are sent once (apply's retry loop decides about another attempt); the lookups and polls
  * are reads, retried by the SDK like every read (READ): a lookup that failed would otherwise be
  * taken for "not there", and the create sent again.
@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type OpenAI from 'openai';
-import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
+import { deploymentOf, resourceKeyOf } from '../ownership/index.js';
 import { PAGE, READ, readAll } from './read.js';
 
 type Attributes = Record<string, string | number | boolean>;
@@ -68,11 +68,6 @@ export interface Account {
   findAssistant(deployment: string, key: string, createdAfter: number, exclude: ReadonlySet<string>): Promise<{ id: string } | undefined>;
 }
 
-const keyOf = (metadata: unknown) => {
-  const v = (metadata as Record<string, string> | null)?.[TAG_RESOURCE];
-  return typeof v === 'string' ? v.split(';')[0] : undefined;
-};
-
 export function accountFor(client: OpenAI): Account {
   return {
     async uploadFile(absPath, filename, sha256) {
@@ -114,8 +109,8 @@ export function accountFor(client: OpenAI): Account {
       const found = items.find(
         (v) =>
           !exclude.has(v.id) &&
-          (v.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment &&
-          keyOf(v.metadata) === key &&
+          deploymentOf(v.metadata) === deployment &&
+          resourceKeyOf(v.metadata) === key &&
           v.created_at >= createdAfter,
       );
       return found ? { id: found.id } : undefined;
@@ -168,8 +163,8 @@ export function accountFor(client: OpenAI): Account {
       const found = items.find(
         (a) =>
           !exclude.has(a.id) &&
-          (a.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment &&
-          keyOf(a.metadata) === key &&
+          deploymentOf(a.metadata) === deployment &&
+          resourceKeyOf(a.metadata) === key &&
           a.created_at >= createdAfter,
       );
       return found ? { id: found.id } : undefined;

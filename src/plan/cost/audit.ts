@@ -1,6 +1,6 @@
 /**
  * Audit: which of the account's vector stores and files cost money and look unused. Pure: reads
- * what src/account/audit.ts read, a clock reading and a price table.
+ * what src/targets/audit.ts read, a clock reading and a price table.
  *
  * A vector store is listed when no assistant references it (on a target that serves the Assistants
  * API), or when it has been idle longer than `idleDays`, or has expired. On a target without the
@@ -19,16 +19,16 @@
  * code_interpreter resources.
  *
  * Deployment leases (empty vector stores tagged `assistants-deploy.lease`, the lock a running
- * apply or destroy holds; src/account/lease.ts) are never listed, so never deleted: they cost
+ * apply or destroy holds; src/targets/lease.ts) are never listed, so never deleted: they cost
  * nothing, expire by themselves, and deleting a live one would let a second apply in while the
  * first still works. They are counted apart (`leases`).
  */
-import type { AuditAccount } from '../account/audit.js';
-import { isLeaseMetadata, LEASE_TAG } from '../account/lease.js';
-import { parseUploadName } from '../account/files-naming.js';
-import type { ReadStats } from '../account/live.js';
-import { TAG_DEPLOYMENT, TAG_RESOURCE } from '../ownership.js';
-import { decodeResourceTag } from '../plan/tags.js';
+import type { AuditAccount } from '../../targets/audit.js';
+import { isLeaseMetadata, LEASE_TAG } from '../../targets/lease.js';
+import { parseUploadName } from '../../ownership/upload-name.js';
+import type { ReadStats } from '../../targets/live.js';
+import { deploymentOf, TAG_RESOURCE } from '../../ownership/index.js';
+import { decodeResourceTag } from '../../ownership/resource-tag.js';
 import { billableBytes, difference, figures, rateOf } from './prices.js';
 import type { LoadedPrices } from './prices.js';
 import type { Figures, PricesRef, RateRef } from './types.js';
@@ -58,7 +58,7 @@ export interface AuditedStore {
   no_expiry: boolean;
   /** Assistants that reference it (only for the ones shown apart). */
   referenced_by: string[];
-  /** Its tag records `protect: true` (src/plan/tags.ts): `--delete` refuses it. */
+  /** Its tag records `protect: true` (src/ownership/resource-tag.ts): `--delete` refuses it. */
   protected: boolean;
 }
 
@@ -119,7 +119,7 @@ const DAY = 86_400;
  * after it was last active): what message attachments and a thread's `vector_stores` helper make.
  */
 export function looksLikeThreadStore(v: { name: string; metadata: Record<string, string>; expires_after: { anchor: string; days: number } | null }): boolean {
-  return v.name === '' && v.metadata[TAG_DEPLOYMENT] === undefined && v.expires_after?.anchor === 'last_active_at' && v.expires_after.days === 7;
+  return v.name === '' && deploymentOf(v.metadata) === undefined && v.expires_after?.anchor === 'last_active_at' && v.expires_after.days === 7;
 }
 
 export function audit(account: AuditAccount, options: AuditOptions): AuditReport {
@@ -148,7 +148,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     const idle = idleDays > options.idleDays;
     const expired = v.status === 'expired';
     const users = referencedBy.get(v.id) ?? [];
-    const owner = typeof v.metadata[TAG_DEPLOYMENT] === 'string' ? v.metadata[TAG_DEPLOYMENT]! : null;
+    const owner = deploymentOf(v.metadata) ?? null;
     const entry: AuditedStore = {
       kind: 'vector_store',
       id: v.id,

@@ -5,8 +5,8 @@
  */
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
-import { TAG_DEPLOYMENT } from '../ownership.js';
-import { parseUploadName } from './files-naming.js';
+import { isNotFound } from './errors.js';
+import { deploymentOf, parseUploadName } from '../ownership/index.js';
 import type { ForeignStore, ForeignUse, Json, Live, LiveAssistant, LiveFile, LiveModels, LiveVectorStore, LiveVectorStoreFile } from './live.js';
 
 /** Reads are safe to repeat: the SDK retries them on 429, 5xx, timeouts and dropped connections. */
@@ -49,9 +49,7 @@ export function pagesFor(count: number, pageSize: number): number {
   return Math.max(1, Math.ceil(count / pageSize));
 }
 
-export function isNotFound(error: unknown): boolean {
-  return error instanceof APIError && error.status === 404;
-}
+export { isNotFound };
 
 function toLiveAssistant(a: OpenAI.Beta.Assistant): LiveAssistant {
   const raw = a as unknown as Record<string, unknown>;
@@ -152,8 +150,8 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 
 export async function readLive(client: OpenAI, options: ReadOptions): Promise<Live> {
   const { deployment } = options;
-  const ours = (metadata: unknown) => (metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === deployment;
-  const tagged = (metadata: unknown) => typeof (metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT] === 'string';
+  const ours = (metadata: unknown) => deploymentOf(metadata) === deployment;
+  const tagged = (metadata: unknown) => deploymentOf(metadata) !== undefined;
 
   const assistantsRead = readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
     .then((r) => ({ ...r, served: true }))
@@ -210,8 +208,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
     const vector_store_ids = (a.tool_resources?.file_search?.vector_store_ids ?? []).filter((id) => ownStoreIds.has(id));
     const file_ids = (a.tool_resources?.code_interpreter?.file_ids ?? []).filter((id) => ownFileIds.has(id));
     if (vector_store_ids.length + file_ids.length === 0) continue;
-    const owner = (a.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT];
-    foreignUses.push({ assistant_id: a.id, deployment: typeof owner === 'string' ? owner : null, vector_store_ids, file_ids });
+    foreignUses.push({ assistant_id: a.id, deployment: deploymentOf(a.metadata) ?? null, vector_store_ids, file_ids });
   }
 
   const minimumPages =
@@ -232,12 +229,11 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
       vectorStores: stores.items.filter((v) => tagged(v.metadata) && !ours(v.metadata)).length,
     },
     foreignUses,
-    // what src/account/foreign.ts needs to check them for the uploads a plan deletes, without listing stores again
+    // what src/targets/foreign.ts needs to check them for the uploads a plan deletes, without listing stores again
     foreignStores: stores.items
       .filter((v) => !ours(v.metadata))
       .map((v): ForeignStore => {
-        const owner = (v.metadata as Record<string, string> | null)?.[TAG_DEPLOYMENT];
-        return { id: v.id, deployment: typeof owner === 'string' ? owner : null, files: typeof v.file_counts?.total === 'number' ? v.file_counts.total : null };
+        return { id: v.id, deployment: deploymentOf(v.metadata) ?? null, files: typeof v.file_counts?.total === 'number' ? v.file_counts.total : null };
       }),
     ...(models ? { models } : {}),
     accountUsage: { vectorStores: stores.items.length, vectorStoreBytes: stores.items.reduce((n, v) => n + (v.usage_bytes ?? 0), 0) },

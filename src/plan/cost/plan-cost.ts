@@ -5,10 +5,10 @@
  * allowance; then the account's whole vector storage with the table's free allowance applied, which
  * is what the bill changes by.
  */
-import type { Live, LiveVectorStore } from '../account/live.js';
-import { TAG_RESOURCE } from '../ownership.js';
-import { decodeResourceTag } from '../plan/tags.js';
-import type { Plan, ResourceChange } from '../plan/types.js';
+import type { Live, LiveVectorStore } from '../../targets/live.js';
+import { TAG_RESOURCE } from '../../ownership/metadata.js';
+import { decodeResourceTag } from '../../ownership/resource-tag.js';
+import type { Plan, ResourceChange } from '../types.js';
 import { billableBytes, difference, figures, rateOf } from './prices.js';
 import type { LoadedPrices } from './prices.js';
 import type { AccountStorage, BeforeAfter, Figures, PlanCost, RateRef, StoreChange, StoreCost } from './types.js';

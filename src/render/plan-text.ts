@@ -5,13 +5,13 @@
  * is a status line apart (`statusLine`), for stderr. Pure: reads only the Plan, returns a string.
  */
 import { structuredPatch } from 'diff';
-import { formatBytes } from '../cost/format.js';
-import { costUnchangedLine, renderCostText } from '../cost/render-plan.js';
-import { isReservedKey } from '../ownership.js';
-import { chunkKey, sameFlat } from './canonical.js';
-import { diffPaths } from './field-diff.js';
-import { DEFAULTS } from './normalize.js';
-import type { FieldChange, FileAttach, FileReattribute, Plan, ResourceChange, VectorStoreFiles } from './types.js';
+import { formatBytes } from './cost-format.js';
+import { costUnchangedLine, renderCostText } from './cost-plan.js';
+import { isReservedKey } from '../ownership/metadata.js';
+import { chunkKey, sameFlat } from '../canonical.js';
+import { diffPaths } from '../plan/field-diff.js';
+import { DEFAULTS } from '../kinds/index.js';
+import type { FieldChange, FileAttach, FileReattribute, Plan, ResourceChange, VectorStoreFiles } from '../plan/types.js';
 
 export interface TextOptions {
   color: boolean;

@@ -1,8 +1,8 @@
 /**
  * The audit as text and markdown. Pure: reads only the AuditReport. JSON is the report itself.
  */
-import type { AuditedFile, AuditedStore, AuditReport } from './audit.js';
-import { describePrices, describeRate, formatBytes, formatMoney } from './format.js';
+import type { AuditedFile, AuditedStore, AuditReport } from '../plan/cost/audit.js';
+import { describePrices, describeRate, formatBytes, formatMoney } from './cost-format.js';
 
 function reasonText(s: AuditedStore): string {
   const parts: string[] = [];

@@ -30,3 +30,18 @@ export function describeApiError(error: unknown, what: string, baseUrl: string):
   }
   return undefined;
 }
+
+/** The API answered 404: the object is gone, or the target does not serve the endpoint. */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof APIError && error.status === 404;
+}
+
+/** One line for a failed step of apply: what the API answered (and the request id), or the error's message. */
+export function errorText(error: unknown): string {
+  if (error instanceof APIError) {
+    const msg = (error.error as { message?: string } | undefined)?.message ?? error.message;
+    return `the API answered ${error.status ?? 'an error'}: ${msg}${error.requestID ? ` (request ${error.requestID})` : ''}`;
+  }
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -3,7 +3,7 @@
  * a few files costs fractions of a cent, and "$0.00" would hide that it costs anything); sizes in
  * binary units, like the prices' GiB, with at most one decimal.
  */
-import type { PricesRef, RateRef } from './types.js';
+import type { PricesRef, RateRef } from '../plan/cost/types.js';
 
 const formatters = new Map<string, Intl.NumberFormat>();
 /** Intl formatters are slow to make: one per currency and precision. */

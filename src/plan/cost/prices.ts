@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UserError } from '../errors.js';
-import { packageFile } from '../package-root.js';
+import { UserError } from '../../errors.js';
+import { packageFile } from '../../package-root.js';
 import type { Figures, Price, PriceTable, PricesRef, RateRef, StoragePrice } from './types.js';
 
 export const BUILT_IN_PRICES = packageFile('prices', 'openai.json');

@@ -1,63 +1,12 @@
 /**
- * Live: what the account holds, as read by src/account/read.ts. Plain data (the API's fields,
+ * Live: what the account holds, as read by src/targets/read.ts (each resource in its kind's
+ * shape, src/kinds/). Plain data (the API's fields,
  * trimmed to what planning needs), so plans can be computed and tested without a network.
  */
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-export interface LiveAssistant {
-  id: string;
-  created_at: number;
-  name: string | null;
-  description: string | null;
-  model: string;
-  instructions: string | null;
-  tools: Json[];
-  tool_resources: {
-    code_interpreter?: { file_ids?: string[] };
-    file_search?: { vector_store_ids?: string[] };
-  } | null;
-  metadata: Record<string, string>;
-  temperature: number | null;
-  top_p: number | null;
-  response_format: Json;
-  /** undefined when the target does not return it. */
-  reasoning_effort?: string | null;
-}
-
-export interface LiveVectorStoreFile {
-  /** The file's id (a vector store file shares the id of its File). */
-  id: string;
-  status: 'in_progress' | 'completed' | 'cancelled' | 'failed';
-  attributes: Record<string, string | number | boolean> | null;
-  chunking_strategy: Json;
-  usage_bytes: number;
-  created_at: number;
-}
-
-export interface LiveVectorStore {
-  id: string;
-  created_at: number;
-  name: string;
-  /** undefined when the target does not return it. */
-  description?: string | null;
-  expires_after: { anchor: string; days: number } | null;
-  metadata: Record<string, string>;
-  usage_bytes: number;
-  status: string;
-  last_active_at: number | null;
-  file_counts: { in_progress: number; completed: number; failed: number; cancelled: number; total: number };
-  /** Read for the deployment's own stores only. */
-  files?: LiveVectorStoreFile[];
-}
-
-export interface LiveFile {
-  id: string;
-  filename: string;
-  bytes: number;
-  created_at: number;
-  purpose: string;
-}
+// each kind's shapes live with the kind (src/kinds/); the targets' own modules find them here too
+export type { Json, LiveAssistant, LiveFile, LiveVectorStore, LiveVectorStoreFile } from '../kinds/index.js';
+import type { LiveAssistant, LiveFile, LiveVectorStore } from '../kinds/index.js';
 
 /** The target's model list (`GET /v1/models`). */
 export interface LiveModels {
@@ -92,7 +41,7 @@ export interface ForeignStore {
   files: number | null;
 }
 
-/** What the check of the stores outside the deployment cost (src/account/foreign.ts). */
+/** What the check of the stores outside the deployment cost (src/targets/foreign.ts). */
 export interface ForeignCheckStats {
   /** Uploads checked (those the plan deletes). */
   uploads: number;
@@ -139,7 +88,7 @@ export interface Live {
   foreignStores?: ForeignStore[];
   /**
    * Which of those stores hold the uploads a plan deletes: filled in, for just those uploads, by
-   * src/account/foreign.ts once the plan is known; absent when nothing was checked.
+   * src/targets/foreign.ts once the plan is known; absent when nothing was checked.
    */
   foreignHoldings?: ForeignHolding[];
   /** The models the target serves; absent when it serves no model list (404) or the key may not read it (403). */

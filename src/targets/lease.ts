@@ -29,9 +29,9 @@ import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import { UserError } from '../errors.js';
 import { describeApiError } from './errors.js';
-import { DEFAULT_RETRY, withRetry } from '../apply/retry.js';
-import { realClock, sleepFor } from '../apply/pace.js';
-import type { Clock } from '../apply/pace.js';
+import { DEFAULT_RETRY, withRetry } from './retry.js';
+import { realClock, sleepFor } from './pace.js';
+import type { Clock } from './pace.js';
 import { PAGE, readAll } from './read.js';
 
 /** Metadata of a lease (none of them is the ownership tag: a lease is never a managed resource). */

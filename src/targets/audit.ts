@@ -2,7 +2,7 @@
  * What `audit` reads and deletes. Reads the whole account (not one deployment) with list requests
  * only, at the largest page each endpoint serves, as plan does: assistants, vector stores and
  * uploaded files in parallel, then the files of every vector store, a few stores at a time. The
- * deletes are single calls; the caller retries them (src/apply/retry.ts).
+ * deletes are single calls; the caller retries them (src/targets/retry.ts).
  */
 import type OpenAI from 'openai';
 import type { ReadStats } from './live.js';

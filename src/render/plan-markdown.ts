@@ -2,9 +2,9 @@
  * The plan as a pull-request comment: the summary first, a table of the resources that change and
  * why, then the full text plan in a collapsible diff block. Pure: reads only the Plan.
  */
-import { costSummaryLine, costUnchangedLine, renderCostMarkdown } from '../cost/render-plan.js';
-import { fileCounts, filesLine, reasonFor, renderText, summaryLine, symbolFor } from './render-text.js';
-import type { Plan } from './types.js';
+import { costSummaryLine, costUnchangedLine, renderCostMarkdown } from './cost-plan.js';
+import { fileCounts, filesLine, reasonFor, renderText, summaryLine, symbolFor } from './plan-text.js';
+import type { Plan } from '../plan/types.js';
 
 const ACTION_WORD: Record<string, string> = { '+': 'create', '~': 'update', '+/-': 'replace', '-/+': 'replace', '-': 'destroy' };
 const ICON: Record<string, string> = { '+': '🟢', '~': '🟡', '+/-': '🟠', '-/+': '🟠', '-': '🔴' };
