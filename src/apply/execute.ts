@@ -19,6 +19,7 @@ import type { Budget, Clock, TokenBucket } from '../targets/pace.js';
 import { realClock, sleepFor } from '../targets/pace.js';
 import { DEFAULT_RETRY, withRetry } from '../targets/retry.js';
 import type { RetryPolicy } from '../targets/retry.js';
+import { adds, impactOf, removes } from '../plan/impact.js';
 
 export interface ApplyContext {
   plan: Plan;
@@ -182,17 +183,17 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   };
 
   // --- 2. vector stores ---
-  const storeChanges = plan.resource_changes.filter((c) => c.type === 'vector_store' && c.actions.includes('create') || (c.type === 'vector_store' && c.actions[0] === 'update'));
+  const storeChanges = plan.resource_changes.filter((c) => c.type === 'vector_store' && (adds(c) || impactOf(c) === 'update'));
   const storeIds = new Map<string, string>();
-  for (const c of plan.resource_changes) if (c.type === 'vector_store' && c.id && c.actions[0] === 'update') storeIds.set(c.key, c.id);
-  if (await stopsBefore(storeChanges.filter((c) => c.actions.includes('create') || c.field_changes.length > 0).length)) return stop();
+  for (const c of plan.resource_changes) if (c.type === 'vector_store' && c.id && impactOf(c) === 'update') storeIds.set(c.key, c.id);
+  if (await stopsBefore(storeChanges.filter((c) => adds(c) || c.field_changes.length > 0).length)) return stop();
   emit({ type: 'phase', name: 'vector_stores', total: storeChanges.length });
   await Promise.all(
     storeChanges.map(async (c) => {
       const body = c.body as VectorStoreBody;
       const metadata = vectorStoreMetadata(plan.deployment, c.key, body, c.protect);
       try {
-        if (c.actions.includes('create')) {
+        if (adds(c)) {
           const { id } = await call(`create ${c.address}`, () => account.createVectorStore({ ...body, metadata }), {
             recover: () => account.findVectorStore(plan.deployment, c.key, startedAt, known),
           });
@@ -277,7 +278,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
                 bucket: budget.attachRequests(storeId),
                 extraBucket: budget.attachedFiles,
                 tokens: chunk.length,
-                justCreated: c.actions.includes('create'),
+                justCreated: adds(c),
                 recover: async () => {
                   const present = new Set((await account.storeFileStatus(storeId)).map((f) => f.id));
                   return ids.every((id) => present.has(id)) ? { id: '', status: 'in_progress' } : undefined;
@@ -316,7 +317,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   if (signal?.aborted) return stop();
 
   // --- 5. assistants ---
-  const assistantChanges = plan.resource_changes.filter((c) => c.type === 'assistant' && !c.actions.includes('delete'));
+  const assistantChanges = plan.resource_changes.filter((c) => c.type === 'assistant' && !removes(c));
   if (await stopsBefore(assistantChanges.length)) return stop();
   emit({ type: 'phase', name: 'assistants', total: assistantChanges.length });
   await each(
@@ -325,7 +326,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
       try {
         const body = resolveAssistant(c, storeIds, fileIds, failed);
         const metadata = assistantMetadata(plan.deployment, c.key, body, c.protect);
-        if (c.actions[0] === 'create') {
+        if (impactOf(c) === 'create') {
           const { id } = await call(`create ${c.address}`, () => account.createAssistant(assistantRequest(body, metadata, null)), {
             recover: () => account.findAssistant(plan.deployment, c.key, startedAt, known),
           });
@@ -346,11 +347,11 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   );
 
   // --- 6. prune ---
-  const deletions = plan.resource_changes.filter((c) => c.actions.includes('delete'));
+  const deletions = plan.resource_changes.filter((c) => removes(c));
   if (await stopsBefore(deletions.length + plan.file_deletions.length)) return stop();
   emit({ type: 'phase', name: 'prune', total: deletions.length + plan.file_deletions.length });
   const deleteOne = async (c: ResourceChange) => {
-    const replaced = c.actions.includes('create');
+    const replaced = impactOf(c) === 'replace';
     if (replaced) {
       // the old store goes only once its replacement exists and every assistant moved to it
       const blockers = [...failed].filter((a) => a === c.address || a.startsWith(`${c.address} `) || a.startsWith('assistant.'));
@@ -393,9 +394,10 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
 
 /** What a stopped run left undone: the plan's changes less what was done (failures included). */
 function notDone(plan: Plan, result: ApplyResult, did: Set<string>, indexing: { seen: number }): NotDone {
+  const has: Record<'create' | 'update' | 'delete', (c: ResourceChange) => boolean> = { create: adds, update: (c) => impactOf(c) === 'update', delete: removes };
   const left = (action: 'create' | 'update' | 'delete') =>
     plan.resource_changes
-      .filter((c) => (action === 'update' ? c.actions.length === 1 && c.actions[0] === 'update' : c.actions.includes(action)))
+      .filter(has[action])
       .filter((c) => !did.has(`${c.address} ${action}`))
       .map((c) => c.address);
   const f = plan.summary.files;

@@ -12,6 +12,7 @@
  */
 import { UserError } from '../errors.js';
 import type { Plan, ResourceChange } from '../plan/types.js';
+import { impactOf, removes } from '../plan/impact.js';
 
 export class PlanRefused extends UserError {
   constructor(
@@ -44,7 +45,7 @@ const LEAVES = new Set(['removed', 'unmanaged', 'duplicate']);
 /** A store's files before the plan, and how many of them leave it. */
 export function storeRemovals(c: ResourceChange): { existing: number; removed: number } {
   const f = c.files;
-  if (!f || c.actions.length !== 1 || c.actions[0] !== 'update') return { existing: 0, removed: 0 };
+  if (!f || impactOf(c) !== 'update') return { existing: 0, removed: 0 };
   // every live file of the store is unchanged, re-attributed, or detached (for one reason)
   const existing = f.unchanged + f.update_attributes.length + f.detach.length;
   return { existing, removed: f.detach.filter((d) => LEAVES.has(d.reason)).length };
@@ -52,11 +53,11 @@ export function storeRemovals(c: ResourceChange): { existing: number; removed: n
 
 export function checkSafety(plan: Plan, options: SafetyOptions): void {
   const command = options.command ?? 'apply';
-  const protectedHits = plan.resource_changes.filter((c) => c.protect && c.actions.includes('delete'));
+  const protectedHits = plan.resource_changes.filter((c) => c.protect && removes(c));
   const protectedFiles = plan.file_deletions.filter((d) => d.protect === true);
   if (protectedHits.length + protectedFiles.length > 0) {
     const list = [
-      ...protectedHits.map((c) => `${c.address} (${c.actions.includes('create') ? 'replace' : 'delete'})`),
+      ...protectedHits.map((c) => `${c.address} (${impactOf(c)})`),
       ...protectedFiles.map((d) => `file ${d.filename} (${d.file_id}, delete)`),
     ];
     const one = list.length === 1;

@@ -13,11 +13,11 @@ import { formatProblem } from '../errors.js';
 import type { Desired, Warning } from '../manifest/desired.js';
 import { hashDesired } from '../manifest/hash.js';
 import { loadManifest } from '../manifest/load.js';
-import { estimatePlanCost } from '../plan/cost/plan-cost.js';
 import { loadPrices } from '../plan/cost/prices.js';
 import { loadDeprecations } from '../plan/deprecations.js';
-import { diff, liveFingerprint, withLive } from '../plan/diff.js';
-import { manifestFingerprint } from '../plan/manifest-fingerprint.js';
+import { buildPlan, planDestroy, withLive } from '../plan/build.js';
+import type { BuildOptions } from '../plan/build.js';
+import { liveFingerprint } from '../plan/fingerprint.js';
 import type { Plan } from '../plan/types.js';
 import { hasChanges } from '../plan/types.js';
 import { renderText, resultLine, statusLine } from '../render/plan-text.js';
@@ -106,22 +106,26 @@ export function manifestArgument(opts: CommandOptions): string {
 }
 
 /**
- * The plan, with its storage cost from the price table `options.prices` names (default: the
- * built-in one), and what it was made from: the -f argument (`options.manifestFile`) and the
- * fingerprint of the resolved manifest, which `apply PLANFILE` checks.
+ * What a plan is built from besides the manifest and the account, from this process: the tool's
+ * version, the time, the target, the manifest root as the working folder sees it, the price table
+ * `options.prices` names (default: the built-in one) and the -f argument (`options.manifestFile`).
  */
-export function makePlan(desired: Desired, live: Live, target: Target, options: { prices?: unknown; manifestFile?: string } = {}): Plan {
-  const started = performance.now();
-  const root = path.relative(process.cwd(), desired.root).split(path.sep).join('/') || '.';
-  const plan = diff(desired, live, {
+function buildOptions(desired: Desired, target: Target, options: { prices?: unknown; manifestFile?: string }): BuildOptions {
+  return {
     toolVersion: VERSION,
     createdAt: new Date().toISOString(),
     target: { base_url: target.baseUrl, local: target.local },
-    manifestRoot: root,
+    manifestRoot: path.relative(process.cwd(), desired.root).split(path.sep).join('/') || '.',
     deprecations: loadDeprecations(),
-  });
-  plan.manifest = { ...plan.manifest, ...(options.manifestFile !== undefined ? { file: options.manifestFile } : {}), fingerprint: manifestFingerprint(desired) };
-  plan.cost = estimatePlanCost(plan, live, loadPrices(options.prices));
+    prices: loadPrices(options.prices),
+    ...(options.manifestFile !== undefined ? { manifestFile: options.manifestFile } : {}),
+  };
+}
+
+/** The plan of `desired` against `live` (src/plan/build.ts), with its cost and the manifest's fingerprint. */
+export function makePlan(desired: Desired, live: Live, target: Target, options: { prices?: unknown; manifestFile?: string } = {}): Plan {
+  const started = performance.now();
+  const plan = buildPlan(desired, live, buildOptions(desired, target, options));
   if (TIMINGS) process.stderr.write(`timing: diff ${(performance.now() - started).toFixed(0)} ms\n`);
   return plan;
 }
@@ -144,7 +148,15 @@ export function exitWithPlanErrors(io: Io, plan: Plan, code: number): number {
  * what the check costs). Every command that plans (plan, apply, destroy) goes through here.
  */
 export async function planChecked(desired: Desired, live: Live, target: Target, options: { prices?: unknown; manifestFile?: string } = {}): Promise<Plan> {
-  const plan = makePlan(desired, live, target, options);
+  return checked(makePlan(desired, live, target, options), live, target);
+}
+
+/** Destroy's plan (src/plan/build.ts `planDestroy`), checked as planChecked checks. */
+export async function destroyChecked(manifest: Desired, live: Live, target: Target): Promise<Plan> {
+  return checked(planDestroy(manifest, live, buildOptions(manifest, target, {})), live, target);
+}
+
+async function checked(plan: Plan, live: Live, target: Target): Promise<Plan> {
   if (plan.file_deletions.length === 0) return plan;
   return withLive(plan, await checkedLive(target, live, plan));
 }

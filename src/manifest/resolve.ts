@@ -17,7 +17,7 @@ import type {
   Warning,
 } from './desired.js';
 import { CODE_INTERPRETER_EXTENSIONS, extensionOf, FILE_SEARCH_EXTENSIONS, MAX_FILE_BYTES } from './file-types.js';
-import { formatBytes } from '../render/cost-format.js';
+import { formatBytes } from '../format.js';
 import { expandGlobs } from './globs.js';
 import { readTextFile } from './text-file.js';
 import type { PatternAt } from './globs.js';

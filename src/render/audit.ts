@@ -2,7 +2,8 @@
  * The audit as text and markdown. Pure: reads only the AuditReport. JSON is the report itself.
  */
 import type { AuditedFile, AuditedStore, AuditReport } from '../plan/cost/audit.js';
-import { describePrices, describeRate, formatBytes, formatMoney } from './cost-format.js';
+import { formatBytes, formatMoney } from '../format.js';
+import { describePrices, describeRate } from './prices.js';
 
 function reasonText(s: AuditedStore): string {
   const parts: string[] = [];

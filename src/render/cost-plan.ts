@@ -2,7 +2,8 @@
  * The cost part of a plan, as text lines and as markdown. Pure: reads only PlanCost. The header
  * names the price table; every figure below it comes from that table.
  */
-import { describePrices, describeRate, formatBytes, formatDelta, formatMoney } from './cost-format.js';
+import { formatBytes, formatDelta, formatMoney } from '../format.js';
+import { describePrices, describeRate } from './prices.js';
 import type { PlanCost, StoreCost } from '../plan/cost/types.js';
 
 const CHANGE_WORD: Record<StoreCost['change'], string> = { create: 'new', update: 'changed', replace: 'replaced', delete: 'deleted', none: 'unchanged' };

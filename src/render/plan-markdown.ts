@@ -5,6 +5,7 @@
 import { costSummaryLine, costUnchangedLine, renderCostMarkdown } from './cost-plan.js';
 import { fileCounts, filesLine, reasonFor, renderText, summaryLine, symbolFor } from './plan-text.js';
 import type { Plan } from '../plan/types.js';
+import { removes } from '../plan/impact.js';
 
 const ACTION_WORD: Record<string, string> = { '+': 'create', '~': 'update', '+/-': 'replace', '-/+': 'replace', '-': 'destroy' };
 const ICON: Record<string, string> = { '+': '🟢', '~': '🟡', '+/-': '🟠', '-/+': '🟠', '-': '🔴' };
@@ -47,7 +48,7 @@ export function renderMarkdown(plan: Plan): string {
   if (plan.cost) out.push('', changed ? costSummaryLine(plan.cost) : costUnchangedLine(plan.cost));
   if (plan.summary.drifted > 0) out.push('', `⚠️ ${plan.summary.drifted} resource(s) changed outside the manifest (drift); apply reverts them.`);
   const refused = [
-    ...plan.resource_changes.filter((c) => c.protect && c.actions.includes('delete')).map((c) => c.address),
+    ...plan.resource_changes.filter((c) => c.protect && removes(c)).map((c) => c.address),
     ...plan.file_deletions.filter((d) => d.protect === true).map((d) => `file ${d.filename}`),
   ];
   if (refused.length > 0) out.push('', `⛔ Protected resources would be deleted or replaced: ${refused.map((a) => `\`${a}\``).join(', ')}. Apply will refuse.`);

@@ -5,13 +5,14 @@
  * is a status line apart (`statusLine`), for stderr. Pure: reads only the Plan, returns a string.
  */
 import { structuredPatch } from 'diff';
-import { formatBytes } from './cost-format.js';
+import { formatBytes } from '../format.js';
 import { costUnchangedLine, renderCostText } from './cost-plan.js';
 import { isReservedKey } from '../ownership/metadata.js';
 import { chunkKey, sameFlat } from '../canonical.js';
 import { diffPaths } from '../plan/field-diff.js';
 import { DEFAULTS } from '../kinds/index.js';
 import type { FieldChange, FileAttach, FileReattribute, Plan, ResourceChange, VectorStoreFiles } from '../plan/types.js';
+import { deletesFirst, impactOf, removes, type Impact } from '../plan/impact.js';
 
 export interface TextOptions {
   color: boolean;
@@ -24,21 +25,15 @@ export interface TextOptions {
 const COLORS = { green: 32, yellow: 33, red: 31, cyan: 36, bold: 1, dim: 2 } as const;
 type Color = keyof typeof COLORS;
 
+const SYMBOL: Record<Impact, string> = { 'no-op': '~', update: '~', create: '+', replace: '+/-', delete: '-' };
+const VERB: Record<Impact, string> = { 'no-op': 'will be updated in place', update: 'will be updated in place', create: 'will be created', replace: 'must be replaced', delete: 'will be destroyed' };
+
 export function symbolFor(c: ResourceChange): string {
-  const a = c.actions.join(',');
-  if (a === 'create') return '+';
-  if (a === 'delete') return '-';
-  if (a === 'create,delete') return '+/-';
-  if (a === 'delete,create') return '-/+';
-  return '~';
+  return deletesFirst(c) ? '-/+' : SYMBOL[impactOf(c)];
 }
 
 export function verbFor(c: ResourceChange): string {
-  const a = c.actions.join(',');
-  if (a === 'create') return 'will be created';
-  if (a === 'delete') return 'will be destroyed';
-  if (a === 'create,delete' || a === 'delete,create') return 'must be replaced';
-  return 'will be updated in place';
+  return VERB[impactOf(c)];
 }
 
 export function reasonFor(c: ResourceChange): string {
@@ -347,11 +342,11 @@ function renderChange(
 ): string[] {
   const s = symbolFor(c);
   const lines: string[] = [];
-  const protectNote = c.protect && c.actions.includes('delete') ? ` — PROTECTED: ${command} will refuse` : '';
+  const protectNote = c.protect && removes(c) ? ` — PROTECTED: ${command} will refuse` : '';
   lines.push(`  # ${c.address} ${verbFor(c)} (${reasonFor(c)})${protectNote}`);
   lines.push(`${paint(symbolColor(s), s.padStart(3))} ${c.type} "${c.key}" {`);
   if (c.id) lines.push(`        id = ${JSON.stringify(c.id)}`);
-  if (c.actions.length === 1 && c.actions[0] === 'create' && c.body) {
+  if (impactOf(c) === 'create' && c.body) {
     const rows: [string, string][] = [];
     for (const [k, v] of Object.entries(c.body)) {
       if (v === null || (typeof v === 'object' && Object.keys(v as object).length === 0)) continue;

@@ -6,6 +6,9 @@
 import path from 'node:path';
 import OpenAI from 'openai';
 import { UserError } from '../errors.js';
+import { startLocal } from './local.js';
+
+export { LOCAL_DIR, localModels } from './local.js';
 
 export type TargetChoice = 'auto' | 'local' | 'env';
 
@@ -42,8 +45,6 @@ export interface Target {
   close(): Promise<void>;
 }
 
-export const LOCAL_DIR = path.join('.assistants-deploy', 'local');
-
 function isCi(env: NodeJS.ProcessEnv): boolean {
   const ci = env.CI;
   return ci !== undefined && ci !== '' && ci !== '0' && ci.toLowerCase() !== 'false';
@@ -66,30 +67,6 @@ function instrumentedFetch(options: TargetOptions): typeof globalThis.fetch {
       throw error;
     }
   };
-}
-
-/**
- * Models the local target serves beyond the emulator's catalogue (fine-tunes, newer models):
- * `ASSISTANTS_DEPLOY_LOCAL_MODELS=ft:gpt-4o-mini:acme::x1,my-model`, comma- or space-separated.
- */
-export function localModels(env: NodeJS.ProcessEnv): string[] {
-  return (env.ASSISTANTS_DEPLOY_LOCAL_MODELS ?? '').split(/[\s,]+/).filter(Boolean);
-}
-
-/** A lock so two processes never serve the same local account at once. */
-async function lockLocal(dir: string): Promise<() => void> {
-  const { lockDataDir, DataDirBusy } = await import('../emulator/lock.js');
-  try {
-    return lockDataDir(dir);
-  } catch (error) {
-    if (error instanceof DataDirBusy) {
-      throw new UserError(
-        `the local target (${dir}) is in use by another process (pid ${error.pid})`,
-        'if it is `assistants-deploy emulator --data .assistants-deploy/local`, point the tool at it instead: OPENAI_BASE_URL=http://127.0.0.1:8787/v1 OPENAI_API_KEY=local',
-      );
-    }
-    throw error;
-  }
 }
 
 export async function openTarget(options: TargetOptions): Promise<Target> {
@@ -116,27 +93,15 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     fetch: instrumentedFetch(options),
   };
   if (choice === 'local') {
-    const dir = path.resolve(options.cwd, LOCAL_DIR);
-    const unlock = await lockLocal(dir);
-    try {
-      const { startEmulator } = await import('../emulator/index.js');
-      const emulator = await startEmulator({ dataDir: dir, indexingDelayMs: 0, quiet: true, models: localModels(env) });
-      const client = new OpenAI({ apiKey: 'local', baseURL: emulator.url, ...common });
-      return {
-        client,
-        baseUrl: 'local',
-        local: true,
-        implicitLocal,
-        description: `local target (embedded emulator, data in ${path.relative(options.cwd, dir) || dir})`,
-        close: async () => {
-          await emulator.close();
-          unlock();
-        },
-      };
-    } catch (error) {
-      unlock();
-      throw error;
-    }
+    const local = await startLocal(options.cwd, env);
+    return {
+      client: new OpenAI({ apiKey: 'local', baseURL: local.url, ...common }),
+      baseUrl: 'local',
+      local: true,
+      implicitLocal,
+      description: `local target (embedded emulator, data in ${path.relative(options.cwd, local.dir) || local.dir})`,
+      close: () => local.close(),
+    };
   }
   if (!key && !baseEnv) {
     throw new UserError('--target env needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)');

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Live, LiveVectorStore } from '../../src/targets/live.js';
-import { formatBytes, formatMoney } from '../../src/render/cost-format.js';
+import { formatBytes, formatMoney } from '../../src/format.js';
 import { estimatePlanCost } from '../../src/plan/cost/plan-cost.js';
 import { checkPriceTable, loadPrices } from '../../src/plan/cost/prices.js';
 import type { Plan, ResourceChange } from '../../src/plan/types.js';

@@ -16,7 +16,6 @@ import { Budget } from '../../targets/pace.js';
 import { checkSafety } from '../../apply/safety.js';
 import { ManifestError, UserError } from '../../errors.js';
 import type { Desired } from '../../manifest/desired.js';
-import { liveFingerprint } from '../../plan/diff.js';
 import { changedResources, manifestFingerprint } from '../../plan/manifest-fingerprint.js';
 import { resultLine } from '../../render/plan-text.js';
 import { readSavedPlan, verifyLocalFiles } from '../../plan/saved.js';

@@ -5,14 +5,13 @@
  */
 import { DeploymentLease } from '../../targets/lease.js';
 import type { Live } from '../../targets/live.js';
-import type { Desired } from '../../manifest/desired.js';
 import { checkSafety } from '../../apply/safety.js';
 import { hasChanges } from '../../plan/types.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { approve, executeHolding, stoppedBeforeChanges, wrapFor } from './apply.js';
-import { connect, fingerprintFor, loadDesired, planChecked, readAccount, showPlan } from '../session.js';
+import { connect, destroyChecked, fingerprintFor, loadDesired, readAccount, showPlan } from '../session.js';
 import { Stopper } from '../stop.js';
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
@@ -27,22 +26,12 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
 
 async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const manifest = await loadDesired(opts, io);
-  const nothing: Desired = { ...manifest, vectorStores: [], fileSets: [], assistants: [] };
-  const protectedKeys = new Set([
-    ...manifest.assistants.filter((a) => a.protect).map((a) => `assistant.${a.key}`),
-    ...manifest.vectorStores.filter((v) => v.protect).map((v) => `vector_store.${v.key}`),
-  ]);
   const lease = new DeploymentLease('destroy', io);
   const target = await connect(opts, io, { maxRetries: 0, wrapFetch: wrapFor(stop, lease) });
   try {
     const live = await readAccount(target, manifest.deployment);
-    // protected: what the manifest protects, and what the account records as protected (the plan)
-    const planFor = async (l: Live) => {
-      const p = await planChecked(nothing, l, target);
-      for (const c of p.resource_changes) if (protectedKeys.has(c.address)) c.protect = true;
-      p.not_deployable = [];
-      return p;
-    };
+    // protected: what the manifest protects, and what the account records as protected
+    const planFor = (l: Live) => destroyChecked(manifest, l, target);
     let plan = await planFor(live);
     showPlan(io, plan, { command: 'destroy' });
     if (!hasChanges(plan)) {

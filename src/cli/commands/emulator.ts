@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { UserError } from '../../errors.js';
-import { parseFaultSpec, startEmulator, type EmulatorOptions } from '../../emulator/index.js';
+import { parseFaults, serveEmulator, type EmulatorOptions } from '../../targets/local.js';
 
 function intOption(name: string, value: unknown, min: number): number {
   const n = Number(value);
@@ -36,47 +36,19 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     if (ids.length === 0) throw new UserError('--models needs at least one model id', 'for example --models ft:gpt-4o-mini:acme::abc123,gpt-6');
     options.models = ids;
   }
-  if (typeof opts.faults === 'string') {
-    try {
-      options.faults = parseFaultSpec(opts.faults);
-    } catch (e) {
-      throw new UserError((e as Error).message, 'see src/emulator/README.md for the --faults grammar');
-    }
-  }
+  if (typeof opts.faults === 'string') options.faults = await parseFaults(opts.faults);
   if (opts.rateLimits !== undefined && opts.rateLimits !== false) {
     const scale = opts.rateLimits === true ? 1 : Number(opts.rateLimits);
     if (!Number.isFinite(scale) || scale <= 0) throw new UserError(`--rate-limits scale must be a number > 0, got "${String(opts.rateLimits)}"`);
     options.rateLimits = { timeScale: scale };
   }
-  let unlock = () => {};
-  if (options.dataDir) {
-    const { lockDataDir, DataDirBusy } = await import('../../emulator/lock.js');
-    try {
-      unlock = lockDataDir(options.dataDir);
-    } catch (error) {
-      if (error instanceof DataDirBusy) {
-        throw new UserError(`${options.dataDir} is in use by another process (pid ${error.pid})`, 'stop it first, or serve another --data folder');
-      }
-      throw error;
-    }
-  }
-  let emu;
-  try {
-    emu = await startEmulator(options);
-  } catch (error) {
-    unlock();
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UserError(`port ${String(options.port)} on ${String(options.host)} is already in use`, 'pass another --port (or --port 0 for any free one)');
-    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${String(options.host)}:${String(options.port)} (${code})`);
-    throw error;
-  }
+  const emu = await serveEmulator(options);
   if (command.length > 0) {
     if (!options.quiet) process.stderr.write(`emulator listening on ${emu.url}; running ${command.join(' ')}\n`);
     try {
       return await runCommand(command, emu.url, typeof opts.apiKey === 'string' ? opts.apiKey : 'emulator');
     } finally {
       await emu.close();
-      unlock();
     }
   }
   process.stdout.write(`emulator listening on ${emu.url}\n`);
@@ -95,7 +67,6 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     process.once('SIGTERM', stop);
   });
   await emu.close();
-  unlock();
   return 0;
 }
 

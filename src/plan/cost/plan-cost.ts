@@ -12,6 +12,7 @@ import type { Plan, ResourceChange } from '../types.js';
 import { billableBytes, difference, figures, rateOf } from './prices.js';
 import type { LoadedPrices } from './prices.js';
 import type { AccountStorage, BeforeAfter, Figures, PlanCost, RateRef, StoreChange, StoreCost } from './types.js';
+import { adds, impactOf } from '../impact.js';
 
 export const NOT_INCLUDED = [
   'token usage (model input and output, including the file search results and code interpreter output the model reads)',
@@ -20,11 +21,8 @@ export const NOT_INCLUDED = [
 ];
 
 function changeOf(c: ResourceChange): StoreChange {
-  const a = c.actions.join(',');
-  if (a === 'create') return 'create';
-  if (a === 'delete') return 'delete';
-  if (a === 'update') return 'update';
-  return 'replace';
+  const i = impactOf(c);
+  return i === 'no-op' ? 'update' : i;
 }
 
 function storeBytes(store: LiveVectorStore | undefined): number {
@@ -34,9 +32,9 @@ function storeBytes(store: LiveVectorStore | undefined): number {
 /** Bytes after the plan: live usage kept (detached files' usage removed), plus local sizes attached. */
 function afterBytes(c: ResourceChange, store: LiveVectorStore | undefined): { live_bytes: number; local_bytes: number } {
   const local = (c.files?.attach ?? []).reduce((n, f) => n + f.size, 0);
-  if (c.actions.join(',') === 'delete') return { live_bytes: 0, local_bytes: 0 };
+  if (impactOf(c) === 'delete') return { live_bytes: 0, local_bytes: 0 };
   // a create or a replace starts an empty store: only what it attaches
-  if (c.actions.includes('create')) return { live_bytes: 0, local_bytes: local };
+  if (adds(c)) return { live_bytes: 0, local_bytes: local };
   const usage = new Map((store?.files ?? []).map((f) => [f.id, f.usage_bytes]));
   const detached = (c.files?.detach ?? []).reduce((n, d) => n + (usage.get(d.file_id) ?? 0), 0);
   return { live_bytes: Math.max(0, storeBytes(store) - detached), local_bytes: local };

@@ -3,8 +3,6 @@
  * a few files costs fractions of a cent, and "$0.00" would hide that it costs anything); sizes in
  * binary units, like the prices' GiB, with at most one decimal.
  */
-import type { PricesRef, RateRef } from '../plan/cost/types.js';
-
 const formatters = new Map<string, Intl.NumberFormat>();
 /** Intl formatters are slow to make: one per currency and precision. */
 function formatter(currency: string, cents: boolean): Intl.NumberFormat {
@@ -45,15 +43,4 @@ export function formatBytes(bytes: number): string {
 
 export function formatDeltaBytes(bytes: number): string {
   return bytes > 0 ? `+${formatBytes(bytes)}` : formatBytes(bytes);
-}
-
-/** `$0.10 per GiB-day, the first 1 GiB of vector storage free per account`. */
-export function describeRate(rate: RateRef, currency: string, allowance?: string): string {
-  const free = rate.free_bytes > 0 ? `, ${allowance ?? `the first ${formatBytes(rate.free_bytes)}`} free per ${rate.free_per ?? 'account'}` : ', no free allowance';
-  return `${formatMoney(rate.price, currency)} per ${rate.unit}${free}`;
-}
-
-/** `prices/openai.json (built in): OpenAI API list prices, read 2026-11-25`. */
-export function describePrices(prices: PricesRef): string {
-  return `${prices.file}: ${prices.title}, read ${prices.read_at}`;
 }
