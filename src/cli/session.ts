@@ -3,10 +3,7 @@
  * state, and compute the plan; and how their notes reach the terminal.
  */
 import path from 'node:path';
-import { describeApiError } from '../targets/errors.js';
-import { checkForeignHoldings } from '../targets/foreign.js';
 import type { Live } from '../targets/live.js';
-import { readLive } from '../targets/read.js';
 import { openTarget } from '../targets/target.js';
 import type { Target, TargetChoice } from '../targets/target.js';
 import { formatProblem } from '../errors.js';
@@ -17,7 +14,6 @@ import { loadPrices } from '../plan/cost/prices.js';
 import { loadDeprecations } from '../plan/deprecations.js';
 import { buildPlan, planDestroy, withLive } from '../plan/build.js';
 import type { BuildOptions } from '../plan/build.js';
-import { liveFingerprint } from '../plan/fingerprint.js';
 import type { Plan } from '../plan/types.js';
 import { hasChanges } from '../plan/types.js';
 import { renderText, resultLine, statusLine } from '../render/plan-text.js';
@@ -77,14 +73,10 @@ export async function connect(opts: CommandOptions, io: Io, extra: Partial<Param
 
 export async function readAccount(target: Target, deployment: string, io?: Io): Promise<Live> {
   const started = performance.now();
-  try {
-    const live = await readLive(target.client, { deployment });
-    if (io) timed(io, 'read', started, ` (${live.stats.requests} requests, minimum ${live.stats.minimumPages})`);
-    collectGarbage();
-    return live;
-  } catch (error) {
-    throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;
-  }
+  const live = await target.read(deployment);
+  if (io) timed(io, 'read', started, ` (${live.stats.requests} requests, minimum ${live.stats.minimumPages})`);
+  collectGarbage();
+  return live;
 }
 
 /**
@@ -161,19 +153,6 @@ async function checked(plan: Plan, live: Live, target: Target): Promise<Plan> {
   return withLive(plan, await checkedLive(target, live, plan));
 }
 
-/**
- * The fingerprint of `live` as a plan made against it would record it: with the stores outside
- * the deployment checked for the plan's deleted uploads, so a saved (or earlier) plan goes stale
- * when one of them starts holding such an upload.
- */
-export async function fingerprintFor(target: Target, live: Live, plan: Plan): Promise<string> {
-  return liveFingerprint(plan.file_deletions.length === 0 ? live : await checkedLive(target, live, plan));
-}
-
 async function checkedLive(target: Target, live: Live, plan: Plan): Promise<Live> {
-  try {
-    return await checkForeignHoldings(target.client, live, plan.file_deletions.map((d) => d.file_id));
-  } catch (error) {
-    throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;
-  }
+  return target.checkForeign(live, plan.file_deletions.map((d) => d.file_id));
 }

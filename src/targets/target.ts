@@ -1,12 +1,16 @@
 /**
- * Which account the tool talks to, and the SDK client for it (DESIGN.md, "Target"): the openai
- * SDK's own variables, or the embedded emulator (`--target local`, and the default with no key,
- * no base URL and no CI). The API key never leaves this module except inside the SDK.
+ * Which account the tool talks to (DESIGN.md, "Target"), chosen from the openai SDK's own
+ * variables, or the embedded emulator (`--target local`, and the default with no key, no base URL
+ * and no CI), and the provider (provider.ts) that speaks to it. The API key never leaves this
+ * module except inside the SDK.
  */
 import path from 'node:path';
 import OpenAI from 'openai';
 import { UserError } from '../errors.js';
 import { startLocal } from './local.js';
+import { apiProvider, type Target } from './provider.js';
+
+export type { Target } from './provider.js';
 
 export { LOCAL_DIR, localModels } from './local.js';
 
@@ -31,18 +35,6 @@ export interface RequestRecord {
   route: string;
   status: number | 'error';
   ms: number;
-}
-
-export interface Target {
-  client: OpenAI;
-  /** Base URL without credentials, for messages and plans. */
-  baseUrl: string;
-  local: boolean;
-  /** One line saying which account this is, for people. */
-  description: string;
-  /** Set when the tool chose the local target because nothing else was configured. */
-  implicitLocal: boolean;
-  close(): Promise<void>;
 }
 
 function isCi(env: NodeJS.ProcessEnv): boolean {
@@ -94,14 +86,15 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   };
   if (choice === 'local') {
     const local = await startLocal(options.cwd, env);
-    return {
-      client: new OpenAI({ apiKey: 'local', baseURL: local.url, ...common }),
+    return apiProvider(new OpenAI({ apiKey: 'local', baseURL: local.url, ...common }), {
       baseUrl: 'local',
       local: true,
       implicitLocal,
       description: `local target (embedded emulator, data in ${path.relative(options.cwd, local.dir) || local.dir})`,
+      openai: false,
+      ...(env.ASSISTANTS_DEPLOY_PACE ? { pace: env.ASSISTANTS_DEPLOY_PACE } : {}),
       close: () => local.close(),
-    };
+    });
   }
   if (!key && !baseEnv) {
     throw new UserError('--target env needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)');
@@ -121,12 +114,13 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     project: env.OPENAI_PROJECT_ID?.trim() || null,
     ...common,
   });
-  return {
-    client,
+  return apiProvider(client, {
     baseUrl: shown,
     local: false,
     implicitLocal: false,
     description: `${shown}${env.OPENAI_PROJECT_ID ? ` (project ${env.OPENAI_PROJECT_ID})` : ''}`,
+    openai: /(^|\.)openai\.com$/.test(new URL(baseURL).hostname),
+    ...(env.ASSISTANTS_DEPLOY_PACE ? { pace: env.ASSISTANTS_DEPLOY_PACE } : {}),
     close: async () => {},
-  };
+  });
 }

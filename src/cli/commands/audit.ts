@@ -20,7 +20,7 @@ import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { connect } from '../session.js';
-import { approve } from './apply.js';
+import { approve } from '../confirm.js';
 
 function wholeNumber(value: unknown, flag: string, min: number, max: number): number {
   const n = Number(value);

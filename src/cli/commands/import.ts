@@ -11,9 +11,7 @@ import type { AnyKind, Tagged } from '../../kinds/index.js';
 import { loadManifest } from '../../manifest/load.js';
 import { closest } from '../../manifest/suggest.js';
 import { deploymentOf, resourceKeyOf, userMetadata, USER_MAX_METADATA } from '../../ownership/index.js';
-import { describeApiError } from '../../targets/errors.js';
 import { isLeaseMetadata, LEASE_TAG } from '../../targets/lease.js';
-import { readOne, tagOne } from '../../targets/one.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { loadOptions } from '../options.js';
@@ -46,12 +44,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   }
   const target = await connect(opts, io);
   try {
-    let live: Tagged;
-    try {
-      live = await readOne(target.client, kind.type, id);
-    } catch (error) {
-      throw describeApiError(error, `reading ${id}`, target.baseUrl) ?? error;
-    }
+    const live = await target.readOne(kind.type, id);
     if (isLeaseMetadata(live.metadata)) {
       throw new UserError(
         `${id} is the lease of deployment "${live.metadata[LEASE_TAG]}" (the lock an apply or destroy holds while it runs), not a resource: it cannot be imported`,
@@ -83,11 +76,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
       throw new UserError(`${id} has ${Object.keys(user).length} metadata keys; importing needs 2 of the 16 free for the ownership tags`, 'remove some metadata keys first');
     }
     const metadata = (kind.importMetadata as (l: Tagged, d: string, k: string) => Record<string, string>)(live, desired.deployment, key);
-    try {
-      await tagOne(target.client, kind.type, id, metadata);
-    } catch (error) {
-      throw describeApiError(error, `tagging ${id}`, target.baseUrl) ?? error;
-    }
+    await target.tagOne(kind.type, id, metadata);
     io.out(`Imported ${id} as ${kind.type}.${key} of deployment "${desired.deployment}"${owner ? ` (taken over from "${owner}")` : ''}.`);
     io.info('Run `assistants-deploy plan` to see how it differs from the manifest.');
     return 0;

@@ -6,9 +6,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resourceKeyOf } from '../../ownership/index.js';
-import { describeApiError } from '../../targets/errors.js';
-import type { LiveAssistant, LiveVectorStore } from '../../targets/live.js';
-import { readAssistant, readUploads, readVectorStore } from '../../targets/read.js';
+import { KINDS } from '../../kinds/index.js';
+import type { AnyKind, LiveAssistant, LiveVectorStore, Tagged } from '../../kinds/index.js';
 import { UserError } from '../../errors.js';
 import { keyFrom, toManifest } from '../../pull/to-manifest.js';
 import { createIo } from '../io.js';
@@ -28,8 +27,8 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
   }
   const target = await connect(opts, io);
   try {
-    let assistants: { key: string; live: LiveAssistant }[];
-    let stores: { key: string; live: LiveVectorStore }[];
+    // what is pulled, by kind: the deployment's resources (keyed by their tags), or those --ids names
+    const pulled: Record<AnyKind['collection'], { key: string; live: Tagged & { name: string | null } }[]> = { assistants: [], vectorStores: [] };
     let assistantsApi = true;
     if (ids.length === 0) {
       const live = await readAccount(target, deployment);
@@ -37,28 +36,18 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
       if (live.assistants.length + live.vectorStores.length === 0) {
         throw new UserError(`deployment "${deployment}" owns nothing on this target`, 'check the name; to adopt untagged resources, pass their ids with --ids');
       }
-      assistants = live.assistants.map((a) => ({ key: resourceKeyOf(a.metadata) ?? keyFrom(a.name, a.id), live: a }));
-      stores = live.vectorStores.map((v) => ({ key: resourceKeyOf(v.metadata) ?? keyFrom(v.name, v.id), live: v }));
+      for (const kind of KINDS) pulled[kind.collection] = live[kind.collection].map((r) => ({ key: resourceKeyOf(r.metadata) ?? keyFrom(r.name, r.id), live: r }));
     } else {
-      assistants = [];
-      stores = [];
       for (const id of ids) {
-        try {
-          if (id.startsWith('asst_')) {
-            const a = await readAssistant(target.client, id);
-            assistants.push({ key: keyFrom(a.name, a.id), live: a });
-          } else if (id.startsWith('vs_')) {
-            const v = await readVectorStore(target.client, id);
-            stores.push({ key: keyFrom(v.name, v.id), live: v });
-          } else {
-            throw new UserError(`cannot pull ${id}: give assistant ids (asst_…) or vector store ids (vs_…)`);
-          }
-        } catch (error) {
-          throw describeApiError(error, `reading ${id}`, target.baseUrl) ?? error;
-        }
+        const kind = KINDS.find((k) => id.startsWith(k.idPrefix));
+        if (!kind) throw new UserError(`cannot pull ${id}: give assistant ids (asst_…) or vector store ids (vs_…)`);
+        const r = (await target.readOne(kind.type, id)) as Tagged & { name: string | null };
+        pulled[kind.collection].push({ key: keyFrom(r.name, r.id), live: r });
       }
     }
-    const uploads = await readUploads(target.client);
+    const assistants = pulled.assistants as { key: string; live: LiveAssistant }[];
+    const stores = pulled.vectorStores as { key: string; live: LiveVectorStore }[];
+    const uploads = await target.uploads();
     const out = toManifest({ deployment, source: target.description, assistants, stores, uploads, assistantsApi });
     for (const [rel, content] of out.files) {
       const abs = path.join(outDir, rel);
