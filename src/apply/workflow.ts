@@ -50,7 +50,8 @@ export interface Workflow {
   /** Absolute manifest root: where the plan's file paths start. */
   root: string;
   lease: DeploymentLease;
-  budget: Budget;
+  /** The pacing budget, made when the execution starts (a bad --concurrency is refused only then, as before). */
+  budget(): Budget;
   /** The caller's stop (a signal): aborted, nothing new starts. */
   signal: AbortSignal;
   /** The first read of the account (the caller may have started it early). */
@@ -137,7 +138,7 @@ async function executeHolding(w: Workflow, plan: Plan): Promise<Outcome> {
     result = await executePlan({
       plan,
       account: w.target.account,
-      budget: w.budget,
+      budget: w.budget(),
       root: w.root,
       signal: AbortSignal.any([w.signal, lease.signal]),
       checkpoint: () => lease.confirm(),

@@ -40,11 +40,16 @@ export function budgetFor(opts: CommandOptions, target: Target): Budget {
   return new Budget({ concurrency: concurrencyOf(opts), paceFromStart: target.pacesFromStart, ...(scale ? { timeScale: scale } : {}) });
 }
 
-/** A deploying command's target and lease: its requests go through the stop's fence, then the lease's. */
-export async function openForDeploy(opts: CommandOptions, io: Io, stop: Stopper, command: 'apply' | 'destroy'): Promise<{ target: Target; lease: DeploymentLease }> {
+/** A deploying command's lease, and how its target is opened: its requests go through the stop's fence, then the lease's. */
+export function deployLease(stop: Stopper, command: 'apply' | 'destroy', io: Io): { lease: DeploymentLease; extra: { maxRetries: number; wrapFetch: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch } } {
   const lease = new DeploymentLease(command, io);
-  const target = await connect(opts, io, { maxRetries: 0, wrapFetch: (fetch) => stop.wrapFetch(lease.wrapFetch(fetch)) });
-  return { target, lease };
+  return { lease, extra: { maxRetries: 0, wrapFetch: (fetch) => stop.wrapFetch(lease.wrapFetch(fetch)) } };
+}
+
+/** The target of a deploying command opened after its manifest is loaded (a saved plan's). */
+export async function openForDeploy(opts: CommandOptions, io: Io, stop: Stopper, command: 'apply' | 'destroy'): Promise<{ target: Target; lease: DeploymentLease }> {
+  const { lease, extra } = deployLease(stop, command, io);
+  return { target: await connect(opts, io, extra), lease };
 }
 
 export interface UiOptions {

@@ -40,9 +40,14 @@ export function printWarnings(io: Io, warnings: Warning[]): void {
   for (const w of warnings) io.err(formatProblem({ ...w, message: `warning: ${w.message}` }));
 }
 
-export async function loadDesired(opts: CommandOptions, io: Io): Promise<Desired> {
+/** `onStructure`: the manifest's structure is valid (its deployment known); its files are resolved and hashed next. */
+export async function loadDesired(opts: CommandOptions, io: Io, onStructure?: (structure: { deployment: string }) => void): Promise<Desired> {
   let started = performance.now();
-  const { desired, warnings } = await loadManifest(loadOptions(opts));
+  const structured = (structure: { deployment: string }) => {
+    timed(io, 'structure', started);
+    onStructure?.(structure);
+  };
+  const { desired, warnings } = await loadManifest({ ...loadOptions(opts), onStructure: structured });
   timed(io, 'load', started);
   collectGarbage();
   printWarnings(io, warnings);
@@ -53,22 +58,68 @@ export async function loadDesired(opts: CommandOptions, io: Io): Promise<Desired
   return desired;
 }
 
-export async function connect(opts: CommandOptions, io: Io, extra: Partial<Parameters<typeof openTarget>[0]> = {}): Promise<Target> {
+type ConnectExtra = Partial<Parameters<typeof openTarget>[0]>;
+
+export async function connect(opts: CommandOptions, io: Io, extra: ConnectExtra = {}): Promise<Target> {
+  const target = await openQuietly(opts, io, extra);
+  announce(io, target);
+  return target;
+}
+
+function openQuietly(opts: CommandOptions, io: Io, extra: ConnectExtra): Promise<Target> {
   const choice = (typeof opts.target === 'string' ? opts.target : 'auto') as TargetChoice;
-  const target = await openTarget({
+  return openTarget({
     choice,
     env: process.env,
     cwd: process.cwd(),
     onRequest: io.verbose ? (r) => io.debug(`api: ${r.method} ${r.route} -> ${r.status} (${r.ms.toFixed(0)} ms)`) : undefined,
     ...extra,
   });
+}
+
+/** Which target this is: one line when the tool chose the local one on its own, else a debug line. */
+function announce(io: Io, target: Target): void {
   if (target.implicitLocal) {
     // the description already says "local target (embedded emulator, data in …)"
     io.info(`Using the ${target.description}: no OPENAI_API_KEY or OPENAI_BASE_URL is set.`);
   } else {
     io.debug(`target: ${target.description}`);
   }
-  return target;
+}
+
+/**
+ * The manifest, and the account read started as soon as the manifest's structure is valid (its
+ * deployment known), while its files are globbed, measured and hashed: a no-op plan's wall time is
+ * then about the longer of the two, not their sum. When the manifest then proves bad, the reads
+ * (list requests only: nothing is written before the whole manifest is valid) are dropped, the
+ * target closed, and the manifest's errors reported as they would be without them.
+ */
+export async function loadAndRead(
+  opts: CommandOptions,
+  io: Io,
+  extra: ConnectExtra = {},
+  options: { timed?: boolean } = {},
+): Promise<{ desired: Desired; target: Target; live: () => Promise<Live> }> {
+  let opened: Promise<Target> | undefined;
+  let reading: Promise<Live> | undefined;
+  const start = (deployment: string) => {
+    opened = openQuietly(opts, io, extra);
+    reading = opened.then((t) => readAccount(t, deployment, options.timed === false ? undefined : io));
+    // awaited below, or dropped with the manifest: never an unhandled rejection
+    opened.catch(() => {});
+    reading.catch(() => {});
+  };
+  let desired: Desired;
+  try {
+    desired = await loadDesired(opts, io, ({ deployment }) => start(deployment));
+  } catch (error) {
+    if (opened) await opened.then((t) => t.close(), () => {});
+    throw error;
+  }
+  const target = await (opened ?? openQuietly(opts, io, extra));
+  announce(io, target);
+  const live = reading ?? readAccount(target, desired.deployment, options.timed === false ? undefined : io);
+  return { desired, target, live: () => live };
 }
 
 export async function readAccount(target: Target, deployment: string, io?: Io): Promise<Live> {

@@ -30,6 +30,12 @@ export interface LoadOptions {
   /** Environment variables for ${env:NAME}; defaults to process.env. */
   processEnv?: Record<string, string | undefined>;
   allowOutsideRoot?: boolean;
+  /**
+   * Called once the manifest's structure is valid (parsed, merged, overlaid, interpolated, and
+   * through the schema: the deployment is known), before its files are resolved: a command may
+   * start reading the account then. A manifest that then proves bad is still refused.
+   */
+  onStructure?: (structure: { deployment: string }) => void;
 }
 
 export interface Loaded {
@@ -139,6 +145,7 @@ async function loadEnvironment(
   if (final.problems.length > 0) return { warnings: [], problems: sortProblems(final.problems) };
   const schemaProblems = await validateSchema(final.value, final.locs);
   if (schemaProblems.length > 0) return { warnings: [], problems: sortProblems(schemaProblems) };
+  options.onStructure?.({ deployment: String(final.value.deployment) });
   const root = makeRoot(sources.rootDir, options.allowOutsideRoot ?? false);
   const resolved = await resolveDesired(final.value as unknown as ManifestDoc, {
     root,

@@ -12,11 +12,11 @@ import { changedResources, manifestFingerprint } from '../../plan/manifest-finge
 import { readSavedPlan, verifyLocalFiles } from '../../plan/saved.js';
 import type { Plan } from '../../plan/types.js';
 import { fingerprintFor } from '../../apply/workflow.js';
-import { budgetFor, deploy, openForDeploy, terminalUi } from '../deploy.js';
+import { budgetFor, deploy, deployLease, openForDeploy, terminalUi } from '../deploy.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
-import { exitWithPlanErrors, loadDesired, makePlan, manifestArgument, planChecked, readAccount } from '../session.js';
+import { exitWithPlanErrors, loadAndRead, loadDesired, makePlan, manifestArgument, planChecked, readAccount } from '../session.js';
 import { Stopper } from '../stop.js';
 
 export async function run(args: string[], opts: CommandOptions): Promise<number> {
@@ -39,8 +39,8 @@ const QUESTIONS = { first: 'Do you want to perform these actions?', again: 'The 
  */
 async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   let planned: Plan | undefined;
-  const desired = await loadDesired(opts, io);
-  const { target, lease } = await openForDeploy(opts, io, stop, 'apply');
+  const { lease, extra } = deployLease(stop, 'apply', io);
+  const { desired, target, live } = await loadAndRead(opts, io, extra);
   try {
     const planOptions = { prices: opts.prices, manifestFile: manifestArgument(opts) };
     const code = await deploy(
@@ -50,9 +50,9 @@ async function applyManifest(opts: CommandOptions, io: Io, stop: Stopper): Promi
         deployment: desired.deployment,
         root: desired.root,
         lease,
-        budget: budgetFor(opts, target),
+        budget: () => budgetFor(opts, target),
         signal: stop.signal,
-        read: () => readAccount(target, desired.deployment, io),
+        read: live,
         plan: (live) => planChecked(desired, live, target, planOptions),
         replan: (live) => planChecked(desired, live, target, planOptions),
         check: (live) => makePlan(desired, live, target),
@@ -148,7 +148,7 @@ async function applySavedPlan(file: string, plan: Plan, opts: CommandOptions, io
         deployment: plan.deployment,
         root,
         lease,
-        budget: budgetFor(opts, target),
+        budget: () => budgetFor(opts, target),
         signal: stop.signal,
         read: () => readAccount(target, plan.deployment),
         plan: async (live) => {

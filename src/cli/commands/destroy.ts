@@ -4,11 +4,11 @@
  * new plan and a new question when the account moved before the lease, retries and the protect
  * rule. Nothing else is touched. SIGINT / SIGTERM while it runs: see ../stop.ts.
  */
-import { budgetFor, deploy, openForDeploy, terminalUi } from '../deploy.js';
+import { budgetFor, deploy, deployLease, terminalUi } from '../deploy.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
-import { destroyChecked, loadDesired, readAccount } from '../session.js';
+import { destroyChecked, loadAndRead } from '../session.js';
 import { Stopper } from '../stop.js';
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
@@ -22,8 +22,8 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
 }
 
 async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
-  const manifest = await loadDesired(opts, io);
-  const { target, lease } = await openForDeploy(opts, io, stop, 'destroy');
+  const { lease, extra } = deployLease(stop, 'destroy', io);
+  const { desired: manifest, target, live } = await loadAndRead(opts, io, extra, { timed: false });
   const question = `Do you really want to destroy everything deployment "${manifest.deployment}" owns?\n  There is no undo.`;
   try {
     // protected: what the manifest protects, and what the account records as protected
@@ -35,9 +35,9 @@ async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<num
         deployment: manifest.deployment,
         root: manifest.root,
         lease,
-        budget: budgetFor(opts, target),
+        budget: () => budgetFor(opts, target),
         signal: stop.signal,
-        read: () => readAccount(target, manifest.deployment),
+        read: live,
         plan: planFor,
         replan: planFor,
         check: planFor,

@@ -11,7 +11,7 @@ import type { Plan } from '../../plan/types.js';
 import { createIo } from '../io.js';
 import type { Io } from '../io.js';
 import type { CommandOptions } from '../main.js';
-import { connect, exitWithPlanErrors, loadDesired, manifestArgument, planChecked, readAccount } from '../session.js';
+import { exitWithPlanErrors, loadAndRead, manifestArgument, planChecked } from '../session.js';
 
 /** The plan in a format; text with --quiet is its result line alone (a JSON or markdown plan is a result whole). */
 export function renderPlan(plan: Plan, format: string, io: Io): string {
@@ -22,10 +22,9 @@ export function renderPlan(plan: Plan, format: string, io: Io): string {
 
 export async function run(_args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
-  const desired = await loadDesired(opts, io);
-  const target = await connect(opts, io);
+  const { desired, target, live: read } = await loadAndRead(opts, io);
   try {
-    const live = await readAccount(target, desired.deployment, io);
+    const live = await read();
     const plan = await planChecked(desired, live, target, { prices: opts.prices, manifestFile: manifestArgument(opts) });
     const format = typeof opts.format === 'string' ? opts.format : 'text';
     io.info(statusLine(plan));
