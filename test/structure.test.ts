@@ -41,7 +41,6 @@ const SIZE_PENDING: Record<string, string> = {
   'manifest/schema.ts': PARALLEL,
   'manifest/yaml-source.ts': PARALLEL,
   'codegen/python/generate.ts': PARALLEL,
-  'apply/execute.ts': NEXT,
   'cli/commands/audit.ts': NEXT,
   'cli/commands/init.ts': NEXT,
   'cli/main.ts': NEXT,
