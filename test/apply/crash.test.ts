@@ -94,6 +94,7 @@ function projectB(a: string): string {
 const KILL_POINTS: KillPoint[] = [
   { method: 'GET', route: '/v1/assistants', nth: 1 },
   { method: 'GET', route: '/v1/files', nth: 1 },
+  { method: 'GET', route: '/v1/models', nth: 1 },
   { method: 'GET', route: '/v1/vector_stores', nth: 1 },
   { method: 'GET', route: '/v1/vector_stores/{vector_store_id}/files', nth: 1 },
   { method: 'POST', route: '/v1/files', nth: 1 },
