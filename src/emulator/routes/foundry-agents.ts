@@ -26,13 +26,14 @@ import {
 
 /** The versions the agents operations take (F2): `v1` (the SDKs') and those the service lists. */
 const API_VERSIONS = ['v1', '1.0', '2025-05-15-preview', '2025-11-15-preview'];
-const SUPPORTED_HEADER = '1.0,2025-05-15-preview,2025-11-15-preview';
+/** `api-supported-versions` as the service answers it: without `1.0` to a preview request (recordings/12). */
+const SUPPORTED_HEADER = (v: string | undefined) => `${v?.endsWith('-preview') ? '' : '1.0,'}2025-05-15-preview,2025-11-15-preview`;
 const KINDS = ['prompt', 'hosted', 'container_app', 'workflow'];
 
 /** `api-version` present and known, in the words of ASP.NET API Versioning (F2). */
 function checkApiVersion(req: FastifyRequest, reply: FastifyReply): void {
-  reply.header('api-supported-versions', SUPPORTED_HEADER);
   const v = queryString(req, 'api-version');
+  reply.header('api-supported-versions', SUPPORTED_HEADER(v));
   if (v === undefined || v === '') {
     throw new FoundryError(400, 'An API version is required, but was not specified.', 'invalid_request_error', 'api-version', 'ApiVersionUnspecified');
   }
