@@ -42,6 +42,12 @@ export interface EmulatorOptions {
    * (docs/API-DEVIATIONS.md, "Foundry"); `url` is then that surface and `projectEndpoint` the project.
    */
   foundry?: { project: string };
+  /**
+   * Serve https with this PEM key and certificate (for 127.0.0.1 / localhost): the Azure JS SDK
+   * (@azure/core-rest-pipeline's bearer policy) sends a token over https only, whatever
+   * `allowInsecureConnection` says (docs/API-DEVIATIONS.md, F19).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   quiet?: boolean;
   /** Called as each request is logged, in order (tests use it to act at an exact point). */
   onLog?: (entry: RequestLogEntry) => void;
@@ -86,30 +92,33 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rl = options.rateLimits;
   const limiter = rl ? new RateLimiter(typeof rl === 'object' ? (rl.timeScale ?? 1) : 1) : undefined;
   const log: RequestLogEntry[] = [];
-  const app = buildServer({
-    account,
-    faults,
-    limiter,
-    log,
-    ...(options.onLog ? { onLog: options.onLog } : {}),
-    apiKey: options.apiKey,
-    options: {
-      indexingDelayMs,
-      runDelayMs,
-      assistantsApi: options.assistantsApi !== false,
-      quiet: options.quiet ?? false,
-      models: options.models ?? [],
-      backgroundDelayMs: options.backgroundDelayMs ?? runDelayMs,
-      foundry,
+  const app = buildServer(
+    {
+      account,
+      faults,
+      limiter,
+      log,
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+      apiKey: options.apiKey,
+      options: {
+        indexingDelayMs,
+        runDelayMs,
+        assistantsApi: options.assistantsApi !== false,
+        quiet: options.quiet ?? false,
+        models: options.models ?? [],
+        backgroundDelayMs: options.backgroundDelayMs ?? runDelayMs,
+        foundry,
+      },
     },
-  });
+    options.tls,
+  );
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closed = false;
-  const origin = `http://${urlHost}:${port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`;
   const projectEndpoint = options.foundry ? `${origin}/api/projects/${options.foundry.project}` : undefined;
   return {
     url: projectEndpoint ? `${projectEndpoint}/openai/v1` : `${origin}/v1`,

@@ -313,13 +313,15 @@ function registerFoundry(router: Router, deps: ServerDeps, project: string): voi
   }
 }
 
-export function buildServer(deps: ServerDeps): FastifyInstance {
+/** `tls`: serve https with this key and certificate (the Azure JS SDK sends a bearer token over https only). */
+export function buildServer(deps: ServerDeps, tls?: { key: string | Buffer; cert: string | Buffer }): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: 64 * 1024 * 1024,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
-  });
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
+  }) as unknown as FastifyInstance;
   const routes: RouteInfo[] = [];
   const record = requestRecorder(deps);
   addBodyParsers(app);

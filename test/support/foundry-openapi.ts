@@ -15,8 +15,12 @@
  * against openapi.assistants.yaml / openapi.responses.yaml (test/support/openapi-responses.ts), with
  * F14's nulls left out first.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -188,8 +192,8 @@ export async function foundryEmulator(options: EmulatorOptions = {}, project = '
   const emu = await startEmulator({ indexingDelayMs: 0, quiet: true, foundry: { project }, ...options });
   const validator = foundryValidator();
   const openai = combinedValidator();
-  const upstream = `http://127.0.0.1:${emu.port}`;
-  const server: Server = createServer((req, res) => {
+  const upstream = new URL(emu.projectEndpoint!).origin;
+  const listener: RequestListener = (req, res) => {
     void (async () => {
       try {
         const body = await readBody(req);
@@ -222,9 +226,11 @@ export async function foundryEmulator(options: EmulatorOptions = {}, project = '
         res.end(JSON.stringify({ error: { message: `proxy: ${String(error)}`, type: 'proxy', param: null, code: null } }));
       }
     })();
-  });
+  };
+  // with `tls`, the proxy serves https too (with the emulator's certificate)
+  const server: Server = options.tls ? (createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) as unknown as Server) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const origin = `${options.tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const endpoint = `${origin}/api/projects/${project}`;
   return {
     emu,
@@ -238,4 +244,28 @@ export async function foundryEmulator(options: EmulatorOptions = {}, project = '
       await emu.close();
     },
   };
+}
+
+/**
+ * Both Azure SDKs refuse to send a bearer token over plain http; the tests lift that (JS
+ * `allowInsecureConnection`, Python `enforce_https=False`) only for a loopback endpoint, the emulator.
+ */
+export function isLoopback(url: string): boolean {
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 and localhost, made with openssl for this test run, and
+ * trusted by this process from now on (`tls.setDefaultCACertificates`): fetch and node:https both
+ * accept it, as a machine that had installed it would.
+ */
+export function trustedLocalCertificate(): { key: string; cert: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ad-tls-'));
+  const key = path.join(dir, 'key.pem');
+  const cert = path.join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost'], { stdio: 'ignore' });
+  const pem = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
+  tls.setDefaultCACertificates([...tls.getCACertificates('default'), pem.cert]);
+  return pem;
 }
