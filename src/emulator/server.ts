@@ -216,7 +216,7 @@ function addHooks(app: FastifyInstance, deps: ServerDeps, record: LogRecorder): 
 }
 
 /** Unknown URL (404) or a known URL with another method (405, with `allow`), in the API's words. */
-function unmatchedHandler(routes: RouteInfo[]): (req: FastifyRequest, reply: FastifyReply) => void {
+function unmatchedHandler(routes: RouteInfo[], foundry: boolean): (req: FastifyRequest, reply: FastifyReply) => void {
   return (req, reply) => {
     const path = pathOf(req.url);
     // the most specific templates that match (fewest `{param}` segments): /v1/threads/runs is not /v1/threads/{thread_id}
@@ -224,7 +224,7 @@ function unmatchedHandler(routes: RouteInfo[]): (req: FastifyRequest, reply: Fas
     const params = (r: RouteInfo) => (r.template.match(/\{/g) ?? []).length;
     const fewest = Math.min(...matching.map(params));
     const allowed = matching.filter((r) => params(r) === fewest).map((r) => r.method);
-    const shaped = (e: ApiError) => (foundryShaped(path) ? FoundryError.from(e) : e).body();
+    const shaped = (e: ApiError) => (foundry && foundryShaped(path) ? FoundryError.from(e) : e).body();
     if (allowed.length) {
       void reply
         .code(405)
@@ -254,7 +254,7 @@ function addErrorHandlers(app: FastifyInstance, deps: ServerDeps, unmatched: Ret
         err = new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
       }
     }
-    if (foundryShaped(pathOf(req.url)) && !(err instanceof GatewayError)) err = FoundryError.from(err);
+    if (deps.options.foundry && foundryShaped(pathOf(req.url)) && !(err instanceof GatewayError)) err = FoundryError.from(err);
     for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
     void reply.code(err.status).type('application/json').send(err.body());
   });
@@ -326,7 +326,7 @@ export function buildServer(deps: ServerDeps, tls?: { key: string | Buffer; cert
   const record = requestRecorder(deps);
   addBodyParsers(app);
   addHooks(app, deps, record);
-  addErrorHandlers(app, deps, unmatchedHandler(routes));
+  addErrorHandlers(app, deps, unmatchedHandler(routes, deps.options.foundry !== undefined));
 
   // The log, for servers in another process.
   app.get(`${LOG_PREFIX}/log`, async () => deps.log);

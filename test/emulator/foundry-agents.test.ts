@@ -5,6 +5,7 @@
  * the proxy that validates the answer against the agents subset (test/support/foundry-openapi.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 import { foundryEmulator, type FoundryEmulator } from '../support/foundry-openapi.js';
 
 let f: FoundryEmulator;
@@ -164,7 +165,7 @@ describe('request rules', () => {
   it('api-version is required and must be one the service knows (F2)', async () => {
     const bare = await fetch(`${f.endpoint}/agents`, { headers: { authorization: 'Bearer t' } });
     expect(bare.status).toBe(400);
-    expect((await bare.json()).error).toMatchObject({ code: 'ApiVersionUnspecified', param: 'api-version' });
+    expect(((await bare.json()) as { error: unknown }).error).toMatchObject({ code: 'ApiVersionUnspecified', param: 'api-version' });
     expect(errorOf(await api('GET', '/agents?api-version=2099-01-01'))).toMatchObject({ status: 400, code: 'UnsupportedApiVersion' });
     const preview = await api('GET', '/agents?api-version=2025-11-15-preview');
     expect(preview.status).toBe(200);
@@ -204,7 +205,19 @@ describe('request rules', () => {
     expect((await fetch(`${f.origin}/v1/vector_stores`, { headers: { authorization: 'Bearer t' } })).status).toBe(404);
     const wrongMethod = await fetch(`${f.endpoint}/agents/counter/versions/1?api-version=v1`, { method: 'POST', headers: { authorization: 'Bearer t' } });
     expect(wrongMethod.status).toBe(405);
-    expect((await wrongMethod.json()).error.additionalInfo.request_id).toMatch(/^[0-9a-f]{32}$/);
+    expect(((await wrongMethod.json()) as { error: { additionalInfo: { request_id: string } } }).error.additionalInfo.request_id).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('an emulator playing OpenAI serves no project: its 404 is OpenAI\'s', async () => {
+    const openai = await startEmulator({ quiet: true });
+    try {
+      const res = await fetch(openai.url.replace(/\/v1$/, '/api/projects/local-project/agents?api-version=v1'), { headers: { authorization: 'Bearer t' } });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: { message: 'Invalid URL (GET /api/projects/local-project/agents)', type: 'invalid_request_error', param: null, code: null } });
+      expect(openai.projectEndpoint).toBeUndefined();
+    } finally {
+      await openai.close();
+    }
   });
 
   it('validated every answer; every operation and its error answer covered', () => {

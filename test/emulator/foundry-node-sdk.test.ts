@@ -9,7 +9,6 @@
  * the validating proxy (test/support/foundry-openapi.ts).
  */
 import { AIProjectClient } from '@azure/ai-projects';
-import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { foundryEmulator, isLoopback, trustedLocalCertificate, type FoundryEmulator } from '../support/foundry-openapi.js';
@@ -17,8 +16,9 @@ import { foundryEmulator, isLoopback, trustedLocalCertificate, type FoundryEmula
 let f: FoundryEmulator;
 let project: AIProjectClient;
 const scopes: string[] = [];
-const credential: TokenCredential = {
-  getToken: async (scope): Promise<AccessToken> => {
+/** A TokenCredential (the SDK's constructor type) handing out one static token. */
+const credential: ConstructorParameters<typeof AIProjectClient>[1] = {
+  getToken: async (scope) => {
     scopes.push(...(Array.isArray(scope) ? scope : [scope]));
     return { token: 'fake-entra-token', expiresOnTimestamp: Date.now() + 3_600_000 };
   },

@@ -86,7 +86,7 @@ async function replay(rec: Recording): Promise<Response> {
   const target = `${f.origin}${normalise(u.pathname.replace(RECORDED_PROJECT, '/api/projects/local-project'))}${normalise(u.search)}`;
   const headers: Record<string, string> = { authorization: 'Bearer recorded-token' };
   for (const [k, v] of Object.entries(rec.request.headers_subset)) if (!k.startsWith('(') && !['content-type', 'content-length', 'user-agent'].includes(k.toLowerCase())) headers[k] = v;
-  let body: BodyInit | undefined;
+  let body: string | FormData | undefined;
   if (rec.request.body !== null) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(normalise(rec.request.body));
