@@ -79,7 +79,7 @@ describe("the project's OpenAI-compatible surface", () => {
 
 describe('Responses with agent_reference', () => {
   it('answer from the latest version: its model and instructions, a file search over its store citing the file, the agent echoed', async () => {
-    const r = await respond({ input: 'Which sizes does the widget ship in?', agent_reference: { type: 'agent_reference', name: 'helper' } });
+    const r = await respond({ input: 'Which sizes does the widget ship in?', agent_reference: { type: 'agent_reference', name: 'helper' }, structured_inputs: {} });
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ status: 'completed', model: 'my-gpt-4o-deployment', instructions: 'Answer from the product docs.', agent: { type: 'agent_id', name: 'helper', version: '1' } });
     expect(r.body.tools.map((t: { type: string }) => t.type)).toEqual(['file_search', 'function']);

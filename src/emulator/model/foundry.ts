@@ -98,7 +98,8 @@ export function agentInvocation(ctx: Ctx, b: Obj, preview: boolean): AgentInvoca
   if (def.kind !== 'prompt') {
     throw invalid(`Agent '${String(rec.name)}' is a ${String(def.kind)} agent; the emulator answers only prompt agents.`, `${key}.name`, 'unsupported_value');
   }
-  const { agent_reference: _r, agent: _a, ...rest } = b;
+  // `structured_inputs` (SW) fill the definition's template variables: accepted, not applied (F16)
+  const { agent_reference: _r, agent: _a, structured_inputs: _s, ...rest } = b;
   const definitionTools = (Array.isArray(def.tools) ? def.tools : []) as Tool[];
   const body: Obj = { ...rest, model: def.model, tools: definitionTools.filter((t) => ENGINE_TOOLS.has(t.type)) };
   for (const k of ['instructions', 'text', 'reasoning', 'temperature', 'top_p', 'tool_choice']) if (def[k] !== undefined && def[k] !== null) body[k] = def[k];
