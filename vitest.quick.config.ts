@@ -15,6 +15,7 @@ export const SLOW = [
   'test/emulator/responses-fidelity-python.test.ts',
   'test/emulator/python-sdk.test.ts',
   'test/emulator/indexing-python.test.ts',
+  'test/emulator/foundry-python-sdk.test.ts',
   'test/emulator/restart.test.ts',
   'test/emulator/schemathesis.test.ts',
   'test/gitops/quickstart.test.ts',
