@@ -16,9 +16,9 @@
  * the number of apply runs per fault; destroy gets half as many for the after-handler faults.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { table, recordFigures } from './support/figures.js';
-import { expectExactlyB, expectNothingOwned, expectStrangersUntouched, makeBaseline, prng, restore } from './support/scenario.js';
-import type { Baseline } from './support/scenario.js';
+import { table, recordFigures } from '../helpers/reliability/figures.js';
+import { expectExactlyB, expectNothingOwned, expectStrangersUntouched, makeBaseline, prng, restore } from '../helpers/reliability/scenario.js';
+import type { Baseline } from '../helpers/reliability/scenario.js';
 
 const RUNS = Number(process.env.RELIABILITY_CRASH_RUNS ?? 50);
 const APPLY_RUNS = Math.round((RUNS * 34) / 50);

@@ -9,10 +9,10 @@
  * and a plan shows no change. The figures are printed as a table.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordFigures, table } from './support/figures.js';
-import { expectExactlyB, expectStrangersUntouched, makeBaseline, restore } from './support/scenario.js';
-import type { Baseline } from './support/scenario.js';
-import { startSlowProxy } from './support/slow-proxy.js';
+import { recordFigures, table } from '../helpers/reliability/figures.js';
+import { expectExactlyB, expectStrangersUntouched, makeBaseline, restore } from '../helpers/reliability/scenario.js';
+import type { Baseline } from '../helpers/reliability/scenario.js';
+import { startSlowProxy } from '../helpers/proxies/slow-proxy.js';
 
 const APPLY = ['apply', '--auto-approve', '--allow-mass-delete'];
 const MAX_RUNS = 5;
