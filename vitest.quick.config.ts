@@ -8,7 +8,6 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 export const SLOW = [
-  'test/apply/crash.test.ts',
   'test/codegen/python.test.ts',
   'test/codegen/targets.test.ts',
   'test/emulator/agents.test.ts',

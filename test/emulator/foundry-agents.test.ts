@@ -2,11 +2,11 @@
  * The emulator as a Foundry project: the agents operations' rules over HTTP (versions, update,
  * pagination, deletion, names, limits, api-version, Foundry-Features, auth, projects), each one the
  * reference states or docs/API-DEVIATIONS.md decides (F-numbers below). Every request goes through
- * the proxy that validates the answer against the agents subset (test/support/foundry-openapi.ts).
+ * the proxy that validates the answer against the agents subset (test/helpers/foundry-openapi.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
-import { foundryEmulator, type FoundryEmulator } from '../support/foundry-openapi.js';
+import { foundryEmulator, type FoundryEmulator } from '../helpers/foundry-openapi.js';
 
 let f: FoundryEmulator;
 beforeAll(async () => {

@@ -6,12 +6,12 @@
  * process. Files and a vector store through `getOpenAIClient()`, an agent version with file_search
  * and function tools, versions listed page by page, get, update (a new version), delete a version,
  * delete the agent; a Responses call with `agent_reference` cites the file it used. Every answer passes
- * the validating proxy (test/support/foundry-openapi.ts).
+ * the validating proxy (test/helpers/foundry-openapi.ts).
  */
 import { AIProjectClient } from '@azure/ai-projects';
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foundryEmulator, isLoopback, trustedLocalCertificate, type FoundryEmulator } from '../support/foundry-openapi.js';
+import { foundryEmulator, isLoopback, trustedLocalCertificate, type FoundryEmulator } from '../helpers/foundry-openapi.js';
 
 let f: FoundryEmulator;
 let project: AIProjectClient;

@@ -10,9 +10,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPython } from '../codegen/support.js';
+import { runPython } from '../helpers/python.js';
 import { REPO } from '../helpers/cli.js';
-import { foundryEmulator, type FoundryEmulator } from '../support/foundry-openapi.js';
+import { foundryEmulator, type FoundryEmulator } from '../helpers/foundry-openapi.js';
 
 const DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'python');
 let python: string;

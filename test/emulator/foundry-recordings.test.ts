@@ -8,12 +8,12 @@
  * header must match too. Recordings 09–12 are preview-era (`/openai/vector_stores?api-version=
  * 2025-11-15-preview`), which the emulator serves beside `/openai/v1`. Before 07, which deletes a
  * version of `MyAgent2`, that agent is made as the recorded test made it. Every agents answer is
- * validated against the subset on the way (test/support/foundry-openapi.ts).
+ * validated against the subset on the way (test/helpers/foundry-openapi.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FOUNDRY_DIR, foundryEmulator, type FoundryEmulator } from '../support/foundry-openapi.js';
+import { FOUNDRY_DIR, foundryEmulator, type FoundryEmulator } from '../helpers/foundry-openapi.js';
 
 interface Recording {
   request: { method: string; uri: string; headers_subset: Record<string, string>; body: unknown };

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { foundryEmulator, type FoundryEmulator } from '../support/foundry-openapi.js';
+import { foundryEmulator, type FoundryEmulator } from '../helpers/foundry-openapi.js';
 
 let f: FoundryEmulator;
 let client: OpenAI;

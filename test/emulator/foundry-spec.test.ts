@@ -4,13 +4,13 @@
  * ../shared/azure-foundry when the workspace has it; src/emulator/spec/foundry-agents.generated.ts
  * holds the subset's `definitions` (the emulator's request checks), equal to the vendored file —
  * rewrite it with `FOUNDRY_SPEC_WRITE=1 npx vitest run test/emulator/foundry-spec.test.ts`. And the
- * answer validator (test/support/foundry-openapi.ts) refuses what the subset refuses.
+ * answer validator (test/helpers/foundry-openapi.ts) refuses what the subset refuses.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
-import { SHARED_FOUNDRY, VENDORED_FOUNDRY, foundryValidator } from '../support/foundry-openapi.js';
+import { SHARED_FOUNDRY, VENDORED_FOUNDRY, foundryValidator } from '../helpers/foundry-openapi.js';
 
 const SUBSET = 'foundry-agents.openapi.json';
 const GENERATED = path.join(REPO, 'src/emulator/spec/foundry-agents.generated.ts');

@@ -10,7 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/build.js';
+import { repoRoot } from '../helpers/build.js';
 
 const ROOT = path.join(repoRoot, 'src', 'emulator');
 const MAX_FILE_LINES = 350;

@@ -1,6 +1,6 @@
 /**
  * Manifest fuzzing (issue 9). fast-check generates hostile manifests by mutating the examples
- * (support/hostile.ts); each is run through the built CLI in-process (support/runner.ts: the same
+ * (test/helpers/reliability/hostile.ts); each is run through the built CLI in-process (test/helpers/reliability/runner.ts: the same
  * entry, argv and exit-code logic as bin/assistants-deploy.js, in one long-lived child that is
  * killed and replaced on a hang), pointed at an emulator whose request log is checked.
  *
@@ -23,11 +23,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
 import { REPO, hasStackTrace, runCliAsync } from '../helpers/cli.js';
-import { OUTSIDE_CANARY, caseArb, makeSandbox, materialize } from './support/hostile.js';
-import type { Case, Sandbox } from './support/hostile.js';
-import { InProcessCli } from './support/runner.js';
-import type { RunResult } from './support/runner.js';
-import { recordFigures } from './support/figures.js';
+import { OUTSIDE_CANARY, caseArb, makeSandbox, materialize } from '../helpers/reliability/hostile.js';
+import type { Case, Sandbox } from '../helpers/reliability/hostile.js';
+import { InProcessCli } from '../helpers/reliability/runner.js';
+import type { RunResult } from '../helpers/reliability/runner.js';
+import { recordFigures } from '../helpers/reliability/figures.js';
 
 const RUNS = Number(process.env.RELIABILITY_FUZZ_RUNS ?? 2000);
 const SEED = Number(process.env.RELIABILITY_FUZZ_SEED ?? 20260901);
@@ -210,7 +210,7 @@ describe('manifest fuzzing', () => {
           }
           expect(r.code, `plan failed where validate passed:\n${r.stderr}`).toBe(0);
           expect(sent.length).toBeGreaterThan(0);
-          const plan = JSON.parse(r.stdout) as { uploads: { path: string; sha256: string }[] };
+          const plan = JSON.parse(r.stdout) as { uploads: { path: string; sha256: string }[]; errors?: unknown[] };
           if (!c.allowOutsideRoot) {
             for (const u of plan.uploads) {
               expect(u.path, 'a planned upload lies outside the root').not.toMatch(/(^|\/)\.\.(\/|$)|^\/|^link|leak/);

@@ -12,7 +12,7 @@
  *   expect(f.validator.failures).toEqual([])
  *
  * Every answer of the OpenAI-compatible surface (`/openai/v1`) that passes the proxy is checked too,
- * against openapi.assistants.yaml / openapi.responses.yaml (test/support/openapi-responses.ts), with
+ * against openapi.assistants.yaml / openapi.responses.yaml (test/helpers/openapi-responses.ts), with
  * F14's nulls left out first.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,7 +27,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { swaggerToJsonSchema } from '../../src/emulator/model/swagger.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
 import { combinedValidator, type CombinedValidator } from './openapi-responses.js';
-import { REPO } from '../helpers/cli.js';
+import { REPO } from './cli.js';
 
 export const SHARED_FOUNDRY = path.resolve(REPO, '../shared/azure-foundry');
 export const VENDORED_FOUNDRY = path.join(REPO, 'vendor/azure-foundry');
