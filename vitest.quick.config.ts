@@ -8,13 +8,13 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 export const SLOW = [
-  'test/apply/crash.test.ts',
   'test/codegen/python.test.ts',
   'test/codegen/targets.test.ts',
   'test/emulator/agents.test.ts',
   'test/emulator/responses-fidelity-python.test.ts',
   'test/emulator/python-sdk.test.ts',
   'test/emulator/indexing-python.test.ts',
+  'test/emulator/foundry-python-sdk.test.ts',
   'test/emulator/restart.test.ts',
   'test/emulator/schemathesis.test.ts',
   'test/gitops/quickstart.test.ts',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Rewrites the "Figures of the last run" section of docs/RELIABILITY.md (between the
 // <!-- figures:start --> and <!-- figures:end --> markers) from the JSON figures the reliability
-// tests write (test/reliability/support/figures.ts: $RELIABILITY_FIGURES_DIR, or
+// tests write (test/helpers/reliability/figures.ts: $RELIABILITY_FIGURES_DIR, or
 // assistants-deploy-reliability in the system's temporary directory).
 //
 //   npx vitest run test/reliability && node scripts/reliability-figures.mjs

@@ -59,7 +59,7 @@ if [[ -z "$URL" ]]; then
   node_modules/.bin/tsc -p tsconfig.json --outDir "$WORK/build" >/dev/null 2>&1 || true
   test -f "$WORK/build/cli/commands/emulator.js" || { echo "schemathesis.sh: build failed" >&2; exit 2; }
   : >"$WORK/emu.out"
-  node test/support/emulator-child.mjs "$WORK/build" "{\"port\":0,\"quiet\":true,\"indexingDelay\":5,\"apiKey\":\"$KEY\"}" >"$WORK/emu.out" 2>"$WORK/emu.err" &
+  node test/helpers/emulator-child.mjs "$WORK/build" "{\"port\":0,\"quiet\":true,\"indexingDelay\":5,\"apiKey\":\"$KEY\"}" >"$WORK/emu.out" 2>"$WORK/emu.err" &
   EMU_PID=$!
   for _ in $(seq 1 100); do
     URL="$(sed -n 's/.*listening on \([^ ]*\).*/\1/p' "$WORK/emu.out" | head -1)"

@@ -1,7 +1,7 @@
 // Loads openapi.assistants.yaml for validation: OpenAPI 3.0 `nullable: true` marks read as "or null"
 // (ajv/dist/2020 refuses them), and, with `deviations: true`, the documented differences between the
 // description and the real API applied (each one is explained, with its source, in docs/API-DEVIATIONS.md).
-// Shared by test/support/openapi.ts and scripts/schemathesis.sh.
+// Shared by test/helpers/openapi.ts and scripts/schemathesis.sh.
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -162,6 +162,10 @@ export function buildProgram(): Command {
     .option('--indexing-delay <ms>', 'how long a vector store file stays in_progress', '200')
     .option('--api-key <key>', 'accept only this bearer key (default: any non-empty key)')
     .option('--models <ids>', 'comma-separated model ids to serve beyond the built-in catalogue (fine-tunes, newer models)')
+    .option('--foundry', 'play a Microsoft Foundry project: agents at /api/projects/NAME, files, vector stores and responses at /api/projects/NAME/openai/v1 (with a command: AZURE_AI_PROJECT_ENDPOINT and AZURE_AI_PROJECT_TOKEN instead of the OpenAI variables)')
+    .option('--project <name>', 'with --foundry: the project name', 'local-project')
+    .option('--tls-cert <file>', 'serve https with this PEM certificate (with --tls-key; the Azure JS SDK sends tokens over https only)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .action(lazy('emulator'));
 
   return program;

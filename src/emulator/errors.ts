@@ -66,3 +66,53 @@ export function badKey(key: string): ApiError {
 export function serverError(): ApiError {
   return new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
 }
+
+/**
+ * A Foundry project's error body (the agents operations): `{error: {code, message, param, type,
+ * details, additionalInfo: {request_id}}}`, with `param` left out when there is none, as the service
+ * leaves it out (../shared/azure-foundry/recordings/08; docs/API-DEVIATIONS.md, F3).
+ */
+export interface FoundryErrorBody {
+  error: { code: string | null; message: string; param?: string; type: string; details: unknown[]; additionalInfo: { request_id: string } };
+}
+
+export class FoundryError extends ApiError {
+  override body(): ErrorBody {
+    const requestId = Array.from({ length: 32 }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+    const error: FoundryErrorBody['error'] = {
+      code: this.code,
+      message: this.message,
+      ...(this.param !== null ? { param: this.param } : {}),
+      type: this.type,
+      details: [],
+      additionalInfo: { request_id: requestId },
+    };
+    return { error } as unknown as ErrorBody;
+  }
+
+  /** Any error of the emulator in the Foundry shape (status, message, param and code kept). */
+  static from(e: ApiError): FoundryError {
+    if (e instanceof FoundryError) return e;
+    return new FoundryError(e.status, e.message, e.type, e.param, e.code, e.headers);
+  }
+}
+
+export function foundryInvalid(message: string, param: string | null = null, code: string | null = 'invalid_payload'): FoundryError {
+  return new FoundryError(400, message, 'invalid_request_error', param, code);
+}
+
+export function foundryNotFound(message: string): FoundryError {
+  return new FoundryError(404, message, 'invalid_request_error', null, 'not_found');
+}
+
+/**
+ * What the gateway in front of a Foundry project answers without a usable bearer token: not the
+ * service's error shape but `{statusCode, message}` (docs/API-DEVIATIONS.md, F4).
+ */
+export const GATEWAY_401_MESSAGE = 'Unauthorized. Access token is missing, invalid, audience is incorrect (https://ai.azure.com), or have expired.';
+
+export class GatewayError extends ApiError {
+  override body(): ErrorBody {
+    return { statusCode: this.status, message: this.message } as unknown as ErrorBody;
+  }
+}

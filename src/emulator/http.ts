@@ -149,3 +149,55 @@ export function assistantsBetaRouter(r: Router): Router {
       }),
   };
 }
+
+/** How a mount of the OpenAI-compatible surface treats `api-version` (docs/API-DEVIATIONS.md, F18). */
+export type ApiVersionRule = 'forbidden' | 'preview';
+
+/** The preview api-versions of a Foundry project's `{project}/openai/...` paths (recordings/09–12). */
+export const PREVIEW_API_VERSIONS = ['2025-11-15-preview', '2025-05-15-preview'];
+
+export interface ProjectMount {
+  /** The project this emulator plays; `_project` names it too. */
+  project: string;
+  /** Prefix for every template; a leading `/v1` of a template is replaced by it. */
+  prefix: string;
+  apiVersion?: ApiVersionRule;
+  /** Applied to every plain-object answer (the Foundry shapes of model/foundry.ts). */
+  transform?: (value: unknown) => unknown;
+}
+
+function checkApiVersion(req: FastifyRequest, rule: ApiVersionRule): void {
+  const v = queryString(req, 'api-version');
+  if (rule === 'forbidden' && v !== undefined) {
+    throw new ApiError(400, 'api-version query parameter is not allowed when using /v1 path.', 'invalid_request_error', 'api-version', null);
+  }
+  if (rule === 'preview' && (v === undefined || !PREVIEW_API_VERSIONS.includes(v))) {
+    throw new ApiError(
+      400,
+      v === undefined ? "Missing required query parameter: 'api-version'." : `Unsupported api-version '${v}'. Supported versions: ${PREVIEW_API_VERSIONS.join(', ')}.`,
+      'invalid_request_error',
+      'api-version',
+      v === undefined ? 'missing_required_parameter' : 'invalid_value',
+    );
+  }
+}
+
+/**
+ * A router for a Foundry project's routes: templates under `prefix` (`/api/projects/{project}/…`),
+ * `{project}` checked (404 "The project does not exist." otherwise), the mount's api-version rule,
+ * and its transform of the answers.
+ */
+export function projectRouter(r: Router, mount: ProjectMount): Router {
+  const isPlain = (v: unknown) => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype;
+  return {
+    app: r.app,
+    route: (method, template, handler) =>
+      r.route(method, mount.prefix + (template.startsWith('/v1') ? template.slice(3) : template), async (req, reply) => {
+        const project = param(req, 'project');
+        if (project !== mount.project && project !== '_project') throw new ApiError(404, 'The project does not exist.', 'invalid_request_error', null, 'not_found');
+        if (mount.apiVersion) checkApiVersion(req, mount.apiVersion);
+        const out = await handler(req, reply);
+        return mount.transform && isPlain(out) ? mount.transform(out) : out;
+      }),
+  };
+}

@@ -18,6 +18,8 @@ export function randomSuffix(length = 24): string {
 export const PREFIX = {
   assistant: 'asst_',
   file: 'file-',
+  /** Files uploaded to a Foundry project (../shared/azure-foundry/recordings/10). */
+  foundryFile: 'assistant-',
   vectorStore: 'vs_',
   batch: 'vsfb_',
   thread: 'thread_',

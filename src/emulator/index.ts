@@ -36,14 +36,28 @@ export interface EmulatorOptions {
   models?: string[];
   /** If set, only this bearer key is accepted (401 invalid_api_key otherwise). */
   apiKey?: string;
+  /**
+   * Play a Foundry project of this name instead of OpenAI: the agents operations at
+   * `/api/projects/{project}` and the OpenAI-compatible surface at `{project}/openai/v1`
+   * (docs/API-DEVIATIONS.md, "Foundry"); `url` is then that surface and `projectEndpoint` the project.
+   */
+  foundry?: { project: string };
+  /**
+   * Serve https with this PEM key and certificate (for 127.0.0.1 / localhost): the Azure JS SDK
+   * (@azure/core-rest-pipeline's bearer policy) sends a token over https only, whatever
+   * `allowInsecureConnection` says (docs/API-DEVIATIONS.md, F19).
+   */
+  tls?: { key: string | Buffer; cert: string | Buffer };
   quiet?: boolean;
   /** Called as each request is logged, in order (tests use it to act at an exact point). */
   onLog?: (entry: RequestLogEntry) => void;
 }
 
 export interface Emulator {
-  /** Base URL for the SDK, e.g. http://127.0.0.1:PORT/v1 */
+  /** Base URL for the openai SDK, e.g. http://127.0.0.1:PORT/v1 (a Foundry project: …/api/projects/NAME/openai/v1) */
   url: string;
+  /** With `foundry`: the project endpoint for the Azure SDKs, http://127.0.0.1:PORT/api/projects/NAME */
+  projectEndpoint?: string;
   port: number;
   /** Every request, in order. */
   log: RequestLogEntry[];
@@ -59,7 +73,16 @@ function toSpec(spec: string | FaultSpec | undefined): FaultSpec | undefined {
   return typeof spec === 'string' ? parseFaultSpec(spec) : spec;
 }
 
+/** A project name that fits in one path segment (letters, digits, `-`, `_`, `.`). */
+function checkProjectName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name) || name === '_project') {
+    throw new Error(`foundry project name must be 1-63 letters, digits, '-', '_' or '.', starting with a letter or digit (got "${name}")`);
+  }
+  return name;
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const foundry = options.foundry ? { project: checkProjectName(options.foundry.project) } : undefined;
   const persistence = options.dataDir ? new DiskPersistence(options.dataDir) : new MemoryPersistence();
   const indexingDelayMs = options.indexingDelayMs ?? 50;
   const runDelayMs = Math.min(indexingDelayMs, 10);
@@ -69,30 +92,37 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const rl = options.rateLimits;
   const limiter = rl ? new RateLimiter(typeof rl === 'object' ? (rl.timeScale ?? 1) : 1) : undefined;
   const log: RequestLogEntry[] = [];
-  const app = buildServer({
-    account,
-    faults,
-    limiter,
-    log,
-    ...(options.onLog ? { onLog: options.onLog } : {}),
-    apiKey: options.apiKey,
-    options: {
-      indexingDelayMs,
-      runDelayMs,
-      assistantsApi: options.assistantsApi !== false,
-      quiet: options.quiet ?? false,
-      models: options.models ?? [],
-      backgroundDelayMs: options.backgroundDelayMs ?? runDelayMs,
+  const app = buildServer(
+    {
+      account,
+      faults,
+      limiter,
+      log,
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+      apiKey: options.apiKey,
+      options: {
+        indexingDelayMs,
+        runDelayMs,
+        assistantsApi: options.assistantsApi !== false,
+        quiet: options.quiet ?? false,
+        models: options.models ?? [],
+        backgroundDelayMs: options.backgroundDelayMs ?? runDelayMs,
+        foundry,
+      },
     },
-  });
+    options.tls,
+  );
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port ?? 0, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   let closed = false;
+  const origin = `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`;
+  const projectEndpoint = options.foundry ? `${origin}/api/projects/${options.foundry.project}` : undefined;
   return {
-    url: `http://${urlHost}:${port}/v1`,
+    url: projectEndpoint ? `${projectEndpoint}/openai/v1` : `${origin}/v1`,
+    ...(projectEndpoint ? { projectEndpoint } : {}),
     port,
     log,
     clearLog: () => {

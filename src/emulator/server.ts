@@ -6,9 +6,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import { randomBytes } from 'node:crypto';
-import { ApiError, BAD_JSON_MESSAGE, NO_KEY_MESSAGE, badKey, fileNotFound, invalid, invalidUrl, notFound } from './errors.js';
+import { ApiError, BAD_JSON_MESSAGE, FoundryError, GATEWAY_401_MESSAGE, GatewayError, NO_KEY_MESSAGE, badKey, fileNotFound, invalid, invalidUrl, notFound } from './errors.js';
 import type { Ctx } from './model/context.js';
-import { assistantsBetaRouter, type Handler, type Router } from './http.js';
+import { assistantsBetaRouter, projectRouter, type Handler, type Router } from './http.js';
 import { registerAssistants } from './routes/assistants.js';
 import { registerFiles } from './routes/files.js';
 import { registerVectorStores } from './routes/vector-stores.js';
@@ -17,6 +17,8 @@ import { registerRuns } from './routes/runs.js';
 import { registerResponses } from './routes/responses.js';
 import { registerConversations } from './routes/conversations.js';
 import { registerModels } from './routes/models.js';
+import { registerFoundryAgents } from './routes/foundry-agents.js';
+import { foundryView } from './model/foundry.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -61,9 +63,9 @@ function pathOf(url: string): string {
 
 /** Which kind of object an id names, for read-after-write lag answers. */
 function lagError(path: string): ApiError {
-  const ids = path.split('/').filter((p) => /^(asst_|file-|vs_|vsfb_|thread_|msg_|run_|step_|resp_|conv_)/.test(p));
+  const ids = path.split('/').filter((p) => /^(asst_|file-|assistant-|vs_|vsfb_|thread_|msg_|run_|step_|resp_|conv_)/.test(p));
   const id = ids[ids.length - 1] ?? '';
-  if (id.startsWith('file-')) return fileNotFound(id);
+  if (id.startsWith('file-') || id.startsWith('assistant-')) return fileNotFound(id);
   const kinds: [string, string][] = [
     ['asst_', 'assistant'],
     ['vsfb_', 'file batch'],
@@ -119,12 +121,24 @@ function requestRecorder(deps: ServerDeps): LogRecorder {
   };
 }
 
-/** The API checks the key before it looks at the URL. */
-function authenticate(req: FastifyRequest, deps: ServerDeps): void {
+const PROJECTS = '/api/projects/';
+
+/** A Foundry project's agents operations and unknown URLs: errors in the Foundry shape (not its OpenAI-compatible surface). */
+function foundryShaped(path: string): boolean {
+  return path.startsWith(PROJECTS) && !/^\/api\/projects\/[^/]+\/openai(\/|$)/.test(path);
+}
+
+/** The API checks the key before it looks at the URL; a Foundry project's gateway answers in its own shape (F4). */
+function authenticate(req: FastifyRequest, deps: ServerDeps, path: string): void {
   const auth = req.headers.authorization;
   const m = typeof auth === 'string' ? /^Bearer\s+(.+)$/i.exec(auth.trim()) : null;
-  if (!m || !m[1]!.trim()) throw new ApiError(401, NO_KEY_MESSAGE, 'invalid_request_error', null, null);
-  if (deps.apiKey !== undefined && m[1]!.trim() !== deps.apiKey) throw badKey(m[1]!.trim());
+  const token = m?.[1]?.trim();
+  if (deps.options.foundry && path.startsWith(PROJECTS)) {
+    if (!token || (deps.apiKey !== undefined && token !== deps.apiKey)) throw new GatewayError(401, GATEWAY_401_MESSAGE);
+    return;
+  }
+  if (!token) throw new ApiError(401, NO_KEY_MESSAGE, 'invalid_request_error', null, null);
+  if (deps.apiKey !== undefined && token !== deps.apiKey) throw badKey(token);
 }
 
 /** The fault drawn for this request, before the handler runs (the `-after` kinds are acted on in onSend). */
@@ -176,7 +190,7 @@ function addHooks(app: FastifyInstance, deps: ServerDeps, record: LogRecorder): 
     reply.raw.on('close', () => record(req, reply.raw.headersSent ? reply.raw.statusCode : 0));
     reply.header('x-request-id', `req_${randomBytes(16).toString('hex')}`);
     reply.header('openai-version', '2020-10-01');
-    authenticate(req, deps);
+    authenticate(req, deps, path);
     await injectFault(req, reply, deps, record, path);
   });
 
@@ -202,7 +216,7 @@ function addHooks(app: FastifyInstance, deps: ServerDeps, record: LogRecorder): 
 }
 
 /** Unknown URL (404) or a known URL with another method (405, with `allow`), in the API's words. */
-function unmatchedHandler(routes: RouteInfo[]): (req: FastifyRequest, reply: FastifyReply) => void {
+function unmatchedHandler(routes: RouteInfo[], foundry: boolean): (req: FastifyRequest, reply: FastifyReply) => void {
   return (req, reply) => {
     const path = pathOf(req.url);
     // the most specific templates that match (fewest `{param}` segments): /v1/threads/runs is not /v1/threads/{thread_id}
@@ -210,15 +224,16 @@ function unmatchedHandler(routes: RouteInfo[]): (req: FastifyRequest, reply: Fas
     const params = (r: RouteInfo) => (r.template.match(/\{/g) ?? []).length;
     const fewest = Math.min(...matching.map(params));
     const allowed = matching.filter((r) => params(r) === fewest).map((r) => r.method);
+    const shaped = (e: ApiError) => (foundry && foundryShaped(path) ? FoundryError.from(e) : e).body();
     if (allowed.length) {
       void reply
         .code(405)
         .header('allow', [...new Set(allowed)].join(', '))
         .type('application/json')
-        .send(new ApiError(405, `Invalid method for URL (${req.method} ${path})`, 'invalid_request_error', null, null).body());
+        .send(shaped(new ApiError(405, `Invalid method for URL (${req.method} ${path})`, 'invalid_request_error', null, null)));
       return;
     }
-    void reply.code(404).type('application/json').send(invalidUrl(req.method, path).body());
+    void reply.code(404).type('application/json').send(shaped(invalidUrl(req.method, path)));
   };
 }
 
@@ -239,6 +254,7 @@ function addErrorHandlers(app: FastifyInstance, deps: ServerDeps, unmatched: Ret
         err = new ApiError(500, 'The server had an error while processing your request. Sorry about that!', 'server_error', null, null);
       }
     }
+    if (deps.options.foundry && foundryShaped(pathOf(req.url)) && !(err instanceof GatewayError)) err = FoundryError.from(err);
     for (const [k, v] of Object.entries(err.headers)) reply.header(k, v);
     void reply.code(err.status).type('application/json').send(err.body());
   });
@@ -263,6 +279,7 @@ function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: RouteInf
     },
   };
 
+  if (deps.options.foundry) return registerFoundry(router, deps, deps.options.foundry.project);
   registerModels(router, deps);
   registerFiles(router, deps);
   registerVectorStores(router, deps);
@@ -278,18 +295,38 @@ function registerRoutes(app: FastifyInstance, deps: ServerDeps, routes: RouteInf
   }
 }
 
-export function buildServer(deps: ServerDeps): FastifyInstance {
+/**
+ * A Foundry project (docs/API-DEVIATIONS.md, "Foundry"): the agents operations under
+ * `/api/projects/{project}`, and the OpenAI-compatible files, vector stores, conversations and
+ * responses at `{project}/openai/v1` and, preview-era, at `{project}/openai?api-version=…`; no
+ * Assistants API, nothing at `/v1`.
+ */
+function registerFoundry(router: Router, deps: ServerDeps, project: string): void {
+  const base = `${PROJECTS.slice(0, -1)}/{project}`;
+  registerFoundryAgents(projectRouter(router, { project, prefix: base }), deps);
+  for (const [prefix, apiVersion] of [[`${base}/openai/v1`, 'forbidden'], [`${base}/openai`, 'preview']] as const) {
+    const r = projectRouter(router, { project, prefix, apiVersion, transform: foundryView });
+    registerFiles(r, deps);
+    registerVectorStores(r, deps);
+    registerResponses(r, deps);
+    registerConversations(r, deps);
+  }
+}
+
+/** `tls`: serve https with this key and certificate (the Azure JS SDK sends a bearer token over https only). */
+export function buildServer(deps: ServerDeps, tls?: { key: string | Buffer; cert: string | Buffer }): FastifyInstance {
   const app = Fastify({
     logger: false,
     bodyLimit: 64 * 1024 * 1024,
     forceCloseConnections: true,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2000 },
-  });
+    ...(tls ? { https: { key: tls.key, cert: tls.cert } } : {}),
+  }) as unknown as FastifyInstance;
   const routes: RouteInfo[] = [];
   const record = requestRecorder(deps);
   addBodyParsers(app);
   addHooks(app, deps, record);
-  addErrorHandlers(app, deps, unmatchedHandler(routes));
+  addErrorHandlers(app, deps, unmatchedHandler(routes, deps.options.foundry !== undefined));
 
   // The log, for servers in another process.
   app.get(`${LOG_PREFIX}/log`, async () => deps.log);

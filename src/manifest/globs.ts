@@ -25,74 +25,30 @@ export interface Expansion {
   problems: Problem[];
 }
 
+/** What the steps of one expansion share: the files found so far, by root-relative path. */
+interface Found {
+  root: Root;
+  baseDir: string;
+  problems: Problem[];
+  byPath: Map<string, LocalFile>;
+  /** For each file path, the pattern that first matched it. */
+  matchedBy: Map<string, PatternAt>;
+}
+
 export async function expandGlobs(root: Root, baseDir: string, patterns: PatternAt[]): Promise<Expansion> {
-  const problems: Problem[] = [];
-  const inside: PatternAt[] = [];
-  for (const p of patterns) {
-    const bare = p.pattern.startsWith('!') ? p.pattern.slice(1) : p.pattern;
-    if (!root.allowOutside && escapesLexically(root, baseDir, bare)) {
-      problems.push({
-        path: p.path,
-        loc: p.loc,
-        message: `"${p.pattern}" points outside the manifest folder (${root.dir}); move the files inside it, or pass --allow-outside-root`,
-      });
-    } else {
-      inside.push(p);
-    }
-  }
+  const found: Found = { root, baseDir, problems: [], byPath: new Map(), matchedBy: new Map() };
+  const inside = patternsInside(found, patterns);
   const positives = inside.filter((p) => !p.pattern.startsWith('!'));
   const ignore = inside.filter((p) => p.pattern.startsWith('!')).map((p) => p.pattern.slice(1));
-
-  const byPath = new Map<string, LocalFile>();
-  const matchedBy = new Map<string, PatternAt>();
+  for (const p of positives) await matchPattern(found, p, ignore);
+  await dropSymlinkLoops(found);
+  const all = [...found.byPath.values()];
   const symlinked = new Set<string>();
-  for (const p of positives) {
-    const options = { cwd: baseDir, onlyFiles: true, followSymbolicLinks: true, dot: false, unique: true };
-    let entries: string[];
-    try {
-      entries = await fg(p.pattern, { ...options, ignore });
-    } catch (error) {
-      const e = error as NodeJS.ErrnoException;
-      const where = e.path ? `"${toPosixRelative(root, e.path)}"` : 'a file or folder it reaches';
-      problems.push({
-        path: p.path,
-        loc: p.loc,
-        message:
-          e.code === 'ELOOP'
-            ? `"${p.pattern}" reaches ${where}, a symlink that points back to itself; remove it or point it at a real file or folder`
-            : `"${p.pattern}" cannot be read: ${where} answered ${e.code ?? e.message}; check its permissions or exclude it with a "!" pattern`,
-      });
-      continue;
-    }
-    if (entries.length === 0) {
-      problems.push({ path: p.path, loc: p.loc, message: await emptyMessage(p.pattern, baseDir, ignore.length > 0, options) });
-      continue;
-    }
-    for (const entry of entries) {
-      const abs = path.resolve(baseDir, entry);
-      const rel = toPosixRelative(root, abs);
-      if (byPath.has(rel)) continue;
-      byPath.set(rel, { path: rel, abs, size: 0, mtimeMs: 0, ino: 0 });
-      matchedBy.set(rel, p);
-    }
-  }
-  for (const loop of await symlinkLoops(baseDir, [...byPath.keys()].map((rel) => byPath.get(rel)!.abs))) {
-    // every file reached through the loop is dropped; the loop is reported once, at the first pattern that entered it
-    const through = [...byPath.values()].filter((f) => isInside(loop.link, f.abs));
-    const p = matchedBy.get(through[0]!.path)!;
-    for (const f of through) byPath.delete(f.path);
-    problems.push({
-      path: p.path,
-      loc: p.loc,
-      message: `"${toPosixRelative(root, loop.link)}" is a symlink to "${toPosixRelative(root, loop.target) || '.'}", a folder that contains it, so "${p.pattern}" would match the same files again and again; remove the link, or exclude it with "!${toPosixRelative(root, loop.link)}/**"`,
-    });
-  }
-  const all = [...byPath.values()];
   const unreadable = measure(all, symlinked);
   for (const { file, code } of unreadable) {
-    byPath.delete(file.path);
-    const p = matchedBy.get(file.path)!;
-    problems.push({
+    found.byPath.delete(file.path);
+    const p = found.matchedBy.get(file.path)!;
+    found.problems.push({
       path: p.path,
       loc: p.loc,
       message:
@@ -101,34 +57,103 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
           : `"${file.path}" (matched by "${p.pattern}") cannot be read (${code}); check the file or exclude it with a "!" pattern`,
     });
   }
-  if (!root.allowOutside) {
-    // a file is outside when it is a symlink pointing out, or sits in a folder that resolves outside
-    const dirs = new Map<string, Promise<string>>();
-    const realDir = (dir: string) => {
-      let found = dirs.get(dir);
-      if (!found) dirs.set(dir, (found = realpath(dir).catch(() => dir)));
-      return found;
-    };
-    const outside: { file: string; p: PatternAt }[] = [];
-    await Promise.all(
-      all.map(async (f) => {
-        const real = symlinked.has(f.path)
-          ? await realpath(f.abs).catch(() => f.abs)
-          : path.join(await realDir(path.dirname(f.abs)), path.basename(f.abs));
-        if (!isInside(root.real, real)) outside.push({ file: f.path, p: matchedBy.get(f.path)! });
-      }),
-    );
-    for (const { file, p } of outside.sort((a, b) => (a.file < b.file ? -1 : 1))) {
-      byPath.delete(file);
-      problems.push({
+  if (!root.allowOutside) await dropOutside(found, all, symlinked);
+  const files = [...found.byPath.values()].filter((f) => !unreadable.some((u) => u.file === f)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, matchedBy: found.matchedBy, problems: found.problems };
+}
+
+/** The patterns that stay inside the root (all of them with allowOutside); the others are problems. */
+function patternsInside(found: Found, patterns: PatternAt[]): PatternAt[] {
+  const { root, baseDir } = found;
+  const inside: PatternAt[] = [];
+  for (const p of patterns) {
+    const bare = p.pattern.startsWith('!') ? p.pattern.slice(1) : p.pattern;
+    if (!root.allowOutside && escapesLexically(root, baseDir, bare)) {
+      found.problems.push({
         path: p.path,
         loc: p.loc,
-        message: `"${file}" (matched by "${p.pattern}") is a symlink to a file outside the manifest folder; copy the file in, or pass --allow-outside-root`,
+        message: `"${p.pattern}" points outside the manifest folder (${root.dir}); move the files inside it, or pass --allow-outside-root`,
       });
+    } else {
+      inside.push(p);
     }
   }
-  const files = [...byPath.values()].filter((f) => !unreadable.some((u) => u.file === f)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, matchedBy, problems };
+  return inside;
+}
+
+/** Adds the files one pattern matches (less the `ignore` ones); matching nothing is a problem. */
+async function matchPattern(found: Found, p: PatternAt, ignore: string[]): Promise<void> {
+  const { root, baseDir } = found;
+  const options = { cwd: baseDir, onlyFiles: true, followSymbolicLinks: true, dot: false, unique: true };
+  let entries: string[];
+  try {
+    entries = await fg(p.pattern, { ...options, ignore });
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    const where = e.path ? `"${toPosixRelative(root, e.path)}"` : 'a file or folder it reaches';
+    found.problems.push({
+      path: p.path,
+      loc: p.loc,
+      message:
+        e.code === 'ELOOP'
+          ? `"${p.pattern}" reaches ${where}, a symlink that points back to itself; remove it or point it at a real file or folder`
+          : `"${p.pattern}" cannot be read: ${where} answered ${e.code ?? e.message}; check its permissions or exclude it with a "!" pattern`,
+    });
+    return;
+  }
+  if (entries.length === 0) {
+    found.problems.push({ path: p.path, loc: p.loc, message: await emptyMessage(p.pattern, baseDir, ignore.length > 0, options) });
+    return;
+  }
+  for (const entry of entries) {
+    const abs = path.resolve(baseDir, entry);
+    const rel = toPosixRelative(root, abs);
+    if (found.byPath.has(rel)) continue;
+    found.byPath.set(rel, { path: rel, abs, size: 0, mtimeMs: 0, ino: 0 });
+    found.matchedBy.set(rel, p);
+  }
+}
+
+/** Drops every file reached through a folder symlink loop; the loop is reported once, at the first pattern that entered it. */
+async function dropSymlinkLoops(found: Found): Promise<void> {
+  const { root, byPath, matchedBy } = found;
+  for (const loop of await symlinkLoops(found.baseDir, [...byPath.keys()].map((rel) => byPath.get(rel)!.abs))) {
+    const through = [...byPath.values()].filter((f) => isInside(loop.link, f.abs));
+    const p = matchedBy.get(through[0]!.path)!;
+    for (const f of through) byPath.delete(f.path);
+    found.problems.push({
+      path: p.path,
+      loc: p.loc,
+      message: `"${toPosixRelative(root, loop.link)}" is a symlink to "${toPosixRelative(root, loop.target) || '.'}", a folder that contains it, so "${p.pattern}" would match the same files again and again; remove the link, or exclude it with "!${toPosixRelative(root, loop.link)}/**"`,
+    });
+  }
+}
+
+/** Drops the files outside the root: a symlink pointing out, or a file in a folder that resolves outside. */
+async function dropOutside(found: Found, all: LocalFile[], symlinked: Set<string>): Promise<void> {
+  const dirs = new Map<string, Promise<string>>();
+  const realDir = (dir: string) => {
+    let known = dirs.get(dir);
+    if (!known) dirs.set(dir, (known = realpath(dir).catch(() => dir)));
+    return known;
+  };
+  const outside: { file: string; p: PatternAt }[] = [];
+  await Promise.all(
+    all.map(async (f) => {
+      const real = symlinked.has(f.path)
+        ? await realpath(f.abs).catch(() => f.abs)
+        : path.join(await realDir(path.dirname(f.abs)), path.basename(f.abs));
+      if (!isInside(found.root.real, real)) outside.push({ file: f.path, p: found.matchedBy.get(f.path)! });
+    }),
+  );
+  for (const { file, p } of outside.sort((a, b) => (a.file < b.file ? -1 : 1))) {
+    found.byPath.delete(file);
+    found.problems.push({
+      path: p.path,
+      loc: p.loc,
+      message: `"${file}" (matched by "${p.pattern}") is a symlink to a file outside the manifest folder; copy the file in, or pass --allow-outside-root`,
+    });
+  }
 }
 
 /**

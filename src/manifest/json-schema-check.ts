@@ -107,88 +107,100 @@ function valueAt(root: unknown, rel: Path): unknown {
 
 type Where = (rel: Path, preferKey?: boolean) => Pick<Problem, 'path' | 'loc'>;
 
+const HINT = 'strict: true';
+
+/** A walk over a schema for strict mode: where to report, what was found, and the running totals. */
+interface StrictWalk {
+  where: Where;
+  problems: Problem[];
+  properties: number;
+  enumValues: number;
+  stringLength: number;
+}
+
 function checkStrict(root: Record<string, unknown>, where: Where): Problem[] {
   const problems: Problem[] = [];
-  const hint = 'strict: true';
   if (root.type !== 'object') {
-    problems.push({ ...where('type' in root ? ['type'] : []), message: `with ${hint} the root schema must have type: object` });
+    problems.push({ ...where('type' in root ? ['type'] : []), message: `with ${HINT} the root schema must have type: object` });
   }
   if ('anyOf' in root) {
-    problems.push({ ...where(['anyOf'], true), message: `with ${hint} the root schema must not be anyOf` });
+    problems.push({ ...where(['anyOf'], true), message: `with ${HINT} the root schema must not be anyOf` });
   }
-  let properties = 0;
-  let enumValues = 0;
-  let stringLength = 0;
-  const visit = (node: unknown, rel: Path, depth: number) => {
-    if (!isObject(node)) return;
-    for (const keyword of STRICT_UNSUPPORTED) {
-      if (keyword in node) {
-        const alt = keyword === 'oneOf' ? ' (use anyOf)' : '';
-        problems.push({ ...where([...rel, keyword], true), message: `"${keyword}" is not supported with ${hint}${alt}` });
-      }
-    }
-    const types = Array.isArray(node.type) ? node.type : [node.type];
-    const isObj = types.includes('object') || isObject(node.properties);
-    let nextDepth = depth;
-    if (isObj) {
-      nextDepth = depth + 1;
-      if (nextDepth > STRICT_LIMITS.maxDepth) {
-        problems.push({ ...where(rel), message: `objects nest more than ${STRICT_LIMITS.maxDepth} levels deep, the limit with ${hint}` });
-      }
-      if (node.additionalProperties !== false) {
-        problems.push({
-          ...where(rel),
-          message: `with ${hint} every object needs additionalProperties: false`,
-        });
-      }
-      const props = isObject(node.properties) ? Object.keys(node.properties) : [];
-      properties += props.length;
-      for (const p of props) stringLength += p.length;
-      const required = Array.isArray(node.required) ? node.required.map(String) : [];
-      const missing = props.filter((p) => !required.includes(p));
-      if (missing.length > 0) {
-        problems.push({
-          ...where(rel),
-          message: `with ${hint} every property must be required; add ${missing.map((m) => `"${m}"`).join(', ')} to required (make a field optional with type: [string, "null"])`,
-        });
-      }
-    }
-    if (Array.isArray(node.enum)) {
-      enumValues += node.enum.length;
-      for (const v of node.enum) if (typeof v === 'string') stringLength += v.length;
-    }
-    if (typeof node.const === 'string') stringLength += node.const.length;
-    if (isObject(node.properties)) {
-      for (const [k, v] of Object.entries(node.properties)) visit(v, [...rel, 'properties', k], nextDepth);
-    }
-    if (isObject(node.items)) visit(node.items, [...rel, 'items'], nextDepth);
-    if (isObject(node.additionalProperties)) visit(node.additionalProperties, [...rel, 'additionalProperties'], nextDepth);
-    for (const key of ['anyOf', 'oneOf', 'allOf']) {
-      const list = node[key];
-      if (Array.isArray(list)) list.forEach((item, i) => visit(item, [...rel, key, i], nextDepth));
-    }
-    for (const key of ['$defs', 'definitions']) {
-      const defs = node[key];
-      if (isObject(defs)) {
-        for (const [k, v] of Object.entries(defs)) {
-          stringLength += k.length;
-          visit(v, [...rel, key, k], depth);
-        }
-      }
-    }
-  };
-  visit(root, [], 0);
-  if (properties > STRICT_LIMITS.maxProperties) {
-    problems.push({ ...where([]), message: `has ${properties} object properties; ${hint} allows ${STRICT_LIMITS.maxProperties}` });
+  const walk: StrictWalk = { where, problems, properties: 0, enumValues: 0, stringLength: 0 };
+  visitStrict(walk, root, [], 0);
+  if (walk.properties > STRICT_LIMITS.maxProperties) {
+    problems.push({ ...where([]), message: `has ${walk.properties} object properties; ${HINT} allows ${STRICT_LIMITS.maxProperties}` });
   }
-  if (enumValues > STRICT_LIMITS.maxEnumValues) {
-    problems.push({ ...where([]), message: `has ${enumValues} enum values; ${hint} allows ${STRICT_LIMITS.maxEnumValues}` });
+  if (walk.enumValues > STRICT_LIMITS.maxEnumValues) {
+    problems.push({ ...where([]), message: `has ${walk.enumValues} enum values; ${HINT} allows ${STRICT_LIMITS.maxEnumValues}` });
   }
-  if (stringLength > STRICT_LIMITS.maxStringLength) {
+  if (walk.stringLength > STRICT_LIMITS.maxStringLength) {
     problems.push({
       ...where([]),
-      message: `names, enum and const strings total ${stringLength} characters; ${hint} allows ${STRICT_LIMITS.maxStringLength}`,
+      message: `names, enum and const strings total ${walk.stringLength} characters; ${HINT} allows ${STRICT_LIMITS.maxStringLength}`,
     });
   }
   return problems;
+}
+
+function visitStrict(walk: StrictWalk, node: unknown, rel: Path, depth: number): void {
+  if (!isObject(node)) return;
+  for (const keyword of STRICT_UNSUPPORTED) {
+    if (keyword in node) {
+      const alt = keyword === 'oneOf' ? ' (use anyOf)' : '';
+      walk.problems.push({ ...walk.where([...rel, keyword], true), message: `"${keyword}" is not supported with ${HINT}${alt}` });
+    }
+  }
+  const types = Array.isArray(node.type) ? node.type : [node.type];
+  const isObj = types.includes('object') || isObject(node.properties);
+  const nextDepth = isObj ? depth + 1 : depth;
+  if (isObj) checkStrictObject(walk, node, rel, nextDepth);
+  if (Array.isArray(node.enum)) {
+    walk.enumValues += node.enum.length;
+    for (const v of node.enum) if (typeof v === 'string') walk.stringLength += v.length;
+  }
+  if (typeof node.const === 'string') walk.stringLength += node.const.length;
+  if (isObject(node.properties)) {
+    for (const [k, v] of Object.entries(node.properties)) visitStrict(walk, v, [...rel, 'properties', k], nextDepth);
+  }
+  if (isObject(node.items)) visitStrict(walk, node.items, [...rel, 'items'], nextDepth);
+  if (isObject(node.additionalProperties)) visitStrict(walk, node.additionalProperties, [...rel, 'additionalProperties'], nextDepth);
+  for (const key of ['anyOf', 'oneOf', 'allOf']) {
+    const list = node[key];
+    if (Array.isArray(list)) list.forEach((item, i) => visitStrict(walk, item, [...rel, key, i], nextDepth));
+  }
+  for (const key of ['$defs', 'definitions']) {
+    const defs = node[key];
+    if (isObject(defs)) {
+      for (const [k, v] of Object.entries(defs)) {
+        walk.stringLength += k.length;
+        visitStrict(walk, v, [...rel, key, k], depth);
+      }
+    }
+  }
+}
+
+/** An object schema at `depth` (its own level counted): depth limit, closed, every property required. */
+function checkStrictObject(walk: StrictWalk, node: Record<string, unknown>, rel: Path, depth: number): void {
+  const { where, problems } = walk;
+  if (depth > STRICT_LIMITS.maxDepth) {
+    problems.push({ ...where(rel), message: `objects nest more than ${STRICT_LIMITS.maxDepth} levels deep, the limit with ${HINT}` });
+  }
+  if (node.additionalProperties !== false) {
+    problems.push({
+      ...where(rel),
+      message: `with ${HINT} every object needs additionalProperties: false`,
+    });
+  }
+  const props = isObject(node.properties) ? Object.keys(node.properties) : [];
+  walk.properties += props.length;
+  for (const p of props) walk.stringLength += p.length;
+  const required = Array.isArray(node.required) ? node.required.map(String) : [];
+  const missing = props.filter((p) => !required.includes(p));
+  if (missing.length > 0) {
+    problems.push({
+      ...where(rel),
+      message: `with ${HINT} every property must be required; add ${missing.map((m) => `"${m}"`).join(', ')} to required (make a field optional with type: [string, "null"])`,
+    });
+  }
 }

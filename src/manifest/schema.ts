@@ -117,93 +117,59 @@ function translate(errors: ErrorObject[], locs: LocMap): Problem[] {
   return problems;
 }
 
+/** What every message about one ajv error starts from. */
+interface ErrorAt {
+  e: ErrorObject;
+  locs: LocMap;
+  segments: string[];
+  path: string;
+  loc: ReturnType<typeof locate>;
+  params: Record<string, unknown>;
+  parent: Record<string, unknown>;
+}
+
 function describe(e: ErrorObject, locs: LocMap): Problem | undefined {
   const segments = fromPointer(e.instancePath);
-  const path = displayPath(segments);
-  const loc = locate(locs, e.instancePath);
-  const params = e.params as Record<string, unknown>;
-  const parent = (e.parentSchema ?? {}) as Record<string, unknown>;
+  const at: ErrorAt = {
+    e,
+    locs,
+    segments,
+    path: displayPath(segments),
+    loc: locate(locs, e.instancePath),
+    params: e.params as Record<string, unknown>,
+    parent: (e.parentSchema ?? {}) as Record<string, unknown>,
+  };
+  const { path, loc, params, parent } = at;
   switch (e.keyword) {
     case 'required':
       return { path, loc: locate(locs, e.instancePath, true), message: `missing required field "${String(params.missingProperty)}"` };
-    case 'additionalProperties': {
-      const field = String(params.additionalProperty);
-      const allowed = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
-      const guess = closest(field, allowed);
-      const childPointer = `${e.instancePath}/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      return {
-        path: displayPath([...segments, field]),
-        loc: locate(locs, childPointer, true) ?? loc,
-        message: `unknown field "${field}"${guess ? ` (did you mean "${guess}"?)` : ''}; allowed here: ${allowed.join(', ')}`,
-      };
-    }
+    case 'additionalProperties':
+      return unknownField(at);
     case 'type':
       return { path, loc, message: `must be ${describeTypes(params.type)}, not ${typeName(e.data)}` };
     case 'const':
       return { path, loc, message: `must be ${JSON.stringify(params.allowedValue)}, not ${typeName(e.data)}` };
-    case 'enum': {
-      const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
-      const guess = typeof e.data === 'string' ? closest(e.data, (params.allowedValues as unknown[]).map(String)) : undefined;
-      return {
-        path,
-        loc,
-        message: `must be one of ${allowed.join(', ')}, not ${typeName(e.data)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
-      };
-    }
+    case 'enum':
+      return notInEnum(at);
     case 'maxLength':
-      return {
-        path,
-        loc,
-        message: `is ${String((e.data as string).length)} characters long; the limit is ${String(params.limit)}`,
-      };
     case 'minLength':
-      return { path, loc, message: Number(params.limit) === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters` };
+    case 'maxItems':
+    case 'maxProperties':
+      return { path, loc, message: sizeMessage(e.keyword, e.data, Number(params.limit)) };
     case 'maximum':
     case 'minimum':
     case 'exclusiveMaximum':
     case 'exclusiveMinimum':
       return { path, loc, message: `must be ${COMPARISONS[String(params.comparison)] ?? String(params.comparison)} ${String(params.limit)}, not ${String(e.data)}` };
-    case 'maxItems':
-      return {
-        path,
-        loc,
-        message: `has ${String((e.data as unknown[]).length)} items; the limit is ${String(params.limit)}`,
-      };
-    case 'maxProperties':
-      return {
-        path,
-        loc,
-        message: `has ${String(Object.keys(e.data as object).length)} keys; the limit is ${String(params.limit)}`,
-      };
     case 'pattern': {
       const hint = parent['x-hint'];
       const what = typeof hint === 'string' ? hint : `it must match ${String(params.pattern)}`;
       return { path, loc, message: `${JSON.stringify(e.data)} is not allowed: ${what}` };
     }
-    case 'propertyNames': {
-      const name = String(params.propertyName);
-      const childPointer = `${e.instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      return {
-        path: displayPath([...segments, name]),
-        loc: locate(locs, childPointer, true) ?? loc,
-        message: `invalid key "${name}"`,
-      };
-    }
-    case 'discriminator': {
-      const tag = String(params.tag);
-      const branches = (parent.oneOf as Record<string, unknown>[] | undefined) ?? [];
-      const options = branches
-        .map((b) => ((b.properties as Record<string, { const?: unknown }> | undefined)?.[tag]?.const as string | undefined) ?? '')
-        .filter(Boolean);
-      const value = (e.data as Record<string, unknown> | null)?.[tag];
-      if (value === undefined) return { path, loc, message: `missing required field "${tag}" (one of ${options.join(', ')})` };
-      const guess = typeof value === 'string' ? closest(value, options) : undefined;
-      return {
-        path: displayPath([...segments, tag]),
-        loc: locate(locs, `${e.instancePath}/${tag}`) ?? loc,
-        message: `unknown ${tag} ${JSON.stringify(value)}: must be one of ${options.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
-      };
-    }
+    case 'propertyNames':
+      return invalidKey(at);
+    case 'discriminator':
+      return unknownTag(at);
     case 'anyOf':
     case 'oneOf': {
       const hint = typeof parent['x-hint'] === 'string' ? parent['x-hint'] : 'it matches none of the allowed forms';
@@ -212,4 +178,70 @@ function describe(e: ErrorObject, locs: LocMap): Problem | undefined {
     default:
       return { path, loc, message: e.message ?? `fails ${e.keyword}` };
   }
+}
+
+/** The message of a length, item count or key count over (or under) its limit. */
+function sizeMessage(keyword: string, data: unknown, limit: number): string {
+  switch (keyword) {
+    case 'maxLength':
+      return `is ${String((data as string).length)} characters long; the limit is ${String(limit)}`;
+    case 'minLength':
+      return limit === 1 ? 'must not be empty' : `must be at least ${String(limit)} characters`;
+    case 'maxItems':
+      return `has ${String((data as unknown[]).length)} items; the limit is ${String(limit)}`;
+    default:
+      return `has ${String(Object.keys(data as object).length)} keys; the limit is ${String(limit)}`;
+  }
+}
+
+/** The pointer of the child `name` of the value at `instancePath`. */
+function childPointer(instancePath: string, name: string): string {
+  return `${instancePath}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+function unknownField({ e, locs, segments, loc, params, parent }: ErrorAt): Problem {
+  const field = String(params.additionalProperty);
+  const allowed = Object.keys((parent.properties as Record<string, unknown> | undefined) ?? {});
+  const guess = closest(field, allowed);
+  return {
+    path: displayPath([...segments, field]),
+    loc: locate(locs, childPointer(e.instancePath, field), true) ?? loc,
+    message: `unknown field "${field}"${guess ? ` (did you mean "${guess}"?)` : ''}; allowed here: ${allowed.join(', ')}`,
+  };
+}
+
+function notInEnum({ e, path, loc, params }: ErrorAt): Problem {
+  const allowed = (params.allowedValues as unknown[]).map((v) => JSON.stringify(v));
+  const guess = typeof e.data === 'string' ? closest(e.data, (params.allowedValues as unknown[]).map(String)) : undefined;
+  return {
+    path,
+    loc,
+    message: `must be one of ${allowed.join(', ')}, not ${typeName(e.data)}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+  };
+}
+
+function invalidKey({ e, locs, segments, loc, params }: ErrorAt): Problem {
+  const name = String(params.propertyName);
+  return {
+    path: displayPath([...segments, name]),
+    loc: locate(locs, childPointer(e.instancePath, name), true) ?? loc,
+    message: `invalid key "${name}"`,
+  };
+}
+
+/** A oneOf told apart by a tag field (`type`): the tag missing, or none of the branches' values. */
+function unknownTag({ e, locs, segments, path, loc, params, parent }: ErrorAt): Problem {
+  const tag = String(params.tag);
+  const branches = (parent.oneOf as Record<string, unknown>[] | undefined) ?? [];
+  const options = branches
+    .map((b) => ((b.properties as Record<string, { const?: unknown }> | undefined)?.[tag]?.const as string | undefined) ?? '')
+    .filter(Boolean);
+  const value = (e.data as Record<string, unknown> | null)?.[tag];
+  if (value === undefined) return { path, loc, message: `missing required field "${tag}" (one of ${options.join(', ')})` };
+  const guess = typeof value === 'string' ? closest(value, options) : undefined;
+  return {
+    path: displayPath([...segments, tag]),
+    loc: locate(locs, `${e.instancePath}/${tag}`) ?? loc,
+    message: `unknown ${tag} ${JSON.stringify(value)}: must be one of ${options.join(', ')}${guess ? ` (did you mean "${guess}"?)` : ''}`,
+  };
 }

@@ -30,7 +30,6 @@ class ExpansionLimit extends Error {}
 
 export function parseSource(text: string, file: string): ParsedSource {
   const lineCounter = new LineCounter();
-  const problems: Problem[] = [];
   const locs: LocMap = new Map();
   const at = (offset: number): SourceLoc => {
     const pos = lineCounter.linePos(offset);
@@ -48,112 +47,15 @@ export function parseSource(text: string, file: string): ParsedSource {
       version: '1.2',
     });
   } catch (error) {
-    problems.push({ message: `cannot parse: ${(error as Error).message}`, loc: { file, line: 1, col: 1 } });
-    return { value: undefined, locs, problems };
+    return { value: undefined, locs, problems: [{ message: `cannot parse: ${(error as Error).message}`, loc: { file, line: 1, col: 1 } }] };
   }
-
-  let overflowed = false;
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    // the parser runs out of stack on thousands of nested brackets, once per bracket: say it once
-    if (/Maximum call stack size exceeded/.test(e.message)) {
-      if (!overflowed) problems.push({ message: `nested more than ${MAX_DEPTH} levels deep`, loc: at(e.pos[0]) });
-      overflowed = true;
-      continue;
-    }
-    const message = MESSAGES[e.code] ?? `YAML syntax error: ${e.message.replace(/ at line \d+, column \d+.*$/s, '')}`;
-    problems.push({ message, loc: at(e.pos[0]) });
-  }
+  const problems = syntaxProblems(doc, at);
   if (problems.length > 0) return { value: undefined, locs, problems };
 
-  let count = 0;
-  // Alias.resolve() searches the whole document each time: resolve each alias once (an alias bomb
-  // resolves the same few aliases up to MAX_NODES times, which took minutes on a 40 kB manifest)
-  const targets = new Map<YamlNode, YamlNode | undefined>();
-  const walk = (node: YamlNode | null | undefined, path: Path, depth: number, anchorStack: Set<YamlNode>): unknown => {
-    if (++count > MAX_NODES) throw new ExpansionLimit();
-    if (depth > MAX_DEPTH) {
-      problems.push({ message: `nested more than ${MAX_DEPTH} levels deep`, loc: node?.range ? at(node.range[0]) : undefined });
-      return null;
-    }
-    if (node === null || node === undefined) return null;
-    const pointer = toPointer(path);
-    const existing = locs.get(pointer);
-    const here = node.range ? at(node.range[0]) : existing?.value;
-    if (here) locs.set(pointer, { key: existing?.key, value: here });
-
-    if (isAlias(node)) {
-      let target = targets.get(node);
-      if (!targets.has(node)) {
-        target = node.resolve(doc) as YamlNode | undefined;
-        targets.set(node, target);
-      }
-      if (!target) {
-        problems.push({ message: MESSAGES.BAD_ALIAS!, loc: here });
-        return null;
-      }
-      if (anchorStack.has(target)) {
-        problems.push({ message: 'YAML alias refers to itself', loc: here });
-        return null;
-      }
-      const next = new Set(anchorStack).add(target);
-      const value = walkInner(target, path, depth, next);
-      if (here) locs.set(pointer, { key: locs.get(pointer)?.key, value: here });
-      return value;
-    }
-    return walkInner(node, path, depth, anchorStack);
-  };
-
-  const walkInner = (node: YamlNode, path: Path, depth: number, anchorStack: Set<YamlNode>): unknown => {
-    if (isScalar(node)) {
-      const v = node.value;
-      if (typeof v === 'bigint') return Number(v);
-      if (v instanceof Date) return v.toISOString();
-      return v;
-    }
-    if (isSeq(node)) {
-      return node.items.map((item, i) => walk(item as YamlNode, [...path, i], depth + 1, anchorStack));
-    }
-    if (isMap(node)) {
-      const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-      const merged: Record<string, unknown>[] = [];
-      for (const pair of node.items as Pair<YamlNode, YamlNode>[]) {
-        if (!isPair(pair)) continue;
-        const keyNode = pair.key;
-        if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
-          // YAML merge key (<<: *anchor): merged maps fill keys not set explicitly
-          const sources = isSeq(pair.value) ? (pair.value.items as YamlNode[]) : [pair.value];
-          for (const src of sources) {
-            const val = walk(src, [...path, '<<'], depth + 1, anchorStack);
-            if (val && typeof val === 'object' && !Array.isArray(val)) merged.push(val as Record<string, unknown>);
-            else problems.push({ message: 'YAML merge key (<<) must name a map', loc: src?.range ? at(src.range[0]) : undefined });
-          }
-          continue;
-        }
-        if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
-          problems.push({ message: 'map keys must be plain strings', loc: keyNode?.range ? at(keyNode.range[0]) : undefined });
-          continue;
-        }
-        const key = String(keyNode.value);
-        const childPath = [...path, key];
-        const keyLoc = keyNode.range ? at(keyNode.range[0]) : undefined;
-        const childPointer = toPointer(childPath);
-        locs.set(childPointer, { key: keyLoc, value: keyLoc ?? at(0) });
-        out[key] = walk(pair.value, childPath, depth + 1, anchorStack);
-      }
-      locs.delete(toPointer([...path, '<<']));
-      if (merged.length > 0) {
-        const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-        for (const m of merged.reverse()) Object.assign(result, m);
-        return Object.assign(result, out);
-      }
-      return out;
-    }
-    return null;
-  };
-
+  const walker = new Walker(doc, locs, at, problems);
   let value: unknown;
   try {
-    value = walk(doc.contents as YamlNode | null, [], 0, new Set());
+    value = walker.walk(doc.contents as YamlNode | null, [], 0, new Set());
   } catch (error) {
     if (!(error instanceof ExpansionLimit)) throw error;
     problems.push({
@@ -165,6 +67,117 @@ export function parseSource(text: string, file: string): ParsedSource {
   // an empty document has no node to point at: its problems (missing fields) are at 1:1
   if (!locs.has('')) locs.set('', { key: undefined, value: { file, line: 1, col: 1 } });
   return { value: toPlain(value), locs, problems };
+}
+
+/** The parser's errors and warnings, as located problems. */
+function syntaxProblems(doc: Document.Parsed, at: (offset: number) => SourceLoc): Problem[] {
+  const problems: Problem[] = [];
+  let overflowed = false;
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    // the parser runs out of stack on thousands of nested brackets, once per bracket: say it once
+    if (/Maximum call stack size exceeded/.test(e.message)) {
+      if (!overflowed) problems.push({ message: `nested more than ${MAX_DEPTH} levels deep`, loc: at(e.pos[0]) });
+      overflowed = true;
+      continue;
+    }
+    const message = MESSAGES[e.code] ?? `YAML syntax error: ${e.message.replace(/ at line \d+, column \d+.*$/s, '')}`;
+    problems.push({ message, loc: at(e.pos[0]) });
+  }
+  return problems;
+}
+
+/** Turns the document's nodes into plain values, noting where each came from in `locs`. */
+class Walker {
+  private count = 0;
+  // Alias.resolve() searches the whole document each time: resolve each alias once (an alias bomb
+  // resolves the same few aliases up to MAX_NODES times, which took minutes on a 40 kB manifest)
+  private readonly targets = new Map<YamlNode, YamlNode | undefined>();
+
+  constructor(
+    private readonly doc: Document.Parsed,
+    private readonly locs: LocMap,
+    private readonly at: (offset: number) => SourceLoc,
+    private readonly problems: Problem[],
+  ) {}
+
+  walk(node: YamlNode | null | undefined, path: Path, depth: number, anchorStack: Set<YamlNode>): unknown {
+    if (++this.count > MAX_NODES) throw new ExpansionLimit();
+    if (depth > MAX_DEPTH) {
+      this.problems.push({ message: `nested more than ${MAX_DEPTH} levels deep`, loc: node?.range ? this.at(node.range[0]) : undefined });
+      return null;
+    }
+    if (node === null || node === undefined) return null;
+    const pointer = toPointer(path);
+    const existing = this.locs.get(pointer);
+    const here = node.range ? this.at(node.range[0]) : existing?.value;
+    if (here) this.locs.set(pointer, { key: existing?.key, value: here });
+    if (!isAlias(node)) return this.inner(node, path, depth, anchorStack);
+
+    let target = this.targets.get(node);
+    if (!this.targets.has(node)) {
+      target = node.resolve(this.doc) as YamlNode | undefined;
+      this.targets.set(node, target);
+    }
+    if (!target) {
+      this.problems.push({ message: MESSAGES.BAD_ALIAS!, loc: here });
+      return null;
+    }
+    if (anchorStack.has(target)) {
+      this.problems.push({ message: 'YAML alias refers to itself', loc: here });
+      return null;
+    }
+    const next = new Set(anchorStack).add(target);
+    const value = this.inner(target, path, depth, next);
+    if (here) this.locs.set(pointer, { key: this.locs.get(pointer)?.key, value: here });
+    return value;
+  }
+
+  private inner(node: YamlNode, path: Path, depth: number, anchorStack: Set<YamlNode>): unknown {
+    if (isScalar(node)) {
+      const v = node.value;
+      if (typeof v === 'bigint') return Number(v);
+      if (v instanceof Date) return v.toISOString();
+      return v;
+    }
+    if (isSeq(node)) {
+      return node.items.map((item, i) => this.walk(item as YamlNode, [...path, i], depth + 1, anchorStack));
+    }
+    if (isMap(node)) return this.map(node.items as Pair<YamlNode, YamlNode>[], path, depth, anchorStack);
+    return null;
+  }
+
+  private map(items: Pair<YamlNode, YamlNode>[], path: Path, depth: number, anchorStack: Set<YamlNode>): Record<string, unknown> {
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    const merged: Record<string, unknown>[] = [];
+    for (const pair of items) {
+      if (!isPair(pair)) continue;
+      const keyNode = pair.key;
+      if (isScalar(keyNode) && typeof keyNode.value === 'symbol') {
+        // YAML merge key (<<: *anchor): merged maps fill keys not set explicitly
+        const sources = isSeq(pair.value) ? (pair.value.items as YamlNode[]) : [pair.value];
+        for (const src of sources) {
+          const val = this.walk(src, [...path, '<<'], depth + 1, anchorStack);
+          if (val && typeof val === 'object' && !Array.isArray(val)) merged.push(val as Record<string, unknown>);
+          else this.problems.push({ message: 'YAML merge key (<<) must name a map', loc: src?.range ? this.at(src.range[0]) : undefined });
+        }
+        continue;
+      }
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') {
+        this.problems.push({ message: 'map keys must be plain strings', loc: keyNode?.range ? this.at(keyNode.range[0]) : undefined });
+        continue;
+      }
+      const key = String(keyNode.value);
+      const childPath = [...path, key];
+      const keyLoc = keyNode.range ? this.at(keyNode.range[0]) : undefined;
+      this.locs.set(toPointer(childPath), { key: keyLoc, value: keyLoc ?? this.at(0) });
+      out[key] = this.walk(pair.value, childPath, depth + 1, anchorStack);
+    }
+    this.locs.delete(toPointer([...path, '<<']));
+    if (merged.length === 0) return out;
+    const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const m of merged.reverse()) Object.assign(result, m);
+    return Object.assign(result, out);
+  }
 }
 
 /** Objects built with a null prototype (so keys like `__proto__` are data) turned into plain ones. */

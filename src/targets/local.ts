@@ -70,7 +70,7 @@ export async function parseFaults(spec: string): Promise<FaultSpec> {
 }
 
 /** The `emulator` command's server: its data folder locked, the errors of listening said plainly. */
-export async function serveEmulator(options: EmulatorOptions): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveEmulator(options: EmulatorOptions): Promise<{ url: string; projectEndpoint?: string; close(): Promise<void> }> {
   const unlock = options.dataDir
     ? await lock(options.dataDir, (pid) => new UserError(`${options.dataDir} is in use by another process (pid ${pid})`, 'stop it first, or serve another --data folder'))
     : () => {};
@@ -79,6 +79,7 @@ export async function serveEmulator(options: EmulatorOptions): Promise<{ url: st
     const emu = await startEmulator(options);
     return {
       url: emu.url,
+      ...(emu.projectEndpoint ? { projectEndpoint: emu.projectEndpoint } : {}),
       close: async () => {
         await emu.close();
         unlock();
@@ -89,6 +90,7 @@ export async function serveEmulator(options: EmulatorOptions): Promise<{ url: st
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`port ${String(options.port)} on ${String(options.host)} is already in use`, 'pass another --port (or --port 0 for any free one)');
     if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UserError(`cannot listen on ${String(options.host)}:${String(options.port)} (${code})`);
+    if (options.tls && /^ERR_OSSL|^ERR_SSL/.test(String(code))) throw new UserError(`--tls-cert / --tls-key: ${(error as Error).message}`, 'give a PEM certificate and its PEM private key');
     throw error;
   }
 }

@@ -16,7 +16,7 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO, runCliAsync } from '../helpers/cli.js';
-import { expectMypyClean, expectRuffClean, pythonEnvs, requirementNames, runPython, thirdPartyImports, validatedEmulator, type ValidatedEmulator } from './support.js';
+import { expectMypyClean, expectRuffClean, pythonEnvs, requirementNames, runPython, thirdPartyImports, validatedEmulator, type ValidatedEmulator } from '../helpers/python.js';
 
 interface Example {
   name: string;

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliAsync } from '../helpers/cli.js';
-import { pythonEnvs, runPython, validatedEmulator, type ValidatedEmulator } from './support.js';
+import { pythonEnvs, runPython, validatedEmulator, type ValidatedEmulator } from '../helpers/python.js';
 
 let py: ReturnType<typeof pythonEnvs>;
 

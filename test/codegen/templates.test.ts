@@ -12,7 +12,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GENERATED_MARK, TEMPLATES } from '../../src/codegen/python/generate.js';
 import { REPO, runCliAsync } from '../helpers/cli.js';
-import { expectMypyClean, expectRuffClean, pythonEnvs, runPython } from './support.js';
+import { expectMypyClean, expectRuffClean, pythonEnvs, runPython } from '../helpers/python.js';
 
 const DIR = path.join(REPO, 'templates', 'python');
 

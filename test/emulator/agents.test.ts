@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { toFile } from 'openai';
 import { REPO } from '../helpers/cli.js';
-import { runPython, validatedEmulator, type ValidatedEmulator } from '../codegen/support.js';
+import { runPython, validatedEmulator, type ValidatedEmulator } from '../helpers/python.js';
 
 let api: ValidatedEmulator;
 let envs: Record<'agents' | 'langchain', string>;

@@ -7,7 +7,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/emulator.js';
+import { startTestApi, type TestApi } from '../helpers/emulator.js';
 
 let api: TestApi;
 beforeAll(async () => {

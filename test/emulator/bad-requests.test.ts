@@ -3,7 +3,7 @@
  * types, limits exceeded by one, unknown ids, malformed multipart, non-JSON bodies, auth.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/emulator.js';
+import { startTestApi, type TestApi } from '../helpers/emulator.js';
 import { startEmulator } from '../../src/emulator/index.js';
 
 let api: TestApi;

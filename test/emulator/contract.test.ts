@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toFile } from 'openai';
-import { startTestApi, type TestApi } from '../support/emulator.js';
+import { startTestApi, type TestApi } from '../helpers/emulator.js';
 
 let api: TestApi;
 

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { toFile } from 'openai';
 import { parseFaultSpec } from '../../src/emulator/index.js';
-import { startTestApi, type TestApi } from '../support/emulator.js';
+import { startTestApi, type TestApi } from '../helpers/emulator.js';
 
 let api: TestApi | undefined;
 afterEach(async () => {

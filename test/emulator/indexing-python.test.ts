@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonEnvs, runPython, validatedEmulator, type ValidatedEmulator } from '../codegen/support.js';
-import { makePdf, makePng } from '../support/documents.js';
+import { pythonEnvs, runPython, validatedEmulator, type ValidatedEmulator } from '../helpers/python.js';
+import { makePdf, makePng } from '../helpers/documents.js';
 
 const SCRIPT = `
 import json

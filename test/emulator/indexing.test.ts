@@ -13,8 +13,8 @@ import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
-import { startTestApi, type TestApi } from '../support/emulator.js';
-import { makeDocx, makePdf, makePng, makePptx } from '../support/documents.js';
+import { startTestApi, type TestApi } from '../helpers/emulator.js';
+import { makeDocx, makePdf, makePng, makePptx } from '../helpers/documents.js';
 
 let api: TestApi;
 

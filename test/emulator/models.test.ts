@@ -3,7 +3,7 @@
  * pager, `GET /v1/models/{id}` answers one or the API's 404, and models given at start are served too.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/emulator.js';
+import { startTestApi, type TestApi } from '../helpers/emulator.js';
 
 let api: TestApi | undefined;
 afterEach(async () => {

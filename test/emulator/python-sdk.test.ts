@@ -1,13 +1,13 @@
 /**
  * Issue 15, the Assistants side, through the openai Python SDK (the `--api assistants` range,
  * scripts/python-env-codegen.sh): one small script per behaviour in python/, run against the
- * emulator behind the proxy that validates every response (test/codegen/support.ts). A script
+ * emulator behind the proxy that validates every response (test/helpers/python.ts). A script
  * exits 0 and prints `ok`, or says what it saw. AssistantEventHandler's on_tool_call_created/done
  * for file_search can only be shown here.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pythonEnvs, runPython, validatedEmulator, type ValidatedEmulator } from '../codegen/support.js';
+import { pythonEnvs, runPython, validatedEmulator, type ValidatedEmulator } from '../helpers/python.js';
 
 const DIR = path.join(path.dirname(new URL(import.meta.url).pathname), 'python');
 

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/cli.js';
-import { runPython, validatedEmulator, type ValidatedEmulator } from '../codegen/support.js';
+import { runPython, validatedEmulator, type ValidatedEmulator } from '../helpers/python.js';
 
 let api: ValidatedEmulator;
 let python: string;

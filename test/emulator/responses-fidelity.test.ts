@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { toFile } from 'openai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { combinedValidator, type CombinedValidator } from '../support/openapi-responses.js';
+import { combinedValidator, type CombinedValidator } from '../helpers/openapi-responses.js';
 
 let emu: Emulator;
 let v: CombinedValidator;

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import OpenAI, { toFile } from 'openai';
 import { startEmulator, type Emulator } from '../../src/emulator/index.js';
-import { combinedValidator, type CombinedValidator } from '../support/openapi-responses.js';
+import { combinedValidator, type CombinedValidator } from '../helpers/openapi-responses.js';
 
 let emu: Emulator;
 let v: CombinedValidator;

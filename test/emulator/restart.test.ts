@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import OpenAI, { toFile } from 'openai';
-import { buildForChild, childScript } from '../support/build.js';
+import { buildForChild, childScript } from '../helpers/build.js';
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'emu-restart-'));
 const children: ChildProcess[] = [];

@@ -6,8 +6,8 @@
  * "[object Object]"; a code_interpreter container whose `file_ids` is a string was a 500 on /responses.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../support/emulator.js';
-import { combinedValidator } from '../support/openapi-responses.js';
+import { startTestApi, type TestApi } from '../helpers/emulator.js';
+import { combinedValidator } from '../helpers/openapi-responses.js';
 
 let api: TestApi;
 const both = combinedValidator();

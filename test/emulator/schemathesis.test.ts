@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/build.js';
+import { repoRoot } from '../helpers/build.js';
 
 const QUICK_SKIP_COVERAGE = ['POST /responses', 'POST /conversations', 'POST /conversations/{conversation_id}/items'];
 

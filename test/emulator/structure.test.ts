@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/build.js';
-import { cycles, parse, readSources, sizeProblems, type Source } from '../support/source-tree.js';
+import { repoRoot } from '../helpers/build.js';
+import { cycles, parse, readSources, sizeProblems, type Source } from '../helpers/source-tree.js';
 
 const ROOT = path.join(repoRoot, 'src', 'emulator');
 

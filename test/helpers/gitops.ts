@@ -13,7 +13,7 @@ import { runnerTemp } from './actions-runner.js';
 import { BIN, REPO } from './cli.js';
 
 export const NODE_DIR = path.dirname(process.execPath);
-const FAKE_GH = path.join(REPO, 'test', 'support', 'fake-gh.mjs');
+const FAKE_GH = path.join(REPO, 'test', 'helpers', 'fake-gh.mjs');
 
 /** node_modules/assistants-deploy → this checkout, and its bin, as an install would leave them. */
 export function linkTool(project: string, root = REPO): void {

@@ -13,9 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEASE_BEAT, LEASE_COMMAND, LEASE_HOLDER, LEASE_MACHINE, LEASE_PROCESS, LEASE_TAG } from '../../src/targets/lease.js';
 import { copyExample } from '../helpers/deploy.js';
 import { inventory, problems, startCrashAccount } from '../helpers/crash.js';
-import { recordFigures, table } from './support/figures.js';
-import { DEPLOYMENT, expectExactlyB, expectNothingOwned, expectStrangersUntouched, leases, makeBaseline, restore } from './support/scenario.js';
-import type { Baseline } from './support/scenario.js';
+import { recordFigures, table } from '../helpers/reliability/figures.js';
+import { DEPLOYMENT, expectExactlyB, expectNothingOwned, expectStrangersUntouched, leases, makeBaseline, restore } from '../helpers/reliability/scenario.js';
+import type { Baseline } from '../helpers/reliability/scenario.js';
 
 const APPLY = ['apply', '--auto-approve', '--allow-mass-delete'];
 const FAST = { ASSISTANTS_DEPLOY_LEASE_POLL_MS: '200' };

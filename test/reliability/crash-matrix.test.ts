@@ -14,11 +14,16 @@
  * fault (the reruns until one exits 0, at most 3: a file can fail its indexing every time); the
  * check, with the faults off, is the same exact one. RELIABILITY_CRASH_FAULT_RUNS (default 3) is
  * the number of apply runs per fault; destroy gets half as many for the after-handler faults.
+ *
+ * And at named points: after the first request of each kind (method and route) apply A -> B
+ * sends, list reads included, and after later ones of the kinds it sends several of; a guard test
+ * fails when the apply sends a kind that has no kill point.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { table, recordFigures } from './support/figures.js';
-import { expectExactlyB, expectNothingOwned, expectStrangersUntouched, makeBaseline, prng, restore } from './support/scenario.js';
-import type { Baseline } from './support/scenario.js';
+import type { KillPoint } from '../helpers/crash.js';
+import { table, recordFigures } from '../helpers/reliability/figures.js';
+import { expectExactlyB, expectNothingOwned, expectStrangersUntouched, makeBaseline, prng, restore } from '../helpers/reliability/scenario.js';
+import type { Baseline } from '../helpers/reliability/scenario.js';
 
 const RUNS = Number(process.env.RELIABILITY_CRASH_RUNS ?? 50);
 const APPLY_RUNS = Math.round((RUNS * 34) / 50);
@@ -134,4 +139,68 @@ const faultCases = (command: 'apply' | 'destroy', first: number) =>
 describe('crash matrix under after-handler faults and failed indexing', () => {
   it.each(faultCases('apply', 3000))('apply under %s killed at a random point converges on reruns (seed %i)', (kind, seed) => crashRun('apply', seed, FAULTS.find((f) => f.kind === kind)), 180_000);
   it.each(faultCases('destroy', 4000))('destroy under %s killed at a random point converges on rerun (seed %i)', (kind, seed) => crashRun('destroy', seed, FAULTS.find((f) => f.kind === kind)), 180_000);
+});
+
+/** After the first request of each kind apply A -> B sends, and after later ones of the kinds it sends several of. */
+const KILL_POINTS: KillPoint[] = [
+  { method: 'GET', route: '/v1/assistants', nth: 1 },
+  { method: 'GET', route: '/v1/files', nth: 1 },
+  { method: 'GET', route: '/v1/models', nth: 1 },
+  { method: 'GET', route: '/v1/vector_stores', nth: 1 },
+  { method: 'GET', route: '/v1/vector_stores/{vector_store_id}/files', nth: 1 },
+  { method: 'POST', route: '/v1/files', nth: 1 },
+  { method: 'POST', route: '/v1/files', nth: 2 },
+  { method: 'POST', route: '/v1/files', nth: 4 },
+  { method: 'POST', route: '/v1/files', nth: 7 },
+  { method: 'POST', route: '/v1/vector_stores', nth: 1 },
+  { method: 'POST', route: '/v1/vector_stores', nth: 2 },
+  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}', nth: 1 },
+  { method: 'DELETE', route: '/v1/vector_stores/{vector_store_id}/files/{file_id}', nth: 1 },
+  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}/file_batches', nth: 1 },
+  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}/file_batches', nth: 2 },
+  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}/file_batches', nth: 3 },
+  { method: 'GET', route: '/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}', nth: 1 },
+  { method: 'GET', route: '/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}', nth: 2 },
+  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}/files/{file_id}', nth: 1 },
+  { method: 'POST', route: '/v1/assistants', nth: 1 },
+  { method: 'POST', route: '/v1/assistants/{assistant_id}', nth: 1 },
+  { method: 'POST', route: '/v1/assistants/{assistant_id}', nth: 2 },
+  { method: 'DELETE', route: '/v1/assistants/{assistant_id}', nth: 1 },
+  { method: 'DELETE', route: '/v1/vector_stores/{vector_store_id}', nth: 1 },
+  { method: 'DELETE', route: '/v1/vector_stores/{vector_store_id}', nth: 2 },
+  { method: 'DELETE', route: '/v1/files/{file_id}', nth: 1 },
+  { method: 'DELETE', route: '/v1/files/{file_id}', nth: 2 },
+  { method: 'DELETE', route: '/v1/files/{file_id}', nth: 3 },
+];
+
+describe('apply killed after each kind of request', () => {
+  it('has a kill point for every kind of request apply A -> B sends', async () => {
+    const account = await restore(base);
+    try {
+      const from = account.emu.log.length;
+      const applied = await account.run(APPLY, base.b);
+      expect(applied.code, applied.stderr).toBe(0);
+      const sent = new Set(account.emu.log.slice(from).map((e) => `${e.method} ${e.route}`));
+      const covered = new Set(KILL_POINTS.filter((k) => k.nth === 1).map((k) => `${k.method} ${k.route}`));
+      expect([...sent].sort()).toEqual([...covered].sort());
+    } finally {
+      await account.close();
+    }
+  }, 120_000);
+
+  it.each(KILL_POINTS.map((k) => [`${k.method} ${k.route} #${k.nth}`, k] as const))('killed after %s, a rerun converges', async (_name, kill) => {
+    const account = await restore(base);
+    try {
+      const crashed = await account.run(APPLY, base.b, kill);
+      expect(crashed.killed, `the kill point was never reached:\n${crashed.stdout}\n${crashed.stderr}`).toBe(true);
+      const rerun = await account.run(APPLY, base.b);
+      expect(rerun.code, rerun.stderr).toBe(0);
+      await expectExactlyB(account.client, base.b);
+      await expectStrangersUntouched(account.client, base.strangers);
+      const plan = await account.run(['plan', '--detailed-exitcode'], base.b);
+      expect(plan.code, plan.stdout).toBe(0);
+    } finally {
+      await account.close();
+    }
+  }, 120_000);
 });

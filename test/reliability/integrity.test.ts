@@ -23,7 +23,7 @@ import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/
 import { hasStackTrace, tempProject } from '../helpers/cli.js';
 import { API_KEY, copyExample, mutating, startAccount } from '../helpers/deploy.js';
 import type { Account } from '../helpers/deploy.js';
-import { startHoldProxy } from './support/hold-proxy.js';
+import { startHoldProxy } from '../helpers/proxies/hold-proxy.js';
 
 const sha = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
 

@@ -15,8 +15,8 @@ import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator } from '../../src/emulator/index.js';
-import { recordFigures, table } from './support/figures.js';
-import { prng } from './support/scenario.js';
+import { recordFigures, table } from '../helpers/reliability/figures.js';
+import { prng } from '../helpers/reliability/scenario.js';
 
 const DURATION_MS = Number(process.env.RELIABILITY_LOAD_MS ?? 6000);
 const CLIENTS = Number(process.env.RELIABILITY_LOAD_CLIENTS ?? 50);

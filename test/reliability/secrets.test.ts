@@ -17,7 +17,7 @@ import type { Emulator } from '../../src/emulator/index.js';
 import { BIN, cliEnv, hasStackTrace, runCliAsync, tempProject } from '../helpers/cli.js';
 import type { CliResult } from '../helpers/cli.js';
 import { copyExample } from '../helpers/deploy.js';
-import { recordFigures } from './support/figures.js';
+import { recordFigures } from '../helpers/reliability/figures.js';
 
 const KEY = 'sk-proj-CANARY0123456789abcdefghijklmnopqrstuvwxyzABCDEF';
 

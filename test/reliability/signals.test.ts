@@ -18,7 +18,7 @@ import type { Emulator } from '../../src/emulator/index.js';
 import { BIN, cliEnv, tempProject } from '../helpers/cli.js';
 import { API_KEY } from '../helpers/deploy.js';
 import { inventory, problems } from '../helpers/crash.js';
-import { leases } from './support/scenario.js';
+import { leases } from '../helpers/reliability/scenario.js';
 
 const FILES = 120;
 const DEPLOYMENT = 'sig';

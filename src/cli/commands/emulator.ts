@@ -8,8 +8,14 @@
  * stops and the exit code is the command's (128 + signal number when a signal ended it). Nothing is
  * left running, so scripts and the README's quickstart need no `kill`. The listening line goes to
  * stderr then: stdout is the command's.
+ *
+ * `--foundry [--project NAME]` plays a Microsoft Foundry project instead (src/emulator/README.md):
+ * the listening line names the project endpoint (`http://HOST:PORT/api/projects/NAME`), and a
+ * command gets AZURE_AI_PROJECT_ENDPOINT and AZURE_AI_PROJECT_TOKEN instead of the OpenAI variables
+ * (which are taken out of its environment). `--tls-cert`/`--tls-key` serve https.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { UserError } from '../../errors.js';
 import { parseFaults, serveEmulator, type EmulatorOptions } from '../../targets/local.js';
@@ -30,6 +36,7 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     quiet: Boolean(opts.quiet),
   };
   if (typeof opts.data === 'string') options.dataDir = opts.data;
+  foundryOptions(opts, options);
   if (typeof opts.apiKey === 'string') options.apiKey = opts.apiKey;
   if (typeof opts.models === 'string') {
     const ids = opts.models.split(',').map((m) => m.trim()).filter(Boolean);
@@ -43,17 +50,23 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
     options.rateLimits = { timeScale: scale };
   }
   const emu = await serveEmulator(options);
+  const shown = emu.projectEndpoint ?? emu.url;
   if (command.length > 0) {
-    if (!options.quiet) process.stderr.write(`emulator listening on ${emu.url}; running ${command.join(' ')}\n`);
+    if (!options.quiet) process.stderr.write(`emulator listening on ${shown}; running ${command.join(' ')}\n`);
+    const key = typeof opts.apiKey === 'string' ? opts.apiKey : 'emulator';
+    const env = emu.projectEndpoint
+      ? { AZURE_AI_PROJECT_ENDPOINT: emu.projectEndpoint, AZURE_AI_PROJECT_TOKEN: key, OPENAI_BASE_URL: undefined, OPENAI_API_KEY: undefined }
+      : { OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: key };
     try {
-      return await runCommand(command, emu.url, typeof opts.apiKey === 'string' ? opts.apiKey : 'emulator');
+      return await runCommand(command, env);
     } finally {
       await emu.close();
     }
   }
-  process.stdout.write(`emulator listening on ${emu.url}\n`);
+  process.stdout.write(`emulator listening on ${shown}\n`);
   if (!options.quiet) {
     const notes = [
+      options.foundry ? `Foundry project ${options.foundry.project}, OpenAI-compatible surface at ${emu.url}` : undefined,
       options.dataDir ? `data in ${options.dataDir}` : 'in memory',
       options.assistantsApi === false ? 'Assistants API not served' : undefined,
       options.faults ? 'faults on' : undefined,
@@ -70,10 +83,34 @@ export async function run(args: string[], opts: Record<string, unknown>): Promis
   return 0;
 }
 
+/** `--foundry`, `--project`, `--tls-cert`, `--tls-key`. */
+function foundryOptions(opts: Record<string, unknown>, options: EmulatorOptions): void {
+  if (opts.foundry === true) options.foundry = { project: String(opts.project ?? 'local-project') };
+  else if (typeof opts.project === 'string' && opts.project !== 'local-project') throw new UserError('--project needs --foundry', 'for example --foundry --project my-project');
+  if (options.foundry && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(options.foundry.project)) {
+    throw new UserError(`--project must be 1-63 letters, digits, '-', '_' or '.', starting with a letter or digit, got "${options.foundry.project}"`);
+  }
+  const cert = opts.tlsCert;
+  const key = opts.tlsKey;
+  if ((typeof cert === 'string') !== (typeof key === 'string')) throw new UserError('--tls-cert and --tls-key go together');
+  if (typeof cert === 'string' && typeof key === 'string') {
+    try {
+      options.tls = { cert: readFileSync(cert), key: readFileSync(key) };
+    } catch (error) {
+      throw new UserError(`cannot read the TLS certificate or key: ${(error as Error).message}`);
+    }
+  }
+}
+
 /** Runs the command against the emulator; resolves with its exit code (128 + signal when killed). */
-function runCommand(command: string[], url: string, apiKey: string): Promise<number> {
+function runCommand(command: string[], vars: Record<string, string | undefined>): Promise<number> {
   const [file, ...rest] = command as [string, ...string[]];
-  const child = spawn(file, rest, { stdio: 'inherit', env: { ...process.env, OPENAI_BASE_URL: url, OPENAI_API_KEY: apiKey } });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [k, v] of Object.entries(vars)) {
+    if (v === undefined) delete env[k];
+    else env[k] = v;
+  }
+  const child = spawn(file, rest, { stdio: 'inherit', env });
   // the terminal's Ctrl-C reaches the child by itself (same process group); a SIGTERM sent to us alone is passed on
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   const onInt = forward('SIGINT');

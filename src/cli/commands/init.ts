@@ -150,38 +150,14 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new UserError(`${dir} is a file, not a folder`, 'give init a folder to create the project in');
   }
-  const files: [string, string][] = [
-    ['assistants.yaml', manifest(deployment)],
-    ['prompts/helper.md', PROMPT],
-    ['knowledge/welcome.md', KNOWLEDGE],
-  ];
-  if (ci === 'github') files.push(['.github/workflows/assistants-deploy.yml', workflow('assistants.yaml')]);
-  if (ci === 'gitlab') files.push(['.gitlab/assistants-deploy.gitlab-ci.yml', packageFile('examples/ci/gitlab-ci.yml')]);
-
+  const files = projectFiles(deployment, ci);
   const existing = files.filter(([rel]) => existsSync(path.join(dir, rel))).map(([rel]) => rel);
   if (existing.length > 0) {
     throw new UserError(`init would overwrite ${existing.join(', ')} in ${dir}`, 'run it in an empty folder, or move those files away first');
   }
 
-  const source = installSource({ packageRoot: PACKAGE_ROOT, cwd: process.cwd(), projectDir: dir });
-  const pkgFile = path.join(dir, 'package.json');
-  let pkgNote: string;
-  let needsInstall = !existsSync(path.join(dir, 'package-lock.json'));
-  if (existsSync(pkgFile)) {
-    const updated = addedTo(await readFile(pkgFile, 'utf8'), pkgFile, source);
-    if (updated === undefined) {
-      pkgNote = 'package.json already lists assistants-deploy: kept as it is';
-    } else {
-      files.push(['package.json', updated]);
-      pkgNote = `package.json: added the devDependency assistants-deploy "${source.spec}" (from ${source.from})`;
-      needsInstall = true;
-    }
-  } else {
-    files.push(['package.json', newPackageJson(slug(dir), deployment, source)]);
-    pkgNote = `package.json: devDependency assistants-deploy "${source.spec}" (from ${source.from})`;
-    needsInstall = true;
-  }
-
+  const pkg = await packageJson(dir, deployment);
+  if (pkg.content !== undefined) files.push(['package.json', pkg.content]);
   const written: string[] = [];
   for (const [rel, content] of files) {
     const abs = path.join(dir, rel);
@@ -189,21 +165,57 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
     await writeFile(abs, content);
     written.push(rel);
   }
+  if (await ignoreLocalState(dir)) written.push('.gitignore');
+
+  const shown = path.relative(process.cwd(), dir) || '.';
+  io.out(`Created ${written.map((f) => path.join(shown, f)).join(', ')} (deployment "${deployment}").`);
+  io.info(nextSteps(shown, pkg.note, pkg.needsInstall, ci));
+  return 0;
+}
+
+/** The files of a new project (package.json aside), relative path -> content. */
+function projectFiles(deployment: string, ci: string): [string, string][] {
+  const files: [string, string][] = [
+    ['assistants.yaml', manifest(deployment)],
+    ['prompts/helper.md', PROMPT],
+    ['knowledge/welcome.md', KNOWLEDGE],
+  ];
+  if (ci === 'github') files.push(['.github/workflows/assistants-deploy.yml', workflow('assistants.yaml')]);
+  if (ci === 'gitlab') files.push(['.gitlab/assistants-deploy.gitlab-ci.yml', packageFile('examples/ci/gitlab-ci.yml')]);
+  return files;
+}
+
+/** package.json to write (none when the existing one lists this tool), what to say of it, and whether `npm install` is due. */
+async function packageJson(dir: string, deployment: string): Promise<{ content?: string; note: string; needsInstall: boolean }> {
+  const source = installSource({ packageRoot: PACKAGE_ROOT, cwd: process.cwd(), projectDir: dir });
+  const pkgFile = path.join(dir, 'package.json');
+  if (!existsSync(pkgFile)) {
+    return { content: newPackageJson(slug(dir), deployment, source), note: `package.json: devDependency assistants-deploy "${source.spec}" (from ${source.from})`, needsInstall: true };
+  }
+  const updated = addedTo(await readFile(pkgFile, 'utf8'), pkgFile, source);
+  if (updated === undefined) {
+    return { note: 'package.json already lists assistants-deploy: kept as it is', needsInstall: !existsSync(path.join(dir, 'package-lock.json')) };
+  }
+  return { content: updated, note: `package.json: added the devDependency assistants-deploy "${source.spec}" (from ${source.from})`, needsInstall: true };
+}
+
+/** Adds `.assistants-deploy/` and `node_modules/` to .gitignore where it lacks them; true when it wrote. */
+async function ignoreLocalState(dir: string): Promise<boolean> {
   const gitignore = path.join(dir, '.gitignore');
   const current = existsSync(gitignore) ? await readFile(gitignore, 'utf8') : '';
   const lines = current.split(/\r?\n/).map((l) => l.trim());
   const missing = IGNORED.filter(([, forms]) => !lines.some((l) => forms.includes(l))).map(([entry]) => entry);
-  if (missing.length > 0) {
-    const block = [
-      ...(missing.includes('.assistants-deploy/') ? ['# local state of assistants-deploy (hash cache, local target)', '.assistants-deploy/'] : []),
-      ...(missing.includes('node_modules/') ? ['node_modules/'] : []),
-    ];
-    await appendFile(gitignore, `${current === '' || current.endsWith('\n') ? '' : '\n'}${block.join('\n')}\n`);
-    written.push('.gitignore');
-  }
+  if (missing.length === 0) return false;
+  const block = [
+    ...(missing.includes('.assistants-deploy/') ? ['# local state of assistants-deploy (hash cache, local target)', '.assistants-deploy/'] : []),
+    ...(missing.includes('node_modules/') ? ['node_modules/'] : []),
+  ];
+  await appendFile(gitignore, `${current === '' || current.endsWith('\n') ? '' : '\n'}${block.join('\n')}\n`);
+  return true;
+}
 
-  const shown = path.relative(process.cwd(), dir) || '.';
-  io.out(`Created ${written.map((f) => path.join(shown, f)).join(', ')} (deployment "${deployment}").`);
+/** What init says after the files: the package.json note, then the commands to run next. */
+function nextSteps(shown: string, pkgNote: string, needsInstall: boolean, ci: string): string {
   const steps: [string, string][] = [
     ...(shown === '.' ? [] : ([[`cd ${shellQuote(shown)}`, '']] as [string, string][])),
     ...(needsInstall ? ([['npm install', 'installs assistants-deploy; commit package-lock.json (the workflow runs npm ci)']] as [string, string][]) : []),
@@ -212,16 +224,13 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
     [`${BIN} apply`, ''],
   ];
   const width = Math.max(...steps.map(([c]) => c.length));
-  io.info(
-    [
-      pkgNote,
-      'Next:',
-      ...steps.map(([c, why]) => (why ? `  ${c.padEnd(width)}  # ${why}` : `  ${c}`)),
-      ci === 'github' ? '  then add the repository secret OPENAI_API_KEY for .github/workflows/assistants-deploy.yml' : '',
-      ci === 'gitlab' ? '  then include .gitlab/assistants-deploy.gitlab-ci.yml from .gitlab-ci.yml and set the CI/CD variable OPENAI_API_KEY' : '',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-  );
-  return 0;
+  return [
+    pkgNote,
+    'Next:',
+    ...steps.map(([c, why]) => (why ? `  ${c.padEnd(width)}  # ${why}` : `  ${c}`)),
+    ci === 'github' ? '  then add the repository secret OPENAI_API_KEY for .github/workflows/assistants-deploy.yml' : '',
+    ci === 'gitlab' ? '  then include .gitlab/assistants-deploy.gitlab-ci.yml from .gitlab-ci.yml and set the CI/CD variable OPENAI_API_KEY' : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }

@@ -192,7 +192,16 @@ type Events = [string, Record<string, unknown>][];
  * `queued` with the output it will have; engines/background.ts moves it on (and appends to the
  * conversation) when its time comes, and `events` holds only what has happened yet.
  */
-export function createResponse(ctx: Ctx, b: Record<string, unknown>, request: CreateRequest): { response: Rec; events: Events } {
+/**
+ * A response a Foundry prompt agent gives (model/foundry.ts): the `agent` it names, echoed, also as
+ * each output item's `created_by`, and the `tools` of its definition.
+ */
+export interface AgentAnswer {
+  agent: { type: 'agent_id'; name: string; version: string };
+  tools: Tool[];
+}
+
+export function createResponse(ctx: Ctx, b: Record<string, unknown>, request: CreateRequest, agent?: AgentAnswer): { response: Rec; events: Events } {
   const a = ctx.account;
   const { input } = request;
   const history = historyOf(ctx, request);
@@ -203,10 +212,12 @@ export function createResponse(ctx: Ctx, b: Record<string, unknown>, request: Cr
   const turn: Turn = { ctx, request, text: lastUser ? textOf(lastUser) : '', lastUser, choice: b.tool_choice as Turn['choice'], emit, output: [] };
 
   const resp = responseRecord(ctx, b, request);
+  if (agent) Object.assign(resp, { tools: agent.tools, agent: agent.agent });
   emit('response.created', { response: publicView(resp) });
   if (resp.background === true) emit('response.queued', { response: publicView(resp) });
   emit('response.in_progress', { response: publicView({ ...resp, status: 'in_progress' }) });
   produce(turn, b);
+  if (agent) for (const item of turn.output) item.created_by = { agent: agent.agent, response_id: resp.id };
   const done = { output: turn.output, usage: usage(b, [...history, ...input], turn.output) };
   if (resp.background === true) {
     scheduleBackground(ctx, resp, events, done, b.stream === true);

@@ -35,6 +35,9 @@ export class Account {
   readonly runSteps = new Map<string, OrderedIndex>();
   /** Items of each conversation (Responses API), in the order they were added. */
   readonly conversationItems = new Map<string, OrderedIndex>();
+  /** A Foundry project's agents (creation order) and each agent's versions (model/agents.ts). */
+  readonly agentIndex = new OrderedIndex();
+  readonly agentVersions = new Map<string, OrderedIndex>();
   /** Runs waiting to advance (queued -> in_progress -> completed / requires_action), by due time. */
   readonly runQueue = new MinHeap<string>();
   private seq = 0;
@@ -145,6 +148,12 @@ export class Account {
       case 'conv_item':
         this.sub(this.conversationItems, String(rec._conversation)).add(rec.id, rec._seq);
         break;
+      case 'agent':
+        this.agentIndex.add(rec.id, rec._seq);
+        break;
+      case 'agent_version':
+        this.sub(this.agentVersions, String(rec._agent)).add(rec.id, rec._seq);
+        break;
     }
   }
 
@@ -196,6 +205,13 @@ export class Account {
         break;
       case 'conv_item':
         this.conversationItems.get(String(rec._conversation))?.remove(rec.id);
+        break;
+      case 'agent':
+        this.agentIndex.remove(rec.id);
+        this.agentVersions.delete(rec.id);
+        break;
+      case 'agent_version':
+        this.agentVersions.get(String(rec._agent))?.remove(rec.id);
         break;
     }
   }

@@ -16,6 +16,11 @@ export interface ResolvedOptions {
   models: string[];
   /** How long a background response stays `queued`, then `in_progress` (engines/background.ts). */
   backgroundDelayMs: number;
+  /**
+   * Set when the emulator plays a Foundry project (the agents operations and the OpenAI-compatible
+   * surface under `/api/projects/{project}`, docs/API-DEVIATIONS.md "Foundry"); undefined for OpenAI.
+   */
+  foundry: { project: string } | undefined;
 }
 
 export interface Ctx {

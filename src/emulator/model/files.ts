@@ -46,7 +46,8 @@ export function createFile(
   const blob = a.persistence.writeBlob(upload.data);
   const indexRec = index.error ? { error: index.error } : index.text !== undefined ? { text: a.persistence.writeBlob(Buffer.from(index.text, 'utf8')) } : {};
   const rec: Rec = {
-    id: newId(PREFIX.file),
+    // a Foundry project's files are `assistant-` and 22 characters (recordings/10)
+    id: ctx.options.foundry ? newId(PREFIX.foundryFile, 22) : newId(PREFIX.file),
     object: 'file',
     bytes: upload.data.length,
     created_at: created,

@@ -77,6 +77,7 @@ export function findModel(ctx: Ctx, id: string): ModelInfo | undefined {
 
 /** Refuses a model outside the catalogue, as a create or run request does (400, model_not_found). */
 export function checkModel(ctx: Ctx, id: unknown, param = 'model'): void {
-  if (typeof id !== 'string' || findModel(ctx, id)) return;
+  // A Foundry project's models are its deployments, named by their owners: any name passes (F13).
+  if (typeof id !== 'string' || findModel(ctx, id) || ctx.options.foundry) return;
   throw new ApiError(400, `The requested model '${id}' does not exist.`, 'invalid_request_error', param, 'model_not_found');
 }

@@ -4,8 +4,13 @@
  * of them (the object without `_` fields, a list page).
  */
 export type Rec = Record<string, unknown> & { id: string; _seq: number };
-export type CollName = 'assistant' | 'file' | 'vs' | 'vsf' | 'batch' | 'thread' | 'message' | 'run' | 'step' | 'response' | 'conversation' | 'conv_item';
-export const COLLS: CollName[] = ['assistant', 'file', 'vs', 'vsf', 'batch', 'thread', 'message', 'run', 'step', 'response', 'conversation', 'conv_item'];
+export type CollName =
+  | 'assistant' | 'file' | 'vs' | 'vsf' | 'batch' | 'thread' | 'message' | 'run' | 'step' | 'response' | 'conversation' | 'conv_item'
+  // a Foundry project's prompt agents and their versions (model/agents.ts)
+  | 'agent' | 'agent_version';
+export const COLLS: CollName[] = [
+  'assistant', 'file', 'vs', 'vsf', 'batch', 'thread', 'message', 'run', 'step', 'response', 'conversation', 'conv_item', 'agent', 'agent_version',
+];
 
 export interface ListResult<T> {
   object: 'list';

@@ -86,8 +86,10 @@ function defaultEffort(model: string): string {
 }
 
 /** `temperature`/`top_p` only where the model samples; `reasoning` only for reasoning models. Returns `reasoning` as echoed. */
-function checkReasoning(b: Record<string, unknown>, model: string): Record<string, unknown> {
+function checkReasoning(ctx: Ctx, b: Record<string, unknown>, model: string): Record<string, unknown> {
   const r = (b.reasoning ?? {}) as Record<string, unknown>;
+  // A Foundry deployment's name does not say which model it serves: nothing is refused (F13).
+  if (ctx.options.foundry) return { effort: r.effort ?? null, summary: r.summary ?? r.generate_summary ?? null };
   if (!isReasoningModel(model)) {
     for (const k of ['effort', 'summary', 'generate_summary']) {
       if (r[k] !== undefined && r[k] !== null) {
@@ -161,7 +163,7 @@ export function checkCreateRequest(ctx: Ctx, b: Record<string, unknown>): Create
   const tools = normalizeTools(b.tools);
   const model = String(b.model);
   checkModel(ctx, model);
-  const reasoning = checkReasoning(b, model);
+  const reasoning = checkReasoning(ctx, b, model);
   checkToolChoice(b.tool_choice, tools);
   const { conversationId, previous } = continued(ctx, b);
   resolveReferences(ctx, input, 'input');

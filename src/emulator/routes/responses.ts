@@ -13,15 +13,19 @@ import type { Ctx } from '../model/context.js';
 import type { Item } from '../model/items.js';
 import { checkCompactRequest, checkCountRequest, checkCreateRequest } from '../model/response-checks.js';
 import { getResponse, historyOf, pageOf } from '../model/responses.js';
+import { agentInvocation, echoedTools } from '../model/foundry.js';
 import { createResponse, inputTokens } from '../engines/responses.js';
 import { cancelResponse, checkStreamable, settleBackground, streamStep } from '../engines/background.js';
 import { compactResponse } from '../engines/compaction.js';
 import { sendResponseEvents, streamResponseEvents, type StreamStep } from '../sse.js';
 
 const create: CtxHandler = async (ctx, req, reply) => {
-  const b = body(req, true);
+  // On a Foundry project the body may name an agent, whose definition makes the request (model/foundry.ts).
+  const invocation = agentInvocation(ctx, body(req, true), queryString(req, 'api-version') !== undefined);
+  const b = invocation?.body ?? body(req, true);
   const request = checkCreateRequest(ctx, b);
-  const { response, events } = createResponse(ctx, b, request);
+  const agent = invocation ? { agent: invocation.agent, tools: echoedTools(invocation, request.tools) } : undefined;
+  const { response, events } = createResponse(ctx, b, request, agent);
   if (b.stream !== true) return publicView(response);
   if (response.background === true) await streamResponseEvents(ctx, reply, follow(ctx, response.id, -1));
   else await sendResponseEvents(ctx, reply, events);

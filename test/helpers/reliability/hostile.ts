@@ -9,7 +9,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
-import { REPO } from '../../helpers/cli.js';
+import { REPO } from '../cli.js';
 
 export const EXAMPLES = ['support-bot', 'data-analyst', 'order-desk', 'staged-rollout'] as const;
 export type Example = (typeof EXAMPLES)[number];

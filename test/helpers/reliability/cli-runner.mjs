@@ -2,7 +2,7 @@
  * A long-lived child process that runs the built CLI in-process, once per message, the way
  * bin/assistants-deploy.js does (`process.exitCode = await main(process.argv)`): the same compiled
  * entry (the module bin/assistants-deploy.js imports), the same argv, the same exit-code logic, with stdout and stderr captured
- * and the working directory set per run. The parent (test/reliability/support/runner.ts) kills and
+ * and the working directory set per run. The parent (test/helpers/reliability/runner.ts) kills and
  * replaces it when a run does not answer in time, so even a synchronous hang is caught.
  *
  * Message in:  { id, args: string[], cwd: string }

@@ -9,8 +9,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../src/emulator/index.js';
-import { combinedValidator, type CombinedValidator } from '../support/openapi-responses.js';
-import { REPO } from '../helpers/cli.js';
+import { combinedValidator, type CombinedValidator } from './openapi-responses.js';
+import { REPO } from './cli.js';
 
 export type PyEnv = 'assistants' | 'responses' | 'floor' | 'tools';
 

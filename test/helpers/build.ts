@@ -27,4 +27,4 @@ export function buildForChild(): string {
   return out;
 }
 
-export const childScript = path.join(repoRoot, 'test', 'support', 'emulator-child.mjs');
+export const childScript = path.join(repoRoot, 'test', 'helpers', 'emulator-child.mjs');

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { prng } from './scenario.js';
+import { prng } from '../reliability/scenario.js';
 
 export interface SlowProxy {
   url: string;

@@ -15,10 +15,10 @@ import { parseUploadName } from '../../../src/ownership/upload-name.js';
 import { startEmulator } from '../../../src/emulator/index.js';
 import type { EmulatorOptions } from '../../../src/emulator/index.js';
 import { ATTR_PATH, ATTR_SHA256, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../../src/ownership/metadata.js';
-import { tempProject } from '../../helpers/cli.js';
-import { inventory, problems, startCrashAccount } from '../../helpers/crash.js';
-import type { CrashAccount } from '../../helpers/crash.js';
-import { API_KEY } from '../../helpers/deploy.js';
+import { tempProject } from '../cli.js';
+import { inventory, problems, startCrashAccount } from '../crash.js';
+import type { CrashAccount } from '../crash.js';
+import { API_KEY } from '../deploy.js';
 
 export const DEPLOYMENT = 'rel';
 

@@ -9,7 +9,7 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliEnv } from '../../helpers/cli.js';
+import { cliEnv } from '../cli.js';
 
 const RUNNER = path.join(path.dirname(fileURLToPath(import.meta.url)), 'cli-runner.mjs');
 
