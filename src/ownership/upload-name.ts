@@ -31,10 +31,19 @@ export function uploadName(deployment: string, sha256: string, relativePath: str
   return [options.protect ? PROTECTED_PREFIX : PREFIX, deployment, sha256.slice(0, 16), basename].join(SEPARATOR);
 }
 
+const SHA16 = /^[0-9a-f]{16}$/;
+const DEPLOYMENT = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** The parts of an upload's name, or undefined when the name is not one of ours (read for every upload of an account: no split). */
 export function parseUploadName(filename: string): OwnedFileName | undefined {
-  const parts = filename.split(SEPARATOR);
-  if (parts.length < 4 || (parts[0] !== PREFIX && parts[0] !== PROTECTED_PREFIX)) return undefined;
-  const [, deployment, sha16] = parts as [string, string, string];
-  if (!/^[0-9a-f]{16}$/.test(sha16) || !/^[a-z0-9][a-z0-9._-]*$/.test(deployment)) return undefined;
-  return { deployment, sha16, basename: parts.slice(3).join(SEPARATOR), protected: parts[0] === PROTECTED_PREFIX };
+  const a = filename.indexOf(SEPARATOR);
+  const prefix = a === PREFIX.length || a === PROTECTED_PREFIX.length ? filename.slice(0, a) : undefined;
+  if (prefix !== PREFIX && prefix !== PROTECTED_PREFIX) return undefined;
+  const b = filename.indexOf(SEPARATOR, a + 1);
+  const c = b < 0 ? -1 : filename.indexOf(SEPARATOR, b + 1);
+  if (c < 0) return undefined;
+  const deployment = filename.slice(a + 1, b);
+  const sha16 = filename.slice(b + 1, c);
+  if (!SHA16.test(sha16) || !DEPLOYMENT.test(deployment)) return undefined;
+  return { deployment, sha16, basename: filename.slice(c + 1), protected: prefix === PROTECTED_PREFIX };
 }

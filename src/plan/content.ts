@@ -18,6 +18,8 @@ export class Content {
   readonly uploads = new Map<string, Upload>();
   private readonly existing = new Map<string, string>();
   private readonly liveBySha16 = new Map<string, LiveFile[]>();
+  /** The live uploads named `adp~` (src/ownership/upload-name.ts), each name parsed once. */
+  private readonly protectedIds = new Set<string>();
   /** Uploads attached to a store or an assistant of the deployment before the plan. */
   private readonly attachedIds = new Set<string>();
 
@@ -30,6 +32,7 @@ export class Content {
     for (const f of live.files) {
       const n = parseUploadName(f.filename);
       if (!n) continue;
+      if (n.protected) this.protectedIds.add(f.id);
       const same = this.liveBySha16.get(n.sha16);
       if (same) same.push(f);
       else this.liveBySha16.set(n.sha16, [f]);
@@ -38,10 +41,18 @@ export class Content {
     for (const a of live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) this.attachedIds.add(id);
   }
 
+  /** The first live upload of this content (and protection) attached to something, else the first one. */
   private existingFor(f: LocalFile): LiveFile | undefined {
+    const same = this.liveBySha16.get(f.sha256!.slice(0, 16));
+    if (same === undefined) return undefined;
     const wantProtected = this.protectedShas.has(f.sha256!);
-    const candidates = (this.liveBySha16.get(f.sha256!.slice(0, 16)) ?? []).filter((c) => c.bytes === f.size && (parseUploadName(c.filename)?.protected === true) === wantProtected);
-    return candidates.find((c) => this.attachedIds.has(c.id)) ?? candidates[0];
+    let first: LiveFile | undefined;
+    for (const c of same) {
+      if (c.bytes !== f.size || this.protectedIds.has(c.id) !== wantProtected) continue;
+      if (this.attachedIds.has(c.id)) return c;
+      first ??= c;
+    }
+    return first;
   }
 
   /** The upload's id when the content is there, else a reference to the upload the plan makes. */
@@ -88,8 +99,9 @@ export class Content {
       for (const f of fs.files) if (!this.protectedShas.has(f.sha256!)) unprotecting.add(`${f.sha256!.slice(0, 16)}\t${f.size}`);
     }
     const out: FileDeletion[] = [];
-    for (const f of [...live.files].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))) {
-      if (this.kept.has(f.id) || keptByAssistants.has(f.id)) continue;
+    // the kept ones (all of them in a plan with nothing to do) are left out before sorting by name
+    const unkept = live.files.filter((f) => !this.kept.has(f.id) && !keptByAssistants.has(f.id));
+    for (const f of unkept.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))) {
       const name = parseUploadName(f.filename)!;
       const protect = name.protected && !unprotecting.has(`${name.sha16}\t${f.bytes}`);
       const dupOfKept = (this.liveBySha16.get(name.sha16) ?? []).some((c) => c.id !== f.id && this.kept.has(c.id));
