@@ -15,7 +15,8 @@ import type { ResourceType, Tagged } from '../kinds/index.js';
 import { describeApiError } from './errors.js';
 import { checkForeignHoldings } from './foreign.js';
 import type { Live, LiveFile } from './live.js';
-import { readAssistant, readLive, readUploads, readVectorStore } from './read.js';
+import type { ListSource } from './list-http.js';
+import { readAssistant, readLive, readUploads, readVectorStore, sdkLists } from './read.js';
 import { accountFor, type Account } from './write.js';
 
 export interface Target {
@@ -58,6 +59,8 @@ export interface ProviderInfo {
   openai: boolean;
   /** ASSISTANTS_DEPLOY_PACE: `always`, `on-429`, or unset (pace from the start on OpenAI's platform). */
   pace?: string;
+  /** How the read gets its list pages (default: through the SDK client). */
+  lists?: ListSource;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,7 @@ export function apiProvider(client: OpenAI, info: ProviderInfo): Target {
   let assistantsApi = true;
   const { baseUrl } = info;
   const account = accountFor(client);
+  const lists = info.lists ?? sdkLists(client);
   return {
     client,
     baseUrl,
@@ -84,7 +88,7 @@ export function apiProvider(client: OpenAI, info: ProviderInfo): Target {
     serves: (type) => type !== 'assistant' || assistantsApi,
     read: (deployment) =>
       described('reading the account', baseUrl, async () => {
-        const live = await readLive(client, { deployment });
+        const live = await readLive(lists, { deployment });
         assistantsApi = live.assistantsApi;
         return live;
       }),
@@ -95,6 +99,9 @@ export function apiProvider(client: OpenAI, info: ProviderInfo): Target {
     account,
     pacesFromStart: info.pace === 'always' || (info.pace !== 'on-429' && info.openai),
     settleDelays: info.openai ? [1_000, 3_000] : [],
-    close: () => info.close(),
+    close: () => {
+      lists.close?.();
+      return info.close();
+    },
   };
 }

@@ -7,6 +7,7 @@ import type OpenAI from 'openai';
 import { APIError } from 'openai';
 import { isNotFound } from './errors.js';
 import { deploymentOf, parseUploadName } from '../ownership/index.js';
+import type { ListSource } from './list-http.js';
 import type { ForeignStore, ForeignUse, Json, Live, LiveAssistant, LiveFile, LiveModels, LiveVectorStore, LiveVectorStoreFile } from './live.js';
 
 /** Reads are safe to repeat: the SDK retries them on 429, 5xx, timeouts and dropped connections. */
@@ -117,9 +118,9 @@ function dayOf(seconds: unknown): string | undefined {
  * or a key that may not read it (403, a restricted key without the models scope) gives none, and
  * the plan checks no model.
  */
-export async function readModels(client: OpenAI): Promise<LiveModels | undefined> {
+export async function readModels(from: OpenAI | Pick<ListSource, 'models'>): Promise<LiveModels | undefined> {
   try {
-    const page = await client.models.list(READ);
+    const page = typeof from.models === 'function' ? await from.models() : await (from as OpenAI).models.list(READ);
     const ids: string[] = [];
     const shutdowns: Record<string, string> = {};
     for (const m of page.data) {
@@ -148,12 +149,25 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-export async function readLive(client: OpenAI, options: ReadOptions): Promise<Live> {
+/** The lists readLive reads, through the SDK. */
+export function sdkLists(client: OpenAI): ListSource {
+  return {
+    assistants: () => client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>,
+    files: () => client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>,
+    vectorStores: () => client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>,
+    vectorStoreFiles: (id) => client.vectorStores.files.list(id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
+    models: () => client.models.list(READ),
+  };
+}
+
+export async function readLive(lists: ListSource, options: ReadOptions): Promise<Live> {
   const { deployment } = options;
   const ours = (metadata: unknown) => deploymentOf(metadata) === deployment;
   const tagged = (metadata: unknown) => deploymentOf(metadata) !== undefined;
 
-  const assistantsRead = readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
+  // the store list first: the chains of store file pages, the longest wait of the read, start from it
+  const storesRead = readAll(lists.vectorStores());
+  const assistantsRead = readAll(lists.assistants())
     .then((r) => ({ ...r, served: true }))
     .catch((error: unknown) => {
       if (isNotFound(error)) return { items: [] as OpenAI.Beta.Assistant[], pages: 1, served: false };
@@ -162,7 +176,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   // only this deployment's uploads are kept: the rest of a 100,000-file account is counted and dropped
   let fileCount = 0;
   const filesRead = readAllAs(
-    client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>,
+    lists.files(),
     (f): LiveFile | undefined => {
       fileCount++;
       return parseUploadName(f.filename)?.deployment === deployment
@@ -170,8 +184,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
         : undefined;
     },
   );
-  const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
-  const modelsRead = readModels(client);
+  const modelsRead = readModels(lists);
 
   // every read is awaited below; settle them now so a failure of one never goes unhandled
   const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
@@ -188,10 +201,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
   const owned = stores.items.filter((v) => ours(v.metadata)).map(toLiveVectorStore);
   let storeFilePages = 0;
   await mapLimit(owned, options.concurrency ?? 32, async (store) => {
-    const r = await readAllAs(
-      client.vectorStores.files.list(store.id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
-      toLiveVectorStoreFile,
-    );
+    const r = await readAllAs(lists.vectorStoreFiles(store.id), toLiveVectorStoreFile);
     store.files = r.items;
     storeFilePages += r.pages;
   });

@@ -7,8 +7,10 @@
 import path from 'node:path';
 import OpenAI from 'openai';
 import { UserError } from '../errors.js';
+import { HttpLists, listsOverHttp, type ListSource } from './list-http.js';
 import { startLocal } from './local.js';
 import { apiProvider, type Target } from './provider.js';
+import { PAGE, READ, sdkLists } from './read.js';
 
 export type { Target } from './provider.js';
 
@@ -61,6 +63,22 @@ function instrumentedFetch(options: TargetOptions): typeof globalThis.fetch {
   };
 }
 
+/**
+ * The plan's list pages over node:http (list-http.ts) where that sends what the SDK would: no fetch
+ * wrapper (apply's fences), a plain base URL, bearer-key auth; else through the SDK client.
+ */
+function listsFor(client: OpenAI, options: TargetOptions, auth: { baseURL: string; apiKey: string; organization: string | null; project: string | null }): ListSource | undefined {
+  if (options.wrapFetch || !listsOverHttp(auth.baseURL, options.env)) return undefined;
+  return new HttpLists({
+    ...auth,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    maxRetries: READ.maxRetries,
+    pageSize: PAGE,
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    fallback: sdkLists(client),
+  });
+}
+
 export async function openTarget(options: TargetOptions): Promise<Target> {
   const env = options.env;
   const key = env.OPENAI_API_KEY?.trim() || undefined;
@@ -86,7 +104,10 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   };
   if (choice === 'local') {
     const local = await startLocal(options.cwd, env);
-    return apiProvider(new OpenAI({ apiKey: 'local', baseURL: local.url, ...common }), {
+    const localClient = new OpenAI({ apiKey: 'local', baseURL: local.url, ...common });
+    const lists = listsFor(localClient, options, { baseURL: local.url, apiKey: 'local', organization: null, project: null });
+    return apiProvider(localClient, {
+      ...(lists ? { lists } : {}),
       baseUrl: 'local',
       local: true,
       implicitLocal,
@@ -107,14 +128,11 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   } catch {
     throw new UserError(`OPENAI_BASE_URL is not a URL: ${JSON.stringify(baseURL)}`);
   }
-  const client = new OpenAI({
-    apiKey: key ?? 'unset',
-    baseURL,
-    organization: env.OPENAI_ORG_ID?.trim() || null,
-    project: env.OPENAI_PROJECT_ID?.trim() || null,
-    ...common,
-  });
+  const auth = { baseURL, apiKey: key ?? 'unset', organization: env.OPENAI_ORG_ID?.trim() || null, project: env.OPENAI_PROJECT_ID?.trim() || null };
+  const client = new OpenAI({ ...auth, ...common });
+  const lists = listsFor(client, options, auth);
   return apiProvider(client, {
+    ...(lists ? { lists } : {}),
     baseUrl: shown,
     local: false,
     implicitLocal: false,
