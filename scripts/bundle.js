@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 const outdir = new URL('../dist/bundle/', import.meta.url).pathname;
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: { main: 'dist/cli/main.js', 'hash-worker': 'dist/manifest/hash-worker.js' },
+  entryPoints: { main: 'dist/cli/main.js', 'hash-worker': 'dist/manifest/hash-worker.js', 'stat-worker': 'dist/manifest/stat-worker.js' },
   outdir,
   bundle: true,
   splitting: true,

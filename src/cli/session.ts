@@ -33,7 +33,7 @@ if (TIMINGS) process.stderr.write(`timing: start ${performance.now().toFixed(0)}
 function timed(io: Io, stage: string, started: number, extra = ''): void {
   if (!TIMINGS) return;
   const m = process.memoryUsage();
-  io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra} [rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MiB]`);
+  io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra} [rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} of ${(m.heapTotal / 2 ** 20).toFixed(0)} MiB, external ${(m.external / 2 ** 20).toFixed(0)} MiB]`);
 }
 
 export function printWarnings(io: Io, warnings: Warning[]): void {
