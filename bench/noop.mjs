@@ -57,7 +57,9 @@ try {
       if (args.log) for (const e of entries) console.log(`  ${String(Math.round(e.at - e.ms - t0)).padStart(5)} +${String(Math.round(e.ms)).padStart(4)} ${e.method} ${e.path}`);
       r.walls.push(plan.ms);
       r.rss.push(plan.rssMb);
-      const stages = { firstRequest: first, lastAnswer: last, ...Object.fromEntries(Object.entries(plan.timings).map(([k, v]) => [k, v.ms])) };
+      // main-thread CPU at the end of each stage (cpu N ms in the note): steadier than wall times on a shared machine
+      const cpu = Object.fromEntries(Object.entries(plan.timings).flatMap(([k, v]) => (/cpu (\d+) ms/.test(v.note) ? [[`${k}Cpu`, Number(/cpu (\d+) ms/.exec(v.note)[1])]] : [])));
+      const stages = { firstRequest: first, lastAnswer: last, ...Object.fromEntries(Object.entries(plan.timings).map(([k, v]) => [k, v.ms])), ...cpu };
       for (const [k, v] of Object.entries(stages)) (r.stages[k] ??= []).push(v);
       const t = Object.entries(stages).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
       console.log(`${label} run ${i + 1}: ${fmt.s(plan.ms)} (${fmt.x(plan.ms / crit)}), ${entries.length} requests, ${fmt.mb(plan.rssMb)}; ${t}`);

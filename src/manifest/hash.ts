@@ -19,6 +19,7 @@ import type { Desired, LocalFile } from './desired.js';
 import { hashFileSync } from './hash-file.js';
 import type { FileDigest } from './hash-file.js';
 import type { HashWorkerData } from './hash-worker.js';
+import { breathe, BREATHE_EVERY } from './breathe.js';
 
 export const HASH_CACHE = path.join('.assistants-deploy', 'hash-cache.tsv');
 const CACHE_HEADER = '# assistants-deploy hash cache v3: path, size, mtime (ms), inode, sha256, first NUL byte (-1: none)';
@@ -36,11 +37,16 @@ class HashCache {
     return `${f.size}\t${f.mtimeMs}\t${f.ino}`;
   }
 
-  load(text: string): void {
+  async load(text: string): Promise<void> {
     if (!text.startsWith(CACHE_HEADER)) return;
-    for (const line of text.split('\n')) {
-      const tab = line.indexOf('\t');
-      if (tab > 0 && !line.startsWith('#')) this.lines.set(line.slice(0, tab), line);
+    let n = 0;
+    for (let at = 0; at < text.length; ) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const tab = text.indexOf('\t', at);
+      if (tab > at && tab < end && text.charCodeAt(at) !== 35 /* # */) this.lines.set(text.slice(at, tab), text.slice(at, end));
+      at = end + 1;
+      if (++n % (4 * BREATHE_EVERY) === 0) await breathe();
     }
   }
 
@@ -85,7 +91,7 @@ export function sha256OfFile(file: string): Promise<string> {
 async function readCache(file: string): Promise<HashCache> {
   const cache = new HashCache();
   try {
-    cache.load(await readFile(file, 'utf8'));
+    await cache.load(await readFile(file, 'utf8'));
   } catch {
     // no cache yet, or unreadable: start afresh
   }
@@ -179,7 +185,9 @@ export async function hashFiles(files: LocalFile[], options: HashOptions = {}): 
   }
   const stats: HashStats = { files: byAbs.size, hashed: 0, cached: 0, bytesHashed: 0 };
   const todo: [string, LocalFile[]][] = [];
+  let n = 0;
   for (const [abs, list] of byAbs) {
+    if (++n % BREATHE_EVERY === 0) await breathe();
     const f = list[0]!;
     const hit = cache.get(f);
     if (hit) {

@@ -2,13 +2,14 @@
  * Size, mtime and inode of each file a manifest names (of the target, for a symlink): what the
  * hash cache is keyed by, so every file is stat'ed on every run. At 100,000 files that is a few
  * hundred milliseconds of system calls, which plan, apply and destroy spend while they read the
- * account on the same thread: a large batch goes to one worker thread (started once, reused,
- * never keeping the process alive when idle), a small one is stat'ed here. The same answers
+ * account on the same thread: a large batch goes to a worker thread (shared by the batches sent
+ * together, ended when none is left), a small one is stat'ed here. The same answers
  * either way, and synchronously here when the worker cannot be had.
  */
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { breathe } from './breathe.js';
 import type { StatAnswer, StatJob } from './stat-worker.js';
 
 export interface Measured {
@@ -18,8 +19,8 @@ export interface Measured {
   symlink: boolean;
 }
 
-/** Below this many files a batch is stat'ed on this thread (a few milliseconds). */
-const WORKER_BATCH = 2000;
+/** Below this many files a batch is stat'ed on this thread (a millisecond or two). */
+const WORKER_BATCH = 500;
 const WORKER_FILE = fileURLToPath(new URL('./stat-worker.js', import.meta.url));
 
 function statHere(paths: readonly string[]): (Measured | string)[] {
@@ -44,6 +45,7 @@ const pending = new Map<number, { resolve: (a: StatAnswer) => void; reject: (e: 
 
 function fail(error: unknown): void {
   broken = true;
+  void worker?.terminate();
   worker = undefined;
   for (const p of pending.values()) p.reject(error);
   pending.clear();
@@ -54,14 +56,21 @@ function statWorker(): Worker | undefined {
   if (!worker) {
     worker = new Worker(WORKER_FILE);
     worker.unref();
-    worker.on('message', (a: StatAnswer) => {
+    const w = worker;
+    w.on('message', (a: StatAnswer) => {
       const p = pending.get(a.id);
       pending.delete(a.id);
-      if (pending.size === 0) worker?.unref();
+      // the manifest's batches come together: once none is left, the thread (and its heap) goes
+      if (pending.size === 0) {
+        worker = undefined;
+        void w.terminate();
+      }
       p?.resolve(a);
     });
-    worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the stat thread stopped (exit code ${code})`)));
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (worker === w) fail(new Error(`the stat thread stopped (exit code ${code})`));
+    });
   }
   return worker;
 }
@@ -69,7 +78,12 @@ function statWorker(): Worker | undefined {
 /** Each path's size, mtime, inode and whether it is a symlink, or the error code it could not be read with. */
 export async function statFiles(paths: readonly string[]): Promise<(Measured | string)[]> {
   const w = paths.length >= WORKER_BATCH ? statWorker() : undefined;
-  if (!w) return statHere(paths);
+  if (!w) {
+    const here = statHere(paths);
+    // the stores of a manifest are expanded together: answers that came in meanwhile go first
+    await breathe();
+    return here;
+  }
   const id = nextId++;
   let answer: StatAnswer;
   try {
