@@ -110,7 +110,7 @@ export async function loadAndRead(
   let opened: Promise<Target> | undefined;
   let reading: Promise<Live> | undefined;
   const start = (deployment: string) => {
-    opened = openQuietly(opts, io, extra);
+    opened = openQuietly(opts, io, { ...extra, prefetch: deployment });
     reading = opened.then((t) => readAccount(t, deployment, options.timed === false ? undefined : io));
     // awaited below, or dropped with the manifest: never an unhandled rejection
     opened.catch(() => {});

@@ -6,6 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextFile } from './text-file.js';
+import { breathe } from './breathe.js';
 import { ManifestError, UserError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { Desired, Warning } from './desired.js';
@@ -145,7 +146,13 @@ async function loadEnvironment(
   if (final.problems.length > 0) return { warnings: [], problems: sortProblems(final.problems) };
   const schemaProblems = await validateSchema(final.value, final.locs);
   if (schemaProblems.length > 0) return { warnings: [], problems: sortProblems(schemaProblems) };
-  options.onStructure?.({ deployment: String(final.value.deployment) });
+  if (options.onStructure) {
+    options.onStructure({ deployment: String(final.value.deployment) });
+    // two turns of the event loop: the requests it starts are made and sent (a connection made,
+    // the headers written) before the globs' first synchronous stretch
+    await breathe();
+    await breathe();
+  }
   const root = makeRoot(sources.rootDir, options.allowOutsideRoot ?? false);
   const resolved = await resolveDesired(final.value as unknown as ManifestDoc, {
     root,

@@ -102,20 +102,13 @@ function beforeOf(l: LiveVectorStoreFile): FileBefore {
 /** Live files in the order they were created (ties by id). */
 const byCreation = (a: LiveVectorStoreFile, b: LiveVectorStoreFile): number => a.created_at - b.created_at || (a.id < b.id ? -1 : 1);
 
-export function diffStoreFiles(
-  wanted: WantedFile[],
-  live: LiveVectorStoreFile[],
-  duplicates: VectorStoreFiles['duplicates'],
-  settings: StoreFileSettings,
-): VectorStoreFiles {
-  const attach: FileAttach[] = [];
-  const detach: FileDetach[] = [];
-  const update_attributes: FileReattribute[] = [];
-  let unchanged = 0;
-
-  // per path, the earliest live file (created first, then by id); the others, and the files without
-  // a path, are detached in that order. Only those few and the paths the manifest no longer names
-  // are sorted, not the whole store.
+/**
+ * The live files by path: per path the earliest (created first, then by id); the others, and the
+ * files without a path, go to `detach` in that order. Only those few and the paths the manifest no
+ * longer names (`unnamed`, in that order too) are sorted, not the whole store; `spare` holds the
+ * unnamed ones by content, candidates for a rename.
+ */
+function indexLive(wanted: WantedFile[], live: LiveVectorStoreFile[], detach: FileDetach[]) {
   const byPath = new Map<string, LiveVectorStoreFile>();
   const extra: LiveVectorStoreFile[] = [];
   for (const f of live) {
@@ -136,12 +129,26 @@ export function diffStoreFiles(
   const unnamed: [string, LiveVectorStoreFile][] = [];
   for (const entry of byPath) if (!wantedPaths.has(entry[0])) unnamed.push(entry);
   unnamed.sort((a, b) => byCreation(a[1], b[1]));
-  // live files whose path the manifest no longer names: candidates for a rename, by content
   const spare = new Map<string, LiveVectorStoreFile>();
   for (const [, f] of unnamed) {
     const sha = f.attributes?.[ATTR_SHA256];
     if (typeof sha === 'string' && f.status !== 'failed' && f.status !== 'cancelled' && !spare.has(sha)) spare.set(sha, f);
   }
+  return { byPath, unnamed, spare };
+}
+
+export function diffStoreFiles(
+  wanted: WantedFile[],
+  live: LiveVectorStoreFile[],
+  duplicates: VectorStoreFiles['duplicates'],
+  settings: StoreFileSettings,
+): VectorStoreFiles {
+  const attach: FileAttach[] = [];
+  const detach: FileDetach[] = [];
+  const update_attributes: FileReattribute[] = [];
+  let unchanged = 0;
+
+  const { byPath, unnamed, spare } = indexLive(wanted, live, detach);
   const claimed = new Set<string>();
 
   const toAttach = (w: WantedFile, reason: FileAttach['reason'], replaced?: LiveVectorStoreFile): FileAttach => ({

@@ -26,7 +26,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync, readlinkSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import type OpenAI from 'openai';
-import { APIError } from 'openai';
+import { APIError } from 'openai/core/error';
 import { UserError } from '../errors.js';
 import { describeApiError } from './errors.js';
 import { DEFAULT_RETRY, withRetry } from './retry.js';

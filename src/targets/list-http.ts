@@ -14,12 +14,10 @@
  * credentials, query or fragment, a bearer key, no proxy from the environment, and no fetch
  * wrapper (apply's lease and stop fences go through the SDK's fetch).
  */
-import http from 'node:http';
-import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
-import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Agent, IncomingMessage } from 'node:http';
+import type { Transform } from 'node:stream';
 import type OpenAI from 'openai';
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai/core/error';
 
 /** A page of a cursor-paginated list, as the SDK's CursorPage offers it. */
 export interface Paged<T> {
@@ -49,8 +47,8 @@ export interface HttpListOptions {
   pageSize: { list: number; files: number };
   /** Called once per attempt, as target.ts's instrumented fetch reports one. */
   onRequest?: (r: { method: string; route: string; status: number | 'error'; ms: number }) => void;
-  /** For what this reader does not send itself (a store id that is not a plain token). */
-  fallback: ListSource;
+  /** For what this reader does not send itself (a store id that is not a plain token): the SDK's. */
+  fallback: Pick<ListSource, 'vectorStoreFiles'>;
 }
 
 /** Whether the SDK's requests to this base URL are ones this reader sends the same. */
@@ -150,14 +148,29 @@ function bodyOf(a: Answer): unknown {
   return a.text;
 }
 
+/**
+ * node:http and node:https as CommonJS modules: an ESM import of node:http makes its ESM facade,
+ * which reads every export, the lazy WebSocket ones too, and so loads fetch's undici (tens of
+ * milliseconds, before the first request) that this reader exists to do without.
+ */
+function httpModule(https: boolean): typeof import('node:http') {
+  return process.getBuiltinModule(https ? 'node:https' : 'node:http') as typeof import('node:http');
+}
+
+/** A decoder for a compressed answer (zlib loaded only then). */
+function decoder(encoding: string): Transform | undefined {
+  if (encoding !== 'gzip' && encoding !== 'x-gzip' && encoding !== 'deflate' && encoding !== 'br') return undefined;
+  const zlib = process.getBuiltinModule('node:zlib') as typeof import('node:zlib');
+  return encoding === 'deflate' ? zlib.createInflate() : encoding === 'br' ? zlib.createBrotliDecompress() : zlib.createGunzip();
+}
+
 export class HttpLists implements ListSource {
-  private readonly agent: http.Agent;
-  private readonly client: typeof http | typeof https;
+  private readonly agent: Agent;
+  private readonly client: typeof import('node:http');
   private readonly headers: Record<string, string>;
 
   constructor(private readonly o: HttpListOptions) {
-    const https_ = new URL(o.baseURL).protocol === 'https:';
-    this.client = https_ ? https : http;
+    this.client = httpModule(new URL(o.baseURL).protocol === 'https:');
     this.agent = new this.client.Agent({ keepAlive: true });
     this.headers = {
       accept: 'application/json',
@@ -259,8 +272,7 @@ export class HttpLists implements ListSource {
       req.on('response', (res) => {
         clearTimeout(timer);
         const chunks: Buffer[] = [];
-        const enc = String(res.headers['content-encoding'] ?? '').toLowerCase();
-        const unzip = enc === 'gzip' || enc === 'x-gzip' ? createGunzip() : enc === 'deflate' ? createInflate() : enc === 'br' ? createBrotliDecompress() : undefined;
+        const unzip = decoder(String(res.headers['content-encoding'] ?? '').toLowerCase());
         const stream = unzip ? res.pipe(unzip) : res;
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('error', reject);

@@ -61,6 +61,8 @@ export interface ProviderInfo {
   pace?: string;
   /** How the read gets its list pages (default: through the SDK client). */
   lists?: ListSource;
+  /** A read of this deployment already under way (openTarget's prefetch): the first read of it is this one. */
+  prefetched?: { deployment: string; live: Promise<Live> };
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export function apiProvider(client: OpenAI, info: ProviderInfo): Target {
   const { baseUrl } = info;
   const account = accountFor(client);
   const lists = info.lists ?? sdkLists(client);
+  let prefetched = info.prefetched;
   return {
     client,
     baseUrl,
@@ -88,7 +91,9 @@ export function apiProvider(client: OpenAI, info: ProviderInfo): Target {
     serves: (type) => type !== 'assistant' || assistantsApi,
     read: (deployment) =>
       described('reading the account', baseUrl, async () => {
-        const live = await readLive(lists, { deployment });
+        const ahead = prefetched?.deployment === deployment ? prefetched.live : undefined;
+        prefetched = undefined;
+        const live = await (ahead ?? readLive(lists, { deployment }));
         assistantsApi = live.assistantsApi;
         return live;
       }),

@@ -4,7 +4,7 @@
  * stores, a few stores at a time. No per-resource reads.
  */
 import type OpenAI from 'openai';
-import { APIError } from 'openai';
+import { APIError } from 'openai/core/error';
 import { isNotFound } from './errors.js';
 import { deploymentOf, parseUploadName } from '../ownership/index.js';
 import type { ListSource } from './list-http.js';

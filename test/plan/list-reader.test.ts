@@ -8,6 +8,7 @@
  * page, a redirect), both throw the same error, or read the same pages after the same attempts.
  */
 import http from 'node:http';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -237,5 +238,36 @@ describe('failures: the same error, or the same pages after the same attempts', 
     const l = lists(account.emu.url, { fallback });
     expect((await l.vectorStoreFiles('vs_../x')).data).toEqual([]);
     expect(asked).toEqual(['vs_../x']);
+  });
+});
+
+describe('a plan sends its first requests before it loads the SDK', () => {
+  it('no fetch (undici), no SDK module, when the first list request is made; the plan is the same', async () => {
+    // a preload that notes, at the first HTTP request, which built-in modules are loaded
+    const probe = path.join(tmpdir(), `ad-first-request-${process.pid}.cjs`);
+    writeFileSync(
+      probe,
+      [
+        'const seen = new Set(process.moduleLoadList);',
+        'let done = false;',
+        "require('node:diagnostics_channel').subscribe('http.client.request.created', () => {",
+        '  if (done) return;',
+        '  done = true;',
+        "  process.stderr.write('probe: ' + JSON.stringify({ loaded: process.moduleLoadList.filter((m) => !seen.has(m)) }) + '\\n');",
+        '});',
+      ].join('\n'),
+    );
+    const dir = tempProject({ 'assistants.yaml': 'version: 1\ndeployment: lr\nvector_stores:\n  kb: { files: ["kb/*.md"] }\n  empty: { files: ["one.md"] }\nassistants:\n' + ['a', 'b'].map((a) => `  ${a}:\n    model: gpt-4o\n    instructions: "Bot ${a}"\n    tools: [{ type: file_search }]\n    tool_resources: { file_search: { vector_stores: [kb] } }\n`).join(''), 'one.md': '# one\n' });
+    mkdirSync(path.join(dir, 'kb'));
+    for (let f = 0; f < 250; f++) writeFileSync(path.join(dir, 'kb', `doc${f}.md`), `# Document ${f}\n`);
+    const probed = await account.cli(['plan', '--detailed-exitcode'], { cwd: dir, env: { NODE_OPTIONS: `--require ${probe}` } });
+    const plain = await account.cli(['plan', '--detailed-exitcode'], { cwd: dir });
+    expect(probed.code, probed.stderr).toBe(0);
+    const line = probed.stderr.split('\n').find((l) => l.startsWith('probe: '));
+    expect(line, probed.stderr).toBeDefined();
+    const loaded = (JSON.parse(line!.slice('probe: '.length)) as { loaded: string[] }).loaded;
+    expect(loaded.filter((m) => /undici|http2/.test(m))).toEqual([]);
+    expect(loaded.length, 'the probe saw the modules the CLI loaded').toBeGreaterThan(20);
+    expect(probed.stdout).toBe(plain.stdout);
   });
 });
