@@ -20,13 +20,12 @@ export class Content {
   private readonly liveBySha16 = new Map<string, LiveFile[]>();
   /** The live uploads named `adp~` (src/ownership/upload-name.ts), each name parsed once. */
   private readonly protectedIds = new Set<string>();
-  /** Uploads attached to a store or an assistant of the deployment before the plan. */
-  private readonly attachedIds = new Set<string>();
+  private attached: Set<string> | undefined;
 
   constructor(
     private readonly deployment: string,
     fileSets: readonly DesiredFileSet[],
-    live: Live,
+    private readonly live: Live,
   ) {
     this.protectedShas = protectedContent({ fileSets });
     for (const f of live.files) {
@@ -37,18 +36,38 @@ export class Content {
       if (same) same.push(f);
       else this.liveBySha16.set(n.sha16, [f]);
     }
-    for (const v of live.vectorStores) for (const f of v.files ?? []) this.attachedIds.add(f.id);
-    for (const a of live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) this.attachedIds.add(id);
+  }
+
+  /**
+   * Uploads attached to a store or an assistant of the deployment before the plan: gathered when
+   * first needed (a content uploaded twice, a deletion), which a plan with nothing to do never is.
+   */
+  private get attachedIds(): Set<string> {
+    if (!this.attached) {
+      this.attached = new Set<string>();
+      for (const v of this.live.vectorStores) for (const f of v.files ?? []) this.attached.add(f.id);
+      for (const a of this.live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) this.attached.add(id);
+    }
+    return this.attached;
+  }
+
+  private protectedUpload(c: LiveFile): boolean {
+    return this.protectedIds.size > 0 && this.protectedIds.has(c.id);
   }
 
   /** The first live upload of this content (and protection) attached to something, else the first one. */
   private existingFor(f: LocalFile): LiveFile | undefined {
     const same = this.liveBySha16.get(f.sha256!.slice(0, 16));
     if (same === undefined) return undefined;
-    const wantProtected = this.protectedShas.has(f.sha256!);
+    const wantProtected = this.protectedShas.size > 0 && this.protectedShas.has(f.sha256!);
+    // one upload of this content (the usual case): whether it is attached changes nothing
+    if (same.length === 1) {
+      const c = same[0]!;
+      return c.bytes === f.size && this.protectedUpload(c) === wantProtected ? c : undefined;
+    }
     let first: LiveFile | undefined;
     for (const c of same) {
-      if (c.bytes !== f.size || this.protectedIds.has(c.id) !== wantProtected) continue;
+      if (c.bytes !== f.size || this.protectedUpload(c) !== wantProtected) continue;
       if (this.attachedIds.has(c.id)) return c;
       first ??= c;
     }

@@ -15,6 +15,8 @@ import { ATTR_PATH, ATTR_SHA256 } from '../../src/ownership/metadata.js';
 import { TAG_RESOURCE } from '../../src/ownership/index.js';
 import { parseUploadName } from '../../src/ownership/upload-name.js';
 import { attributesOf, diffStoreFiles, type StoreFileSettings, type WantedFile } from '../../src/plan/files-diff.js';
+import { Content } from '../../src/plan/content.js';
+import type { DesiredFileSet, LocalFile } from '../../src/kinds/index.js';
 import { liveFingerprint } from '../../src/plan/fingerprint.js';
 import type { FileAttach, FileDetach, FileReattribute, VectorStoreFiles } from '../../src/plan/types.js';
 import type { Live } from '../../src/targets/live.js';
@@ -215,6 +217,46 @@ describe('parseUploadName without split', () => {
         expect(parseUploadName(name)).toEqual(referenceParse(name));
       }),
       { numRuns: 3000, seed: 20261202 },
+    );
+  });
+});
+
+/** The version before: every candidate of a content filtered, the first attached one, else the first. */
+function referenceExisting(f: LocalFile, live: Live, protectedShas: Set<string>): string | undefined {
+  const attached = new Set<string>();
+  for (const v of live.vectorStores) for (const x of v.files ?? []) attached.add(x.id);
+  for (const a of live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) attached.add(id);
+  const want = protectedShas.has(f.sha256!);
+  const candidates = live.files.filter((c) => {
+    const n = referenceParse(c.filename);
+    return n !== undefined && n.sha16 === f.sha256!.slice(0, 16) && c.bytes === f.size && n.protected === want;
+  });
+  return (candidates.find((c) => attached.has(c.id)) ?? candidates[0])?.id;
+}
+
+describe('Content finds the upload of each content as before', () => {
+  it('one upload or several of a content, of other sizes, protected or not, attached or not', () => {
+    const sha = fc.constantFrom('a', 'b', 'c').map((c) => c.repeat(64));
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ sha, bytes: fc.constantFrom(5, 6), protect: fc.boolean(), attached: fc.boolean(), otherDeployment: fc.boolean() }), { maxLength: 8 }),
+        fc.array(fc.record({ sha, size: fc.constantFrom(5, 6), inProtectedSet: fc.boolean() }), { minLength: 1, maxLength: 6 }),
+        (uploads, locals) => {
+          const files: LiveFile[] = uploads.map((u, i) => ({ id: `file-${i}`, filename: `${u.protect ? 'adp' : 'ad'}~${u.otherDeployment ? 'x' : 'd'}~${u.sha.slice(0, 16)}~f${i}.md`, bytes: u.bytes, created_at: i, purpose: 'assistants' }));
+          const storeFiles = uploads.flatMap((u, i) => (u.attached ? [{ id: `file-${i}`, status: 'completed', attributes: null, chunking_strategy: null, usage_bytes: 1, created_at: i }] : []));
+          const vectorStores = [{ id: 'vs_1', created_at: 1, name: 'kb', expires_after: null, metadata: {}, usage_bytes: 0, status: 'completed', last_active_at: null, file_counts: { in_progress: 0, completed: 0, failed: 0, cancelled: 0, total: 0 }, files: storeFiles }] as unknown as LiveVectorStore[];
+          const live: Live = { assistantsApi: true, assistants: [], vectorStores, files, others: { assistants: 0, vectorStores: 0 }, stats: { requests: 0, pages: { assistants: 0, vector_stores: 0, files: 0, vector_store_files: 0 }, minimumPages: 0 } };
+          const local = locals.map((l, i): LocalFile => ({ path: `p${i}.md`, abs: `/m/p${i}.md`, size: l.size, mtimeMs: 0, ino: 0, sha256: l.sha }));
+          const fileSets: DesiredFileSet[] = [{ key: 'safe', protect: true, files: local.filter((_, i) => locals[i]!.inProtectedSet) }];
+          const content = new Content('d', fileSets, live);
+          const protectedShas = new Set(fileSets[0]!.files.map((f) => f.sha256!));
+          for (const f of local) {
+            const want = referenceExisting(f, live, protectedShas);
+            expect(content.ref(f)).toEqual(want ?? { $ref: `file:${f.sha256}` });
+          }
+        },
+      ),
+      { numRuns: 500, seed: 20261202 },
     );
   });
 });
