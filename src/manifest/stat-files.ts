@@ -56,7 +56,8 @@ function fail(error: unknown): void {
 function statWorker(): Worker | undefined {
   if (broken || !existsSync(WORKER_FILE)) return undefined;
   if (!worker) {
-    worker = new Worker(WORKER_FILE);
+    // its young generation kept small, as the main thread's is (cli/memory.ts): it only reads and looks up
+    worker = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
     worker.unref();
     const w = worker;
     w.on('message', (a: StatAnswer) => {

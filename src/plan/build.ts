@@ -54,7 +54,20 @@ export function buildPlan(desired: Desired, live: Live, options: BuildOptions): 
 }
 
 function assemble(desired: Desired, live: Live, plan: Plan, options: BuildOptions): Plan {
-  const manifest = { ...plan.manifest, ...(options.manifestFile !== undefined ? { file: options.manifestFile } : {}), fingerprint: manifestFingerprint(desired) };
+  // made when read (the plan's JSON, apply's check of a saved plan), as the live fingerprint is
+  let fingerprint: Plan['manifest']['fingerprint'] | undefined;
+  let from: Desired | undefined = desired;
+  const manifest = {
+    ...plan.manifest,
+    ...(options.manifestFile !== undefined ? { file: options.manifestFile } : {}),
+    get fingerprint() {
+      if (!fingerprint) {
+        fingerprint = manifestFingerprint(from!);
+        from = undefined;
+      }
+      return fingerprint;
+    },
+  };
   const drafted = withFields(plan, { manifest });
   return frozen(withFields(drafted, { cost: estimatePlanCost(drafted, live, options.prices) }));
 }

@@ -6,7 +6,7 @@
  */
 import { protectedContent } from '../kinds/index.js';
 import type { DesiredFileSet, LiveAssistant, LiveFile, LocalFile, Ref } from '../kinds/index.js';
-import { parseUploadName, uploadName } from '../ownership/index.js';
+import { parseUploadName, uploadContent, uploadName } from '../ownership/index.js';
 import type { Live } from '../targets/live.js';
 import type { FileDeletion, ResourceChange, Upload } from './types.js';
 
@@ -29,7 +29,7 @@ export class Content {
   ) {
     this.protectedShas = protectedContent({ fileSets });
     for (const f of live.files) {
-      const n = parseUploadName(f.filename);
+      const n = uploadContent(f.filename);
       if (!n) continue;
       if (n.protected) this.protectedIds.add(f.id);
       const same = this.liveBySha16.get(n.sha16);
