@@ -36,7 +36,6 @@ const PARALLEL = 'the split of src/manifest, src/codegen and src/cli/completion.
 const NEXT = 'issue 16, a later step of this branch';
 const SIZE_PENDING: Record<string, string> = {
   'cli/commands/audit.ts': NEXT,
-  'cli/main.ts': NEXT,
   'plan/cost/audit.ts': NEXT,
   'render/plan-text.ts': NEXT,
   'targets/lease.ts': NEXT,
