@@ -35,7 +35,6 @@ const APART = 'emulator';
 const PARALLEL = 'the split of src/manifest, src/codegen and src/cli/completion.ts';
 const NEXT = 'issue 16, a later step of this branch';
 const SIZE_PENDING: Record<string, string> = {
-  'targets/lease.ts': NEXT,
   'targets/read.ts': NEXT,
   'targets/write.ts': NEXT,
 };
