@@ -18,7 +18,8 @@ import { textOf, type Item } from '../model/items.js';
 import { callName, historyOf, responseRecord, type CreateRequest, type Tool } from '../model/responses.js';
 import { searchStore } from '../model/vector-stores.js';
 import { scheduleBackground } from './background.js';
-import { sampleValue, schemaValue, words } from './sampling.js';
+import { sampleValue, words } from './sampling.js';
+import { schemaValue } from './schema-value.js';
 
 type FnTool = { type: 'function'; name: string; parameters?: Record<string, unknown> | null; strict?: boolean | null };
 type Emit = (type: string, data: Record<string, unknown>) => void;
