@@ -43,15 +43,13 @@ export function reasonFor(c: ResourceChange): string {
   }
 }
 
+const CAUSE_LABEL: Partial<Record<FieldChange['cause'], string>> = {
+  drift: '  # drift: changed outside the manifest',
+  manifest_and_drift: '  # changed in the manifest and outside it',
+};
+
 export function causeLabel(f: FieldChange): string {
-  switch (f.cause) {
-    case 'drift':
-      return '  # drift: changed outside the manifest';
-    case 'manifest_and_drift':
-      return '  # changed in the manifest and outside it';
-    default:
-      return '';
-  }
+  return CAUSE_LABEL[f.cause] ?? '';
 }
 
 export function value(v: unknown): string {
