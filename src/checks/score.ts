@@ -49,7 +49,7 @@ export function scoreCheck(check: DesiredCheck, storeId: string | null, outcome:
     const p = pathOf(h);
     return { rank: i + 1, path: p, file_id: h.file_id, filename: h.filename, score: round(h.score), expected: p !== null && check.expect.includes(p), forbidden: forbids(check.forbid, p) };
   });
-  const reasons: string[] = [];
+  const reasons: string[] = [...(check.unmatched ?? [])];
   for (const p of check.expect) {
     const rows = results.filter((r) => r.path === p);
     if (rows.length === 0) reasons.push(`${p} is not within the top ${check.k}`);

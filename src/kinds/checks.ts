@@ -56,6 +56,8 @@ export interface DesiredCheck {
   ranking_options?: SearchRankingOptions;
   rewrite_query?: boolean;
   loc?: SourceLoc;
+  /** Expected paths the store's files do not include (only when loaded for `test`): each fails the check, located. */
+  unmatched?: string[];
 }
 
 export interface SuiteThresholds {

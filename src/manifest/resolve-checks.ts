@@ -7,6 +7,7 @@
  * match files without it).
  */
 import path from 'node:path';
+import { formatProblem } from '../errors.js';
 import { DEFAULT_SUITE } from '../kinds/checks.js';
 import type { DesiredCheck, DesiredEval, DesiredSuite, SearchFilter } from '../kinds/checks.js';
 import { ATTR_PATH, ATTR_SHA256 } from '../ownership/index.js';
@@ -59,14 +60,17 @@ function resolveCheck(s: ResolveScope, store: DesiredVectorStore, spec: CheckSpe
   if (expect.length === 0 && forbid.length === 0) {
     s.problems.push({ ...s.at(base), message: 'a check needs `expect` (paths that must come back) or `forbid` (paths that must not), or both' });
   }
+  const unmatched: string[] = [];
   expect.forEach((p, j) => {
     if (files.includes(p)) return;
     const guess = closest(p, files);
     const listed = files.length > 6 ? `${files.slice(0, 6).join(', ')} and ${files.length - 6} more` : files.join(', ');
-    s.problems.push({
+    const problem = {
       ...s.at([...base, 'expect', j]),
       message: `"${p}" is not one of vector_store.${store.key}'s files${guess ? ` (did you mean "${guess}"?)` : ''}; an expected path must be a file the store's \`files\` match (${files.length ? `they are: ${listed}` : 'it has none'})`,
-    });
+    };
+    if (s.ctx.checks === 'report') unmatched.push(formatProblem(problem));
+    else s.problems.push(problem);
   });
   forbid.forEach((p, j) => {
     if (expect.includes(p)) s.problems.push({ ...s.at([...base, 'forbid', j]), message: `"${p}" is both expected and forbidden; keep it in one of the lists` });
@@ -84,6 +88,7 @@ function resolveCheck(s: ResolveScope, store: DesiredVectorStore, spec: CheckSpe
     ...(spec.ranking_options ? { ranking_options: spec.ranking_options } : {}),
     ...(spec.rewrite_query !== undefined ? { rewrite_query: spec.rewrite_query } : {}),
     ...(s.at(base).loc ? { loc: s.at(base).loc! } : {}),
+    ...(unmatched.length ? { unmatched } : {}),
   };
 }
 

@@ -78,7 +78,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
   const baselineFile = typeof opts.baseline === 'string' ? opts.baseline : undefined;
   const baseline = baselineFile !== undefined ? await readReport(baselineFile) : undefined;
   concurrency(opts);
-  const { desired, target, live: read } = await loadAndRead(opts, io);
+  const { desired, target, live: read } = await loadAndRead({ ...opts, checksMode: 'report' }, io);
   try {
     if (!desired.checks?.length) {
       throw new UserError(
