@@ -47,7 +47,8 @@ export async function runSearches(target: Target, jobs: readonly SearchJob[], op
   const inFlight = new Semaphore(Math.max(1, options.concurrency ?? 8));
   // no published limit for search: dormant until a 429 that names its wait holds every search back
   const held = new TokenBucket(1, 1, clock, false);
-  const policy = options.policy ?? { ...DEFAULT_RETRY, clock };
+  // apply's rules, with the lease's 6 attempts: someone waits on a read, and a search changes nothing
+  const policy = options.policy ?? { ...DEFAULT_RETRY, attempts: 6, clock };
   return Promise.all(
     jobs.map(async (job): Promise<SearchOutcome> => {
       let attempts = 0;
