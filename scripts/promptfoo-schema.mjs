@@ -43,6 +43,29 @@ const content = z.toJSONSchema(inner(UnifiedConfigSchema), {
 });
 const { $schema: _, ...rest } = content;
 const schema = { $ref: '#/definitions/PromptfooConfigSchema', definitions: { PromptfooConfigSchema: rest }, $schema: 'http://json-schema.org/draft-07/schema#' };
+// The one change to promptfoo's procedure: a part converted on its own (the override above) keeps its
+// own `$defs` and refers to them as `#/$defs/NAME`, which resolves against the whole document and
+// so finds nothing (a validator that resolves refs eagerly, as ajv does, refuses the schema). Each
+// such block moves to the top-level `definitions`, under a name of its own, and its refs follow it.
+let moved = 0;
+function hoist(node) {
+  if (Array.isArray(node)) return node.forEach(hoist);
+  if (!node || typeof node !== 'object') return;
+  if (node.$defs && node !== rest) {
+    const names = new Map(Object.keys(node.$defs).map((n) => [n, `nested${moved++}_${n}`]));
+    const rewrite = (x) => {
+      if (Array.isArray(x)) return x.forEach(rewrite);
+      if (!x || typeof x !== 'object') return;
+      if (typeof x.$ref === 'string' && x.$ref.startsWith('#/$defs/') && names.has(x.$ref.slice(8))) x.$ref = `#/definitions/${names.get(x.$ref.slice(8))}`;
+      Object.values(x).forEach(rewrite);
+    };
+    rewrite(node);
+    for (const [n, def] of Object.entries(node.$defs)) schema.definitions[names.get(n)] = def;
+    delete node.$defs;
+  }
+  Object.values(node).forEach(hoist);
+}
+hoist(rest);
 const out = path.join(root, 'vendor', 'promptfoo', 'config-schema.json');
 writeFileSync(out, `${JSON.stringify(schema, null, 2)}\n`);
-console.log(`wrote ${path.relative(root, out)} from promptfoo ${version}`);
+console.log(`wrote ${path.relative(root, out)} from promptfoo ${version} (${moved} nested definitions moved to the top)`);

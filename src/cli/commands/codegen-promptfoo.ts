@@ -23,6 +23,11 @@ export async function run(opts: CommandOptions): Promise<number> {
   let ids;
   try {
     ids = resolveIds(desired, await readAccount(target, desired.deployment), 'responses');
+  } catch (error) {
+    if (error instanceof UserError && error.message.startsWith('--resolve-ids: ')) {
+      throw new UserError(`codegen promptfoo: ${error.message.slice('--resolve-ids: '.length)}`, 'run `assistants-deploy apply` first: the configuration names the ids the deployment has on this target');
+    }
+    throw error;
   } finally {
     await target.close();
   }
