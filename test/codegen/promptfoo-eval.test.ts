@@ -99,13 +99,14 @@ describe('promptfoo on codegen promptfoo output', () => {
         strict: true
         schema: { type: object, additionalProperties: false, required: [topic], properties: { topic: { type: string } } }
 `);
-    manifest += `  triage-json:
+    manifest = manifest.replace('evals:\n', `evals:
+  triage-json:
     assistant: triage
     prompt: Classify - my invoice is wrong
     assert:
       - type: is-json
         value: { type: object, required: [topic] }
-`;
+`);
     writeFileSync(file, manifest);
     expect((await account.cli(['apply', '--auto-approve', '-q'], { cwd: dir })).code).toBe(0);
     expect((await account.cli(['codegen', 'promptfoo', '-o', 'evals.yaml'], { cwd: dir })).code).toBe(0);
