@@ -1,8 +1,9 @@
 /**
- * `codegen --resolve-ids`: the ids the generated code will use, found in the live account by their
- * ownership tags, a loop over the tagged kinds (src/kinds) and then the uploads of the file sets
- * code_interpreter reads. Assistants API code needs each assistant's id; Responses API code the
- * vector stores and files it names in its requests. Every one must exist.
+ * The deployed ids generated code and configurations name (`codegen python --resolve-ids`,
+ * `codegen promptfoo`), found in the live account by their ownership tags: a loop over the tagged
+ * kinds (src/kinds), then the uploads of the file sets code_interpreter reads. Assistants API code
+ * needs each assistant's id; Responses API code the vector stores and files it names in its
+ * requests. Every one must exist.
  */
 import { UserError } from '../errors.js';
 import { KINDS } from '../kinds/index.js';

@@ -17,7 +17,8 @@ import { connect, loadDesired, readAccount } from '../session.js';
 export async function run(args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
   const language = args[0] ?? 'python';
-  if (language !== 'python') throw new UserError(`codegen: unknown language ${JSON.stringify(language)}; only python is supported`);
+  if (language === 'promptfoo') return (await import('./codegen-promptfoo.js')).run(opts);
+  if (language !== 'python') throw new UserError(`codegen: unknown language ${JSON.stringify(language)}; use python or promptfoo`);
   const api = (typeof opts.api === 'string' ? opts.api : 'assistants') as Api;
   const desired = await loadDesired(opts, io);
   const packageName = typeof opts.package === 'string' ? opts.package : defaultPackageName(desired.deployment);
