@@ -11,6 +11,7 @@ export * from './assistant.js';
 export * from './file-set.js';
 export * from './kind.js';
 export * from './normalize.js';
+export * from './tools.js';
 export * from './values.js';
 export * from './vector-store.js';
 

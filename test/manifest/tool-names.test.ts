@@ -1,0 +1,53 @@
+/**
+ * The pure rules behind the tools of the Responses era and the Foundry target: an MCP secret's
+ * template (what it shows, what it reads, what it sends) and an assistant's Foundry agent name
+ * (`<deployment>--<key>`, Foundry's characters and length; collisions within a manifest found).
+ */
+import { describe, expect, it } from 'vitest';
+import { envTemplateParts, parseEnvTemplate, resolveEnvTemplate } from '../../src/kinds/tools.js';
+import { FOUNDRY_AGENT_NAME, foundryAgentName, foundryNameProblems } from '../../src/ownership/foundry-name.js';
+
+describe('an MCP secret as a template', () => {
+  it('names the variables it reads, shows itself as written, and sends their values', () => {
+    const t = parseEnvTemplate('Bearer ${env:MCP_TOKEN} for ${env:TEAM}/${env:MCP_TOKEN}')!;
+    expect(t).toEqual({ template: 'Bearer ${env:MCP_TOKEN} for ${env:TEAM}/${env:MCP_TOKEN}', env: ['MCP_TOKEN', 'TEAM'] });
+    expect(resolveEnvTemplate(t, { MCP_TOKEN: 's3cret', TEAM: 'ops' })).toEqual({ value: 'Bearer s3cret for ops/s3cret', missing: [] });
+    expect(resolveEnvTemplate(t, { TEAM: 'ops' })).toEqual({ value: 'Bearer  for ops/', missing: ['MCP_TOKEN'] });
+    expect(envTemplateParts(t)).toEqual([{ text: 'Bearer ' }, { env: 'MCP_TOKEN' }, { text: ' for ' }, { env: 'TEAM' }, { text: '/' }, { env: 'MCP_TOKEN' }]);
+  });
+
+  it('a `$${` is a literal `${`, never a reference; another `${…}` is no template', () => {
+    const t = parseEnvTemplate('a-$${env:X}-${env:Y}')!;
+    expect(t.env).toEqual(['Y']);
+    expect(resolveEnvTemplate(t, { X: 'no', Y: 'yes' })).toEqual({ value: 'a-${env:X}-yes', missing: [] });
+    expect(envTemplateParts(t)).toEqual([{ text: 'a-${env:X}-' }, { env: 'Y' }]);
+    expect(parseEnvTemplate('plain')).toEqual({ template: 'plain', env: [] });
+    expect(parseEnvTemplate('Bearer ${var:x}')).toBeUndefined();
+    expect(parseEnvTemplate('Bearer ${TOKEN}')).toBeUndefined();
+  });
+});
+
+describe("an assistant's Foundry agent name", () => {
+  it('is deployment--key, lower case, with "-" for what Foundry refuses', () => {
+    expect(foundryAgentName('order-desk', 'billing')).toBe('order-desk--billing');
+    expect(foundryAgentName('hr.helper_prod', 'FAQ_Bot.v2')).toBe('hr-helper-prod--faq-bot-v2');
+    expect(foundryAgentName('a__b', '-x-')).toBe('a-b--x');
+    for (const name of ['order-desk--billing', 'hr-helper-prod--faq-bot-v2', 'a-b--x']) expect(name).toMatch(FOUNDRY_AGENT_NAME);
+  });
+
+  it('tells deployments apart: no other deployment and key give the same name', () => {
+    // the separator cannot occur inside a part, so where the deployment ends is known
+    expect(foundryAgentName('a-b', 'c')).toBe('a-b--c');
+    expect(foundryAgentName('a', 'b-c')).toBe('a--b-c');
+    expect(foundryAgentName('a', 'b--c')).toBe('a--b-c');
+  });
+
+  it('a name over 63 characters, or one two keys share, is a problem of that key', () => {
+    const long = 'k'.repeat(60);
+    const problems = foundryNameProblems('shop', ['ok', long, 'faq_bot', 'faq.bot', 'FAQ-bot']);
+    expect([...problems.keys()]).toEqual([long, 'faq.bot', 'FAQ-bot']);
+    expect(problems.get(long)).toBe(`its Foundry agent name "shop--${long}" (deployment--key) is 66 characters long; Foundry allows 63: shorten the key (or the deployment name) by 3`);
+    expect(problems.get('faq.bot')).toBe('its Foundry agent name "shop--faq-bot" is also assistant "faq_bot"\'s (Foundry names are lower case, with "-" for "_" and "."): rename one of the keys');
+    expect(foundryNameProblems('shop', ['ok', 'k'.repeat(57)]).size).toBe(0);
+  });
+});
