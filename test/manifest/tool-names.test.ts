@@ -1,7 +1,8 @@
 /**
  * The pure rules behind the tools of the Responses era and the Foundry target: an MCP secret's
  * template (what it shows, what it reads, what it sends) and an assistant's Foundry agent name
- * (`<deployment>--<key>`, Foundry's characters and length; collisions within a manifest found).
+ * (`<deployment>-<key>`, the Foundry target's rule; Foundry's characters and length; collisions
+ * within a manifest found).
  */
 import { describe, expect, it } from 'vitest';
 import { envTemplateParts, parseEnvTemplate, resolveEnvTemplate } from '../../src/kinds/tools.js';
@@ -27,27 +28,20 @@ describe('an MCP secret as a template', () => {
   });
 });
 
-describe("an assistant's Foundry agent name", () => {
-  it('is deployment--key, lower case, with "-" for what Foundry refuses', () => {
-    expect(foundryAgentName('order-desk', 'billing')).toBe('order-desk--billing');
-    expect(foundryAgentName('hr.helper_prod', 'FAQ_Bot.v2')).toBe('hr-helper-prod--faq-bot-v2');
-    expect(foundryAgentName('a__b', '-x-')).toBe('a-b--x');
-    for (const name of ['order-desk--billing', 'hr-helper-prod--faq-bot-v2', 'a-b--x']) expect(name).toMatch(FOUNDRY_AGENT_NAME);
+describe("an assistant's Foundry agent name (the Foundry target's rule)", () => {
+  it('is deployment-key, lower case, with "-" for "_" and "."', () => {
+    expect(foundryAgentName('order-desk', 'billing')).toBe('order-desk-billing');
+    expect(foundryAgentName('hr.helper_prod', 'FAQ_Bot.v2')).toBe('hr-helper-prod-faq-bot-v2');
+    for (const name of ['order-desk-billing', 'hr-helper-prod-faq-bot-v2']) expect(name).toMatch(FOUNDRY_AGENT_NAME);
   });
 
-  it('tells deployments apart: no other deployment and key give the same name', () => {
-    // the separator cannot occur inside a part, so where the deployment ends is known
-    expect(foundryAgentName('a-b', 'c')).toBe('a-b--c');
-    expect(foundryAgentName('a', 'b-c')).toBe('a--b-c');
-    expect(foundryAgentName('a', 'b--c')).toBe('a--b-c');
-  });
-
-  it('a name over 63 characters, or one two keys share, is a problem of that key', () => {
-    const long = 'k'.repeat(60);
-    const problems = foundryNameProblems('shop', ['ok', long, 'faq_bot', 'faq.bot', 'FAQ-bot']);
-    expect([...problems.keys()]).toEqual([long, 'faq.bot', 'FAQ-bot']);
-    expect(problems.get(long)).toBe(`its Foundry agent name "shop--${long}" (deployment--key) is 66 characters long; Foundry allows 63: shorten the key (or the deployment name) by 3`);
-    expect(problems.get('faq.bot')).toBe('its Foundry agent name "shop--faq-bot" is also assistant "faq_bot"\'s (Foundry names are lower case, with "-" for "_" and "."): rename one of the keys');
-    expect(foundryNameProblems('shop', ['ok', 'k'.repeat(57)]).size).toBe(0);
+  it('a name over 63 characters, one Foundry refuses, or one two keys share, is a problem of that key', () => {
+    const long = 'k'.repeat(59);
+    const problems = foundryNameProblems('shop', ['ok', long, 'faq_bot', 'faq.bot', 'FAQ-bot', 'trail_']);
+    expect([...problems.keys()]).toEqual([long, 'faq.bot', 'FAQ-bot', 'trail_']);
+    expect(problems.get(long)).toBe(`its Foundry agent name "shop-${long}" (deployment, "-", key) has 64 characters; Foundry allows 63. Shorten the key or the deployment name`);
+    expect(problems.get('faq.bot')).toBe('its Foundry agent name "shop-faq-bot" is also assistants.faq_bot\'s (names are lower case, with "_" and "." as "-"); rename one of the keys');
+    expect(problems.get('trail_')).toBe('its Foundry agent name "shop-trail-" (deployment, "-", key) must start and end with a letter or digit and hold only letters, digits and hyphens; rename the key');
+    expect(foundryNameProblems('shop', ['ok', 'k'.repeat(58)]).size).toBe(0);
   });
 });

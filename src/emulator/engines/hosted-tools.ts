@@ -9,8 +9,9 @@
  *   (an `mcp_list_tools` item naming the tools `allowed_tools` names, with an empty input schema:
  *   none when it names none); a listed tool named in the last user message is called: first an
  *   `mcp_approval_request` when `require_approval` asks for one (the response ends there), then,
- *   when approved (or when no approval is needed), an `mcp_call` item that fails with the error that
- *   the server cannot be reached, which the reply quotes; a refused call is not made.
+ *   when approved (or when no approval is needed), an `mcp_call` item that fails with an
+ *   `http_error` (503: the server cannot be reached), which the reply quotes; a refused call is not
+ *   made.
  */
 import { invalid } from '../errors.js';
 import { itemId } from '../ids.js';
@@ -79,7 +80,9 @@ function listTools(turn: HostedTurn, servers: Tool[]): void {
 }
 
 function mcpCall(turn: HostedTurn, server: Tool, name: string, approvalId: string | null): string {
-  const item: Item = { id: itemId('mcp'), type: 'mcp_call', server_label: server.server_label, name, arguments: '{}', output: null, error: OFFLINE, status: 'failed', approval_request_id: approvalId };
+  // the API's HTTPError shape (MCPToolCallError): the server answered nothing
+  const error = { type: 'http_error', code: 503, message: OFFLINE };
+  const item: Item = { id: itemId('mcp'), type: 'mcp_call', server_label: server.server_label, name, arguments: '{}', output: null, error, status: 'failed', approval_request_id: approvalId };
   const index = turn.output.length;
   turn.emit('response.output_item.added', { output_index: index, item: { ...item, status: 'in_progress', error: null } });
   turn.emit('response.mcp_call.in_progress', { output_index: index, item_id: item.id });

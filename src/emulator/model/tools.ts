@@ -39,7 +39,6 @@ export function echoedMcpTool<T extends Record<string, unknown>>(tool: T): T {
   const { authorization: _a, headers, ...rest } = tool;
   return {
     ...(rest as T),
-    server_description: tool.server_description ?? null,
     allowed_tools: tool.allowed_tools ?? null,
     require_approval: tool.require_approval ?? 'always',
     headers: headers && typeof headers === 'object' ? Object.fromEntries(Object.keys(headers).map((k) => [k, '<redacted>'])) : null,

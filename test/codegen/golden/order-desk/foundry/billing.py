@@ -14,7 +14,7 @@ from ._runtime import Assistant, AssistantSpec
 SPEC = AssistantSpec(
     key="billing",
     name="Billing specialist",
-    agent_name="order-desk--billing",
+    agent_name="order-desk-billing",
     handlers={
         "lookup_order": tools.call_lookup_order,
         "issue_refund": tools.call_issue_refund,
