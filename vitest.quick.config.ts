@@ -10,6 +10,7 @@ import base from './vitest.config.js';
 export const SLOW = [
   'test/codegen/python.test.ts',
   'test/codegen/foundry.test.ts',
+  'test/codegen/responses-tools.test.ts',
   'test/codegen/targets.test.ts',
   'test/emulator/agents.test.ts',
   'test/emulator/responses-fidelity-python.test.ts',
