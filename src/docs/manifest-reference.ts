@@ -121,7 +121,7 @@ export function renderManifestReference(root: Schema): string {
       const ro = ((inner!.properties as Record<string, Schema>).ranking_options)!;
       out.push(table(root, ro, 'file_search.ranking_options.'), '');
     }
-    for (const [name, p] of Object.entries(own ? flat : {})) {
+    for (const [name, p] of Object.entries(!inner && own ? flat : {})) {
       const d = deref(root, p);
       if (d.type === 'object' && d.properties && refName(p) === undefined) out.push(table(root, d, `${name}.`), '');
     }
