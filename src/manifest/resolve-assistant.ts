@@ -31,7 +31,6 @@ export async function resolveAssistant(s: ResolveScope, doc: ManifestDoc, key: s
     model: spec.model,
     name: spec.name ?? key,
     tools,
-    toolLocs,
     vectorStores,
     fileSets,
     metadata: s.metadata([...base, 'metadata'], spec.metadata),
@@ -40,6 +39,7 @@ export async function resolveAssistant(s: ResolveScope, doc: ManifestDoc, key: s
   };
   const modelLoc = s.at([...base, 'model']).loc;
   if (modelLoc) desired.modelLoc = modelLoc;
+  if (tools.length > 0) desired.toolLocs = toolLocs;
   if (spec.description !== undefined) desired.description = spec.description;
   if (instructions !== undefined) desired.instructions = instructions;
   if (spec.reasoning_effort !== undefined) desired.reasoning_effort = spec.reasoning_effort;
