@@ -13,8 +13,9 @@
  *
  * Secrets of an `mcp` tool (`headers` values, `authorization`) are `EnvTemplate`s, never values:
  * the manifest writes them with `${env:NAME}`, which load keeps unread (src/manifest/interpolate.ts);
- * whoever sends the tool reads the variables then (`resolveEnvTemplate`), and shows only the
- * template (`template`). Generated code reads them from its own environment at run time.
+ * whoever sends the tool reads the variables then (`sendableTool(tool, process.env)`, refusing to
+ * send when `missing` is not empty), and shows or records only the templates (`shownTool`).
+ * Generated code reads them from its own environment at run time.
  */
 import type { SourceLoc } from '../errors.js';
 import type { JsonObject, RankingOptions } from './values.js';
@@ -143,4 +144,34 @@ export function envTemplateParts(t: EnvTemplate): ({ text: string } | { env: str
   text += t.template.slice(last);
   if (text) parts.push({ text });
   return parts;
+}
+
+/**
+ * A tool of the Responses era as the API (and a Foundry prompt agent definition) takes it, its
+ * secrets read from `env` now; `missing` names the variables not set (then refuse to send it). The
+ * result holds the secrets: send it, never print, record or fingerprint it (use `shownTool`).
+ */
+export function sendableTool(t: DesiredWebSearchTool | DesiredMcpTool, env: Record<string, string | undefined>): { tool: Record<string, unknown>; missing: string[] } {
+  if (t.type === 'web_search') return { tool: structuredClone(t) as unknown as Record<string, unknown>, missing: [] };
+  const missing: string[] = [];
+  const read = (v: EnvTemplate): string => {
+    const r = resolveEnvTemplate(v, env);
+    for (const m of r.missing) if (!missing.includes(m)) missing.push(m);
+    return r.value;
+  };
+  const { headers, authorization, ...rest } = t;
+  const tool: Record<string, unknown> = structuredClone(rest);
+  if (headers) tool.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, read(v)]));
+  if (authorization) tool.authorization = read(authorization);
+  return { tool, missing };
+}
+
+/** The tool as plans and messages show it: each secret as its template (`Bearer ${env:TOKEN}`), never its value. */
+export function shownTool(t: DesiredWebSearchTool | DesiredMcpTool): Record<string, unknown> {
+  if (t.type === 'web_search') return structuredClone(t) as unknown as Record<string, unknown>;
+  const { headers, authorization, ...rest } = t;
+  const tool: Record<string, unknown> = structuredClone(rest);
+  if (headers) tool.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, v.template]));
+  if (authorization) tool.authorization = authorization.template;
+  return tool;
 }

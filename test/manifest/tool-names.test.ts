@@ -5,7 +5,7 @@
  * within a manifest found).
  */
 import { describe, expect, it } from 'vitest';
-import { envTemplateParts, parseEnvTemplate, resolveEnvTemplate } from '../../src/kinds/tools.js';
+import { envTemplateParts, parseEnvTemplate, resolveEnvTemplate, sendableTool, shownTool, type DesiredMcpTool } from '../../src/kinds/tools.js';
 import { FOUNDRY_AGENT_NAME, foundryAgentName, foundryNameProblems } from '../../src/ownership/foundry-name.js';
 
 describe('an MCP secret as a template', () => {
@@ -25,6 +25,31 @@ describe('an MCP secret as a template', () => {
     expect(parseEnvTemplate('plain')).toEqual({ template: 'plain', env: [] });
     expect(parseEnvTemplate('Bearer ${var:x}')).toBeUndefined();
     expect(parseEnvTemplate('Bearer ${TOKEN}')).toBeUndefined();
+  });
+});
+
+describe('an MCP tool sent, and shown', () => {
+  const tool: DesiredMcpTool = {
+    type: 'mcp',
+    server_label: 'wiki',
+    server_url: 'https://mcp.example.com',
+    require_approval: 'never',
+    headers: { Authorization: parseEnvTemplate('Bearer ${env:WIKI}')!, 'X-Team': parseEnvTemplate('ops')! },
+    authorization: parseEnvTemplate('${env:OAUTH}')!,
+  };
+
+  it('sent: the secrets read now, the variables not set named', () => {
+    expect(sendableTool(tool, { WIKI: 'w1', OAUTH: 'o1' })).toEqual({
+      tool: { type: 'mcp', server_label: 'wiki', server_url: 'https://mcp.example.com', require_approval: 'never', headers: { Authorization: 'Bearer w1', 'X-Team': 'ops' }, authorization: 'o1' },
+      missing: [],
+    });
+    expect(sendableTool(tool, { WIKI: 'w1' }).missing).toEqual(['OAUTH']);
+  });
+
+  it('shown: each secret as its template, whatever the environment holds', () => {
+    const shown = shownTool(tool);
+    expect(shown).toEqual({ type: 'mcp', server_label: 'wiki', server_url: 'https://mcp.example.com', require_approval: 'never', headers: { Authorization: 'Bearer ${env:WIKI}', 'X-Team': 'ops' }, authorization: '${env:OAUTH}' });
+    expect(tool.headers!.Authorization).toEqual({ template: 'Bearer ${env:WIKI}', env: ['WIKI'] });
   });
 });
 
