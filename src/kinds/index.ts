@@ -8,6 +8,7 @@ import type { ResourceType } from './kind.js';
 import { vectorStoreKind } from './vector-store.js';
 
 export * from './assistant.js';
+export * from './checks.js';
 export * from './file-set.js';
 export * from './kind.js';
 export * from './normalize.js';
