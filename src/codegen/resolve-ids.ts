@@ -2,8 +2,8 @@
  * The deployed ids generated code and configurations name (`codegen python --resolve-ids`,
  * `codegen promptfoo`), found in the live account by their ownership tags: a loop over the tagged
  * kinds (src/kinds), then the uploads of the file sets code_interpreter reads. Assistants API code
- * needs each assistant's id; Responses API code the vector stores and files it names in its
- * requests. Every one must exist.
+ * needs each assistant's id; Responses API code (and promptfoo's configuration) the vector stores
+ * and files its requests name. Every one must exist.
  */
 import { UserError } from '../errors.js';
 import { KINDS } from '../kinds/index.js';
@@ -26,7 +26,7 @@ export function resolveIds(desired: Desired, live: Live, api: Api): ResolvedIds 
   const missing: string[] = [];
   for (const a of desired.assistants) {
     // the keys of each kind this assistant's code names
-    const wanted: Record<keyof Omit<ResolvedIds, 'files'>, readonly string[]> = { assistants: api === 'assistants' ? [a.key] : [], vectorStores: api === 'responses' ? a.vectorStores : [] };
+    const wanted: Record<keyof Omit<ResolvedIds, 'files'>, readonly string[]> = { assistants: api === 'assistants' ? [a.key] : [], vectorStores: api !== 'assistants' ? a.vectorStores : [] };
     for (const kind of KINDS) {
       for (const key of wanted[kind.collection]) {
         const found = live[kind.collection].find((x) => resourceKeyOf(x.metadata) === key);
@@ -34,7 +34,7 @@ export function resolveIds(desired: Desired, live: Live, api: Api): ResolvedIds 
         else missing.push(`${kind.label} ${key}`);
       }
     }
-    if (api === 'responses' && a.tools.some((t) => t.type === 'code_interpreter')) missing.push(...resolveFiles(desired, a.fileSets, live, out));
+    if (api !== 'assistants' && a.tools.some((t) => t.type === 'code_interpreter')) missing.push(...resolveFiles(desired, a.fileSets, live, out));
   }
   if (missing.length) {
     throw new UserError(
