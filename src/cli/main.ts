@@ -51,7 +51,15 @@ export function buildProgram(): Command {
     )
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
+  // the order declared is the order `--help` lists them in
+  declareManifestCommands(program);
+  declareAccountAndProjectCommands(program);
+  declareEmulatorCommand(program);
+  return program;
+}
 
+/** The commands that read a manifest: validate, plan, apply, codegen, destroy, import. */
+function declareManifestCommands(program: Command): void {
   program
     .command('validate')
     .description('check the manifest offline: parse, schema, references, limits, file globs; no network')
@@ -85,12 +93,24 @@ export function buildProgram(): Command {
     .action(lazy('apply'));
 
   program
-    .command('codegen')
-    .addArgument(new Argument('<language>', 'the language: python (the only one so far)').choices(['python']))
-    .description('emit a Python client package for the manifest\'s assistants (Assistants or Responses API)')
+    .command('test')
+    .description('run the manifest\'s retrieval checks against the deployed vector stores (one search each) and gate on the suite\'s thresholds: exit 1 when one fails')
     .addOption(manifestOption())
-    .option('-o, --out <dir>', 'output folder (default: the package name)')
-    .addOption(new Option('--api <api>', 'the API the code calls: assistants (threads and runs) or responses (conversations)').choices(['assistants', 'responses']).default('assistants'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
+    .option('--out <file>', 'write the report to this file (in --format) instead of stdout, which then gets the result line')
+    .option('--json <file>', 'also write the JSON report to this file (a later run\'s --baseline)')
+    .option('--baseline <file>', 'compare with an earlier JSON report and list the checks that regressed')
+    .option('--concurrency <n>', 'searches in flight at once', '8')
+    .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .action(lazy('test'));
+
+  program
+    .command('codegen')
+    .addArgument(new Argument('<language>', 'python: a client package; promptfoo: an eval configuration (its providers use the deployed ids)').choices(['python', 'promptfoo']))
+    .description('emit a Python client package for the manifest\'s assistants (Assistants or Responses API, or a Foundry project), or a promptfoo configuration of its evals')
+    .addOption(manifestOption())
+    .option('-o, --out <dir>', 'output folder (python; default: the package name), or file (promptfoo; default promptfooconfig.yaml)')
+    .addOption(new Option('--api <api>', 'the API the code calls: assistants (threads and runs), responses (conversations) or foundry (the deployed Foundry agents)').choices(['assistants', 'responses', 'foundry']).default('assistants'))
     .option('--package <name>', 'Python package name (default: the deployment name in snake_case)')
     .option('--resolve-ids', 'read the deployed ids from the target now and write them into the code (default: find them by tags at run time)')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
@@ -115,7 +135,10 @@ export function buildProgram(): Command {
     .option('--allow-takeover', 'import a resource another deployment owns')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
     .action(lazy('import'));
+}
 
+/** pull, init, completion and audit: no manifest read (pull and init write one). */
+function declareAccountAndProjectCommands(program: Command): void {
   program
     .command('pull')
     .description('write a manifest from live resources: a deployment\'s, or untagged ones chosen by id')
@@ -149,7 +172,9 @@ export function buildProgram(): Command {
     .option('--auto-approve', 'with --delete: do not ask for confirmation (needed without a TTY)')
     .option('--concurrency <n>', 'with --delete: deletions in flight at once', '8')
     .action(lazy('audit'));
+}
 
+function declareEmulatorCommand(program: Command): void {
   program
     .command('emulator')
     .argument('[command...]', 'after --: run this command with OPENAI_BASE_URL and OPENAI_API_KEY pointing at the emulator, then stop it (exit code: the command\'s)')
@@ -168,8 +193,6 @@ export function buildProgram(): Command {
     .option('--tls-cert <file>', 'serve https with this PEM certificate (with --tls-key; the Azure JS SDK sends tokens over https only)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .action(lazy('emulator'));
-
-  return program;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -25,6 +25,7 @@ const LINKED: Record<string, string> = {
   FileSet: '[file set](#file-sets)',
   Assistant: '[assistant](#assistants)',
   Tool: '[tool](#tools)',
+  McpToolFilter: '[MCP tool filter](#mcp-tool-filter)',
   ResponseFormat: '[response format](#response_format)',
   Environment: '[environment](#environments)',
   ChunkingStrategy: '[chunking strategy](#chunking_strategy)',
@@ -36,6 +37,11 @@ const LINKED: Record<string, string> = {
   ResourceKey: 'key',
   DeploymentName: 'string',
   ExpiresAfter: '`{ anchor: last_active_at, days }`',
+  Check: '[check](#checks)',
+  SearchFilter: '[filter](#checks)',
+  TestSuite: '[test suite](#test)',
+  Eval: '[eval](#evals)',
+  Assertion: '[assertion](#evals)',
 };
 
 function typeOf(root: Schema, raw: Schema): string {
@@ -100,6 +106,7 @@ export function renderManifestReference(root: Schema): string {
     if (st) out.push('', table(root, st, 'static.'));
   }
   out.push('');
+  out.push(...checksReference(root, defs));
   out.push('### file_sets', '', 'Each entry of `file_sets`:', '', table(root, defs.FileSet!), '');
   out.push('### assistants', '', 'Each entry of `assistants`:', '', table(root, defs.Assistant!), '');
   const tr = ((defs.Assistant!.properties as Record<string, Schema>).tool_resources!.properties ?? {}) as Record<string, Schema>;
@@ -110,20 +117,69 @@ export function renderManifestReference(root: Schema): string {
     const props = v.properties as Record<string, Schema>;
     const tag = props.type!.const as string;
     out.push(`#### type: ${tag}`, '');
+    if (typeof v.description === 'string') out.push(clean(v.description), '');
     const inner = props[tag];
-    out.push(inner ? table(root, inner, `${tag}.`) : 'No options.', '');
+    // the Assistants API's tools nest their options under the type's name; the Responses era's are flat
+    const { type: _type, ...flat } = props;
+    const own = Object.keys(flat).length > 0 ? { ...v, properties: flat } : undefined;
+    out.push(inner ? table(root, inner, `${tag}.`) : own ? table(root, own) : 'No options.', '');
     if (tag === 'file_search') {
       const ro = ((inner!.properties as Record<string, Schema>).ranking_options)!;
       out.push(table(root, ro, 'file_search.ranking_options.'), '');
     }
+    for (const [name, p] of Object.entries(!inner && own ? flat : {})) {
+      const d = deref(root, p);
+      if (d.type === 'object' && d.properties && refName(p) === undefined) out.push(table(root, d, `${name}.`), '');
+    }
   }
+  out.push('#### MCP tool filter', '', clean(defs.McpToolFilter!.description), '', table(root, defs.McpToolFilter!), '');
   out.push('### response_format', '', clean(defs.ResponseFormat!.description), '');
   const objects = ((defs.ResponseFormat!.anyOf as Schema[])[1]!.oneOf as Schema[]) ?? [];
   const js = objects.find((o) => (o.properties as Record<string, Schema>).type!.const === 'json_schema')!;
   out.push(table(root, (js.properties as Record<string, Schema>).json_schema!, 'json_schema.'), '');
+  out.push(...suiteReference(root, defs));
   out.push('### environments', '', clean(root.properties && (root.properties as Record<string, Schema>).environments!.description), '');
   out.push(table(root, defs.Environment!), '', REFERENCE_END);
   return out.join('\n');
+}
+
+/** A vector store's `checks` (`assistants-deploy test`). */
+function checksReference(root: Schema, defs: Record<string, Schema>): string[] {
+  const ro = (defs.Check!.properties as Record<string, Schema>).ranking_options!;
+  return [
+    '#### checks',
+    '',
+    clean(defs.Check!.description),
+    '',
+    table(root, defs.Check!),
+    '',
+    table(root, ro, 'ranking_options.'),
+    '',
+  ];
+}
+
+/** The suite's thresholds (`test`) and the evals for promptfoo (`evals`). */
+function suiteReference(root: Schema, defs: Record<string, Schema>): string[] {
+  const thresholds = (defs.TestSuite!.properties as Record<string, Schema>).thresholds!;
+  const props = root.properties as Record<string, Schema>;
+  return [
+    '### test',
+    '',
+    clean(defs.TestSuite!.description),
+    '',
+    table(root, defs.TestSuite!),
+    '',
+    table(root, thresholds, 'thresholds.'),
+    '',
+    '### evals',
+    '',
+    clean(props.evals!.description),
+    '',
+    table(root, defs.Eval!),
+    '',
+    `Each item of \`assert\`: ${clean(defs.Assertion!.description)}`,
+    '',
+  ];
 }
 
 /** Replaces the generated section of a README text. */

@@ -8,9 +8,11 @@ import type { ResourceType } from './kind.js';
 import { vectorStoreKind } from './vector-store.js';
 
 export * from './assistant.js';
+export * from './checks.js';
 export * from './file-set.js';
 export * from './kind.js';
 export * from './normalize.js';
+export * from './tools.js';
 export * from './values.js';
 export * from './vector-store.js';
 

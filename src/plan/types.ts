@@ -162,7 +162,8 @@ export interface PlanError {
   /** `assistant.<key>` */
   address: string;
   key: string;
-  code: 'model_not_served';
+  /** model_not_served: plan/models.ts; tool_not_supported: plan/tools.ts. */
+  code: 'model_not_served' | 'tool_not_supported';
   /** The manifest field, as people read it: `assistants.support.model`. */
   path: string;
   /** Where the field is written; null when not known. */

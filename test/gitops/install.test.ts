@@ -107,6 +107,7 @@ describe('the package', () => {
       'dist/bundle/stat-worker.js',
       'schemas/manifest.schema.json',
       'schemas/plan.schema.json',
+      'schemas/test-report.schema.json',
       'prices/openai.json',
       'models/deprecations.json',
       'examples/ci/github-actions.yml',

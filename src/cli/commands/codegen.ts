@@ -4,13 +4,10 @@
  * --resolve-ids the ids are read from the target now and written into the code.
  */
 import path from 'node:path';
-import { UserError } from '../../errors.js';
-import { protectedContent } from '../../manifest/desired.js';
-import type { Desired } from '../../manifest/desired.js';
-import { uploadName } from '../../ownership/upload-name.js';
-import type { Live } from '../../targets/live.js';
-import { resourceKeyOf } from '../../ownership/index.js';
+import { ManifestError, UserError } from '../../errors.js';
+import { apiProblems } from '../../codegen/python/api-check.js';
 import { defaultPackageName, generatePython, type ResolvedIds } from '../../codegen/python/generate.js';
+import { resolveIds } from '../../codegen/resolve-ids.js';
 import { isIdentifier } from '../../codegen/python/pysrc.js';
 import type { Api } from '../../codegen/python/versions.js';
 import { writePackage } from '../../codegen/write.js';
@@ -18,53 +15,13 @@ import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { connect, loadDesired, readAccount } from '../session.js';
 
-/** The ids the generated code will use, from the live account; every one must exist. */
-export function resolveIds(desired: Desired, live: Live, api: Api): ResolvedIds {
-  const out: ResolvedIds = { assistants: {}, vectorStores: {}, files: {} };
-  const missing: string[] = [];
-  if (api === 'assistants') {
-    if (!live.assistantsApi) {
-      throw new UserError(
-        'this target does not serve the Assistants API (404 on /v1/assistants), so there are no assistant ids to resolve',
-        'generate Responses API code instead: assistants-deploy codegen python --api responses',
-      );
-    }
-    for (const a of desired.assistants) {
-      const found = live.assistants.find((x) => resourceKeyOf(x.metadata) === a.key);
-      if (found) out.assistants[a.key] = found.id;
-      else missing.push(`assistant ${a.key}`);
-    }
-  } else {
-    for (const a of desired.assistants) {
-      for (const key of a.vectorStores) {
-        const found = live.vectorStores.find((x) => resourceKeyOf(x.metadata) === key);
-        if (found) out.vectorStores[key] = found.id;
-        else missing.push(`vector store ${key}`);
-      }
-      if (!a.tools.some((t) => t.type === 'code_interpreter')) continue;
-      for (const setKey of a.fileSets) {
-        for (const f of desired.fileSets.find((s) => s.key === setKey)?.files ?? []) {
-          const name = uploadName(desired.deployment, f.sha256!, f.path, { protect: protectedContent(desired).has(f.sha256!) });
-          const found = live.files.find((x) => x.filename === name);
-          if (found) out.files[name] = found.id;
-          else missing.push(`file ${f.path} (file set ${setKey})`);
-        }
-      }
-    }
-  }
-  if (missing.length) {
-    throw new UserError(
-      `--resolve-ids: not deployed on this target: ${[...new Set(missing)].join(', ')}`,
-      'run `assistants-deploy apply` first, or leave out --resolve-ids so the code finds them by their tags at run time',
-    );
-  }
-  return out;
-}
+const API_LABEL: Record<Api, string> = { assistants: 'Assistants API', responses: 'Responses API', foundry: 'Foundry project' };
 
 export async function run(args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
   const language = args[0] ?? 'python';
-  if (language !== 'python') throw new UserError(`codegen: unknown language ${JSON.stringify(language)}; only python is supported`);
+  if (language === 'promptfoo') return (await import('./codegen-promptfoo.js')).run(opts);
+  if (language !== 'python') throw new UserError(`codegen: unknown language ${JSON.stringify(language)}; use python or promptfoo`);
   const api = (typeof opts.api === 'string' ? opts.api : 'assistants') as Api;
   const desired = await loadDesired(opts, io);
   const packageName = typeof opts.package === 'string' ? opts.package : defaultPackageName(desired.deployment);
@@ -74,8 +31,13 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   if (desired.assistants.length === 0) {
     throw new UserError(`the manifest declares no assistants (deployment "${desired.deployment}"): there is no client to generate`);
   }
+  const problems = apiProblems(desired, api);
+  if (problems.length > 0) throw new ManifestError(problems);
   let resolved: ResolvedIds | undefined;
   if (opts.resolveIds === true) {
+    if (api === 'foundry') {
+      throw new UserError('--resolve-ids does not apply to --api foundry: the code finds each agent by its name when it runs', 'leave out --resolve-ids');
+    }
     const target = await connect(opts, io);
     try {
       resolved = resolveIds(desired, await readAccount(target, desired.deployment), api);
@@ -90,7 +52,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   const parts = [`${report.written.length} written`, `${report.unchanged.length} unchanged`];
   if (report.removed.length) parts.push(`${report.removed.length} removed (${report.removed.join(', ')})`);
   io.out(
-    `Python client for deployment "${desired.deployment}" (${api === 'assistants' ? 'Assistants' : 'Responses'} API, package ${packageName}) in ${shown}: ${parts.join(', ')}.`,
+    `Python client for deployment "${desired.deployment}" (${API_LABEL[api]}, package ${packageName}) in ${shown}: ${parts.join(', ')}.`,
   );
   if (report.handlers.created) io.info(`Fill in the function tool handlers in ${path.join(shown, pkg.handlers.path)}.`);
   if (report.handlers.appended.length) {
