@@ -53,8 +53,13 @@ function fail(error: unknown): void {
   pending.clear();
 }
 
+/** How long the worker waits for another job before it ends. */
+const IDLE_MS = 300;
+let idle: NodeJS.Timeout | undefined;
+
 function statWorker(): Worker | undefined {
   if (broken || !existsSync(WORKER_FILE)) return undefined;
+  clearTimeout(idle);
   if (!worker) {
     // its young generation kept small, as the main thread's is (cli/memory.ts): it only reads and looks up
     worker = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
@@ -63,10 +68,16 @@ function statWorker(): Worker | undefined {
     w.on('message', (a: StatAnswer) => {
       const p = pending.get(a.id);
       pending.delete(a.id);
-      // the manifest's batches come together: once none is left, the thread (and its heap) goes
+      // the manifest's batches come together, its cache look-ups right after: once none has been
+      // left for a moment, the thread (and its heap) goes
       if (pending.size === 0) {
-        worker = undefined;
-        void w.terminate();
+        idle = setTimeout(() => {
+          if (worker === w && pending.size === 0) {
+            worker = undefined;
+            void w.terminate();
+          }
+        }, IDLE_MS);
+        idle.unref();
       }
       p?.resolve(a);
     });
