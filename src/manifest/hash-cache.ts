@@ -30,6 +30,18 @@ export class HashCache {
   }
 
   /** The cache's text into its lines, breathing now and then when `breathing` (this is the thread that reads the account). */
+  /** Each line of a cache's text as [its path, the line] (the header and other lines left out), later ones after earlier. */
+  static *lines(text: string): Generator<[string, string]> {
+    if (!text.startsWith(CACHE_HEADER)) return;
+    for (let at = 0; at < text.length; ) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const tab = text.indexOf('\t', at);
+      if (tab > at && tab < end && text.charCodeAt(at) !== 35 /* # */) yield [text.slice(at, tab), text.slice(at, end)];
+      at = end + 1;
+    }
+  }
+
   async load(text: string, breathing = true): Promise<void> {
     if (!text.startsWith(CACHE_HEADER)) return;
     let n = 0;
@@ -45,7 +57,11 @@ export class HashCache {
 
   get(f: CacheKey): FileDigest | undefined {
     const line = this.lines.get(f.abs);
-    if (!line) return undefined;
+    return line ? HashCache.digest(line, f) : undefined;
+  }
+
+  /** What a cache line says of the file, when it is keyed by the file's path, size, mtime and inode. */
+  static digest(line: string, f: CacheKey): FileDigest | undefined {
     const rest = line.slice(f.abs.length + 1);
     const key = HashCache.key(f);
     if (!(rest.length > key.length + 66 && rest.startsWith(key) && rest[key.length] === '\t' && rest[key.length + 65] === '\t')) return undefined;

@@ -13,7 +13,7 @@ import { HashCache } from './hash-cache.js';
 
 export type StatJob = { id: number; kind: 'stat'; paths: string } | { id: number; kind: 'cache'; cacheFile: string; paths: string; keys: Float64Array };
 
-export type StatAnswer = { id: number; kind: 'stat'; values: Float64Array; errors: [number, string][] } | { id: number; kind: 'cache'; shas: string; nulAt: Float64Array };
+export type StatAnswer = { id: number; kind: 'stat'; values: Float64Array; errors: [number, string][] } | { id: number; kind: 'cache'; shas: Uint8Array; nulAt: Float64Array };
 
 function stat(id: number, paths: string): StatAnswer {
   const list = paths.split('\0');
@@ -36,30 +36,37 @@ function stat(id: number, paths: string): StatAnswer {
   return { id, kind: 'stat', values, errors };
 }
 
-const NONE = '-'.repeat(64);
-
-async function cached(id: number, cacheFile: string, paths: string, keys: Float64Array): Promise<StatAnswer> {
-  const cache = new HashCache();
+/**
+ * The cache's entry of each path: the cache's lines of just those paths are kept (the last of a
+ * path, as the cache reads it), then each is checked against the file's size, mtime and inode.
+ * The digests go back in one transferred buffer, 64 bytes a path (`-` for none).
+ */
+function cached(id: number, cacheFile: string, paths: string, keys: Float64Array): StatAnswer {
+  const list = paths.split('\0');
+  const index = new Map<string, number>();
+  for (let i = 0; i < list.length; i++) index.set(list[i]!, i);
+  const lines: (string | undefined)[] = new Array(list.length);
   try {
-    await cache.load(readFileSync(cacheFile, 'utf8'), false);
+    for (const [abs, line] of HashCache.lines(readFileSync(cacheFile, 'utf8'))) {
+      const i = index.get(abs);
+      if (i !== undefined) lines[i] = line;
+    }
   } catch {
     // no cache yet, or unreadable: nothing is cached
   }
-  const list = paths.split('\0');
+  const shas = new Uint8Array(list.length * 64).fill(0x2d);
   const nulAt = new Float64Array(list.length).fill(Number.NaN);
-  const shas: string[] = [];
   for (let i = 0; i < list.length; i++) {
-    const hit = cache.get({ abs: list[i]!, size: keys[i * 3]!, mtimeMs: keys[i * 3 + 1]!, ino: keys[i * 3 + 2]! });
-    if (hit && hit.sha256.length === 64) {
-      shas.push(hit.sha256);
-      nulAt[i] = hit.nulAt;
-    } else shas.push(NONE);
+    const line = lines[i];
+    const hit = line === undefined ? undefined : HashCache.digest(line, { abs: list[i]!, size: keys[i * 3]!, mtimeMs: keys[i * 3 + 1]!, ino: keys[i * 3 + 2]! });
+    if (!hit || hit.sha256.length !== 64) continue;
+    shas.set(Buffer.from(hit.sha256, 'latin1'), i * 64);
+    nulAt[i] = hit.nulAt;
   }
-  return { id, kind: 'cache', shas: shas.join(''), nulAt };
+  return { id, kind: 'cache', shas, nulAt };
 }
 
 parentPort!.on('message', (job: StatJob) => {
-  void (job.kind === 'stat' ? Promise.resolve(stat(job.id, job.paths)) : cached(job.id, job.cacheFile, job.paths, job.keys)).then((a) =>
-    parentPort!.postMessage(a, [(a.kind === 'stat' ? a.values.buffer : a.nulAt.buffer) as ArrayBuffer]),
-  );
+  const a = job.kind === 'stat' ? stat(job.id, job.paths) : cached(job.id, job.cacheFile, job.paths, job.keys);
+  parentPort!.postMessage(a, (a.kind === 'stat' ? [a.values.buffer] : [a.shas.buffer, a.nulAt.buffer]) as ArrayBuffer[]);
 });
