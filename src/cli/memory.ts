@@ -62,7 +62,11 @@ const YOUNG_GENERATION = 32 * 2 ** 20;
  * own; the growth factor can be set at run time, so after each collection the size is looked at
  * and, once at 32 MB, growth is stopped. Does nothing where V8 refuses the flag.
  */
+let capped = false;
+
 export function capYoungGeneration(): void {
+  if (capped) return;
+  capped = true;
   try {
     const observer = new PerformanceObserver(() => {
       const young = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');

@@ -21,7 +21,7 @@ import { renderText, resultLine, statusLine } from '../render/plan-text.js';
 import type { TextOptions } from '../render/plan-text.js';
 import type { Io } from './io.js';
 import type { CommandOptions } from './main.js';
-import { collectGarbage } from './memory.js';
+import { capYoungGeneration, collectGarbage } from './memory.js';
 import { loadOptions } from './options.js';
 
 export { VERSION } from '../package-root.js';
@@ -49,6 +49,8 @@ export function printWarnings(io: Io, warnings: Warning[]): void {
 
 /** `onStructure`: the manifest's structure is valid (its deployment known); its files are resolved and hashed next. */
 export async function loadDesired(opts: CommandOptions, io: Io, onStructure?: (structure: { deployment: string }) => void): Promise<Desired> {
+  // the commands that load a whole manifest (and then read, plan, upload) are the ones whose heap grows
+  capYoungGeneration();
   let started = performance.now();
   const structured = (structure: { deployment: string }) => {
     timed(io, 'structure', started);
