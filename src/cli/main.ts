@@ -43,11 +43,13 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'log each API request (method, route, status, time; the key is never shown)')
     .addOption(
-      new Option('--target <target>', 'the account: local (embedded emulator) or env (OPENAI_API_KEY / OPENAI_BASE_URL); default: env when set, else local').choices([
+      new Option('--target <target>', 'the account: local (embedded emulator), env (OPENAI_API_KEY / OPENAI_BASE_URL) or foundry (a Foundry project: AZURE_AI_PROJECT_ENDPOINT); default: env when set, else local').choices([
         'local',
         'env',
+        'foundry',
       ]),
     )
+    .option('--project-endpoint <url>', 'with --target foundry: the project endpoint (default: AZURE_AI_PROJECT_ENDPOINT)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
 

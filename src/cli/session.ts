@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Live } from '../targets/live.js';
 import { openTarget } from '../targets/target.js';
 import type { Target, TargetChoice } from '../targets/target.js';
-import { formatProblem } from '../errors.js';
+import { formatProblem, ManifestError } from '../errors.js';
+import { agentProblems } from '../kinds/index.js';
 import type { Desired, Warning } from '../manifest/desired.js';
 import { hashDesired } from '../manifest/hash.js';
 import { loadManifest } from '../manifest/load.js';
@@ -72,6 +73,7 @@ function openQuietly(opts: CommandOptions, io: Io, extra: ConnectExtra): Promise
     choice,
     env: process.env,
     cwd: process.cwd(),
+    ...(typeof opts.projectEndpoint === 'string' ? { projectEndpoint: opts.projectEndpoint } : {}),
     onRequest: io.verbose ? (r) => io.debug(`api: ${r.method} ${r.route} -> ${r.status} (${r.ms.toFixed(0)} ms)`) : undefined,
     ...extra,
   });
@@ -98,7 +100,7 @@ export async function loadAndRead(
   opts: CommandOptions,
   io: Io,
   extra: ConnectExtra = {},
-  options: { timed?: boolean } = {},
+  options: { timed?: boolean; mapping?: boolean } = {},
 ): Promise<{ desired: Desired; target: Target; live: () => Promise<Live> }> {
   let opened: Promise<Target> | undefined;
   let reading: Promise<Live> | undefined;
@@ -109,17 +111,26 @@ export async function loadAndRead(
     opened.catch(() => {});
     reading.catch(() => {});
   };
+  // a Foundry project is read once the manifest is known to map onto it (nothing is sent before)
+  const foundry = opts.target === 'foundry';
   let desired: Desired;
   try {
-    desired = await loadDesired(opts, io, ({ deployment }) => start(deployment));
+    desired = await loadDesired(opts, io, foundry ? undefined : ({ deployment }) => start(deployment));
   } catch (error) {
     if (opened) await opened.then((t) => t.close(), () => {});
     throw error;
   }
+  if (foundry && options.mapping !== false) checkFoundry(desired);
   const target = await (opened ?? openQuietly(opts, io, extra));
   announce(io, target);
   const live = reading ?? readAccount(target, desired.deployment, options.timed === false ? undefined : io);
   return { desired, target, live: () => live };
+}
+
+/** With --target foundry: what the manifest says that a Foundry project has no place for, each located (src/kinds/agent-checks.ts). */
+export function checkFoundry(desired: Desired): void {
+  const problems = agentProblems(desired, desired.locate ?? (() => undefined));
+  if (problems.length > 0) throw new ManifestError(problems);
 }
 
 export async function readAccount(target: Target, deployment: string, io?: Io): Promise<Live> {

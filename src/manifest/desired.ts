@@ -19,6 +19,10 @@ export interface Desired {
   vectorStores: DesiredVectorStore[];
   fileSets: DesiredFileSet[];
   assistants: DesiredAssistant[];
+  /** Where a manifest path (`['assistants', 'support', 'metadata']`) is written, for the checks a target makes (src/kinds/agent-checks.ts). */
+  locate?: (path: readonly (string | number)[]) => SourceLoc | undefined;
+  /** `foundry:` of the manifest: how a Foundry project keeps agent versions. */
+  foundry?: { keepVersions?: number };
 }
 
 export interface Warning {

@@ -71,6 +71,8 @@ export interface ManifestDoc {
   file_sets?: Record<string, FileSetSpec>;
   assistants?: Record<string, AssistantSpec>;
   environments?: Record<string, Record<string, unknown>>;
+  /** How a Foundry project keeps agent versions (README, "Targets"). */
+  foundry?: { keep_versions?: number };
 }
 
 export function isFileRef(v: unknown): v is FileRef {

@@ -10,6 +10,7 @@ import { assistantBody, assistantKind, desiredAssistantSpec, desiredVectorStoreS
 import type { DesiredAssistant, DesiredVectorStore, Ref, RefResolver } from '../kinds/index.js';
 import type { Desired } from '../manifest/desired.js';
 import type { Live } from '../targets/live.js';
+import { agentDrift, agentNameErrors, withAgents } from './agents.js';
 import { conflictsOf } from './conflicts.js';
 import { Content, keptByAssistants } from './content.js';
 import type { DeprecationTable } from './deprecations.js';
@@ -97,7 +98,7 @@ function planAssistants(desired: Desired, live: Live, storeIds: StoreIds, fileSe
       changes.push(assistantChange(d, null, ['create'], 'create_because_missing', [], body));
       continue;
     }
-    const fields = fieldChanges(assistantKind, spec, assistantKind.liveSpec(matched.live), matched.tag, d.protect);
+    const fields = [...fieldChanges(assistantKind, spec, assistantKind.liveSpec(matched.live), matched.tag, d.protect), ...agentDrift(matched.live)];
     if (fields.length > 0) changes.push(assistantChange(d, matched.live.id, ['update'], updateReason(fields), fields, body));
   }
   return { changes, matching };
@@ -110,7 +111,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   // file sets (code_interpreter files): stores first, so a content's upload is named after its first store path
   const fileSetRefs = new Map(desired.fileSets.map((fs) => [fs.key, fs.files.map((f) => content.keep(f))]));
   // a model the target does not serve: nothing is sent for that assistant, the rest goes ahead
-  const errors = modelErrors(desired, live);
+  const errors = [...modelErrors(desired, live), ...agentNameErrors(desired, live)];
   warnings.push(...shutdownWarnings(desired, live, options));
   const assistants = live.assistantsApi ? planAssistants(desired, live, stores.storeIds, fileSetRefs, new Set(errors.map((e) => e.key))) : undefined;
   // deletions, kind by kind; assistants go first (before the stores they search), last found first
@@ -125,7 +126,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   }
   const changes = [...stores.changes, ...(assistants?.changes ?? [])];
   const file_deletions = content.deletions(live, keptByAssistants(live, changes, deletions.filter((d) => d.type === 'assistant')), desired.fileSets);
-  const resource_changes = [...changes, ...deletions];
+  const resource_changes = withAgents([...changes, ...deletions], desired, live);
   const uploads = content.sortedUploads();
   return {
     format_version: PLAN_FORMAT_VERSION,
@@ -134,7 +135,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     deployment: desired.deployment,
     environment: desired.environment ?? null,
     manifest: { root: options.manifestRoot, sources: desired.sources },
-    target: { ...options.target, assistants_api: live.assistantsApi },
+    target: { ...options.target, assistants_api: live.assistantsApi, ...(live.foundry ? { kind: 'foundry' as const } : {}) },
     live_fingerprint: liveFingerprint(live),
     resource_changes,
     uploads,

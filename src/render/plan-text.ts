@@ -13,6 +13,7 @@ import { diffPaths } from '../plan/field-diff.js';
 import { DEFAULTS } from '../kinds/index.js';
 import type { FieldChange, FileAttach, FileReattribute, Plan, ResourceChange, VectorStoreFiles } from '../plan/types.js';
 import { deletesFirst, impactOf, removes, type Impact } from '../plan/impact.js';
+import { agentHeading, agentVerb, retentionNote } from './agent-text.js';
 
 export interface TextOptions {
   color: boolean;
@@ -89,7 +90,7 @@ function shorten(text: string, max = 120): string {
 /** Which account was read, for which deployment, and with how many requests: a status line (stderr). */
 export function statusLine(plan: Plan): string {
   const env = plan.environment ? `, environment "${plan.environment}"` : '';
-  const target = `${plan.target.local ? 'local (embedded emulator)' : plan.target.base_url}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}`;
+  const target = `${plan.target.local ? 'local (embedded emulator)' : plan.target.base_url}${plan.target.kind === 'foundry' ? ' (Foundry project)' : plan.target.assistants_api ? '' : ' (Assistants API not served)'}`;
   const check = plan.read?.foreign_check;
   const checked = check ? check.lookups + check.pages : 0;
   const read = !plan.read
@@ -343,9 +344,11 @@ function renderChange(
   const s = symbolFor(c);
   const lines: string[] = [];
   const protectNote = c.protect && removes(c) ? ` — PROTECTED: ${command} will refuse` : '';
-  lines.push(`  # ${c.address} ${verbFor(c)} (${reasonFor(c)})${protectNote}`);
-  lines.push(`${paint(symbolColor(s), s.padStart(3))} ${c.type} "${c.key}" {`);
+  lines.push(`  # ${c.address} ${agentVerb(c) ?? verbFor(c)} (${reasonFor(c)})${protectNote}`);
+  lines.push(`${paint(symbolColor(s), s.padStart(3))} ${agentHeading(c) ?? `${c.type} "${c.key}"`} {`);
   if (c.id) lines.push(`        id = ${JSON.stringify(c.id)}`);
+  const retention = retentionNote(c);
+  if (retention) lines.push(retention);
   if (impactOf(c) === 'create' && c.body) {
     const rows: [string, string][] = [];
     for (const [k, v] of Object.entries(c.body)) {

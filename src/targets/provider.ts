@@ -7,8 +7,10 @@
  * Today's providers: the Assistants protocol over HTTP (`apiProvider`: OpenAI-compatible servers,
  * older deployments), which is also OpenAI without the Assistants API once its first read finds
  * `/v1/assistants` answered with 404 (assistants are then not served: the plan reports them not
- * deployable); and the local target, the same protocol served by the embedded emulator
- * (local.ts). A provider for another kind of target is a module that makes a `Target`.
+ * deployable); the local target, the same protocol served by the embedded emulator
+ * (local.ts); and a Microsoft Foundry project (foundry/: agents through @azure/ai-projects,
+ * stores and files through this same openai SDK on the project's `/openai/v1`). A provider for
+ * another kind of target is a module that makes a `Target`.
  */
 import type OpenAI from 'openai';
 import type { ResourceType, Tagged } from '../kinds/index.js';
@@ -46,6 +48,8 @@ export interface Target {
   pacesFromStart: boolean;
   /** Waits before reading again when the check after an apply finds a difference: its lists may trail writes. */
   settleDelays: readonly number[];
+  /** Which kind an id names (`pull --ids`, `import`), when not told by the kinds' id prefixes (a Foundry agent is named, not prefixed). */
+  kindOfId?(id: string): ResourceType | undefined;
   close(): Promise<void>;
 }
 
@@ -62,7 +66,7 @@ export interface ProviderInfo {
 }
 
 /** `fn`, with an error from the API described as `what` failed. */
-async function described<T>(what: string, baseUrl: string, fn: () => Promise<T>): Promise<T> {
+export async function described<T>(what: string, baseUrl: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

@@ -19,6 +19,10 @@ export interface ReadOptions {
   deployment: string;
   /** Vector store file lists read at once. */
   concurrency?: number;
+  /** The assistants from another source, in the live shape (a Foundry project's agents, src/targets/foundry/), with the pages they took. */
+  assistants?: () => Promise<{ items: LiveAssistant[]; pages: number; minimumPages: number }>;
+  /** false: the target has no model list, none is requested. */
+  models?: boolean;
 }
 
 interface Paged<T> {
@@ -148,17 +152,25 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-export async function readLive(client: OpenAI, options: ReadOptions): Promise<Live> {
-  const { deployment } = options;
-  const ours = (metadata: unknown) => deploymentOf(metadata) === deployment;
-  const tagged = (metadata: unknown) => deploymentOf(metadata) !== undefined;
-
-  const assistantsRead = readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
+/** The Assistants API's list, or none (served: false) when the target answers it with 404. */
+function readAssistants(client: OpenAI): Promise<{ items: OpenAI.Beta.Assistant[]; pages: number; served: boolean }> {
+  return readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
     .then((r) => ({ ...r, served: true }))
     .catch((error: unknown) => {
       if (isNotFound(error)) return { items: [] as OpenAI.Beta.Assistant[], pages: 1, served: false };
       throw error;
     });
+}
+
+export async function readLive(client: OpenAI, options: ReadOptions): Promise<Live> {
+  const { deployment } = options;
+  const ours = (metadata: unknown) => deploymentOf(metadata) === deployment;
+  const tagged = (metadata: unknown) => deploymentOf(metadata) !== undefined;
+
+  const assistantsRead: Promise<{ items: OpenAI.Beta.Assistant[]; pages: number; served: boolean; minimumPages?: number }> = options.assistants
+    ? options.assistants().then((r) => ({ ...r, items: r.items as unknown as OpenAI.Beta.Assistant[], served: true }))
+    : readAssistants(client);
+  const toLive = options.assistants ? (a: OpenAI.Beta.Assistant) => a as unknown as LiveAssistant : toLiveAssistant;
   // only this deployment's uploads are kept: the rest of a 100,000-file account is counted and dropped
   let fileCount = 0;
   const filesRead = readAllAs(
@@ -171,7 +183,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
     },
   );
   const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
-  const modelsRead = readModels(client);
+  const modelsRead = options.models === false ? Promise.resolve(undefined) : readModels(client);
 
   // every read is awaited below; settle them now so a failure of one never goes unhandled
   const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
@@ -211,17 +223,18 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
     foreignUses.push({ assistant_id: a.id, deployment: deploymentOf(a.metadata) ?? null, vector_store_ids, file_ids });
   }
 
+  const modelRequests = options.models === false ? 0 : 1;
   const minimumPages =
-    (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1) +
+    (assistants.minimumPages ?? (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1)) +
     pagesFor(stores.items.length, PAGE.list) +
     pagesFor(fileCount, PAGE.files) +
     owned.reduce((n, s) => n + pagesFor(s.files?.length ?? 0, PAGE.list), 0) +
-    1; // GET /v1/models: one request, answered or not
-  const requests = assistants.pages + stores.pages + files.pages + storeFilePages + 1;
+    modelRequests; // GET /v1/models: one request, answered or not
+  const requests = assistants.pages + stores.pages + files.pages + storeFilePages + modelRequests;
 
   return {
     assistantsApi: assistants.served,
-    assistants: assistants.items.filter((a) => ours(a.metadata)).map(toLiveAssistant),
+    assistants: assistants.items.filter((a) => ours(a.metadata)).map(toLive),
     vectorStores: owned,
     files: liveFiles,
     others: {
@@ -239,7 +252,7 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
     accountUsage: { vectorStores: stores.items.length, vectorStoreBytes: stores.items.reduce((n, v) => n + (v.usage_bytes ?? 0), 0) },
     stats: {
       requests,
-      pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages, models: 1 },
+      pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages, ...(modelRequests ? { models: 1 } : {}) },
       minimumPages,
     },
   };

@@ -1,7 +1,8 @@
 /**
  * Which account the tool talks to (DESIGN.md, "Target"), chosen from the openai SDK's own
  * variables, or the embedded emulator (`--target local`, and the default with no key, no base URL
- * and no CI), and the provider (provider.ts) that speaks to it. The API key never leaves this
+ * and no CI), or a Microsoft Foundry project (`--target foundry`, foundry/), and the provider
+ * (provider.ts) that speaks to it. The API key never leaves this
  * module except inside the SDK.
  */
 import path from 'node:path';
@@ -14,7 +15,7 @@ export type { Target } from './provider.js';
 
 export { LOCAL_DIR, localModels } from './local.js';
 
-export type TargetChoice = 'auto' | 'local' | 'env';
+export type TargetChoice = 'auto' | 'local' | 'env' | 'foundry';
 
 export interface TargetOptions {
   choice: TargetChoice;
@@ -27,6 +28,8 @@ export interface TargetOptions {
   timeoutMs?: number;
   /** Wraps fetch (apply's pacing budget plugs in here). */
   wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
+  /** `--project-endpoint` (with `foundry`; else AZURE_AI_PROJECT_ENDPOINT). */
+  projectEndpoint?: string;
 }
 
 export interface RequestRecord {
@@ -84,6 +87,11 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     timeout: options.timeoutMs ?? 60_000,
     fetch: instrumentedFetch(options),
   };
+  if (choice === 'foundry') {
+    // a Foundry project (src/targets/foundry/): the Azure SDK is loaded only for it
+    const { openFoundry } = await import('./foundry/index.js');
+    return openFoundry({ ...(options.projectEndpoint !== undefined ? { endpoint: options.projectEndpoint } : {}), env, fetch: common.fetch, maxRetries: common.maxRetries, timeoutMs: common.timeout });
+  }
   if (choice === 'local') {
     const local = await startLocal(options.cwd, env);
     return apiProvider(new OpenAI({ apiKey: 'local', baseURL: local.url, ...common }), {
