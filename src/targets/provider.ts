@@ -14,6 +14,7 @@
  */
 import type OpenAI from 'openai';
 import type { ResourceType, Tagged } from '../kinds/index.js';
+import type { AuditAssistant } from './audit.js';
 import { describeApiError } from './errors.js';
 import { checkForeignHoldings } from './foreign.js';
 import type { Live, LiveFile } from './live.js';
@@ -50,6 +51,10 @@ export interface Target {
   settleDelays: readonly number[];
   /** Which kind an id names (`pull --ids`, `import`), when not told by the kinds' id prefixes (a Foundry agent is named, not prefixed). */
   kindOfId?(id: string): ResourceType | undefined;
+  /** `foundry`: a Microsoft Foundry project (foundry/); absent: an OpenAI-compatible account. */
+  kind?: 'foundry';
+  /** What audit reads as the account's assistants when they are not the Assistants API's (a Foundry project's agents, every version). */
+  auditAssistants?: () => Promise<{ items: AuditAssistant[]; pages: number; minimumPages: number }>;
   close(): Promise<void>;
 }
 

@@ -18,7 +18,7 @@ import { readLive, readUploads, readVectorStore } from '../read.js';
 import { accountFor, type Account } from '../write.js';
 import { agentsApi } from './agents.js';
 import { isLoopbackHost, projectCredential, projectEndpoint } from './endpoint.js';
-import { readAgents, type AgentsRead } from './read.js';
+import { auditAgents, readAgents, type AgentsRead } from './read.js';
 import { agentWrites } from './write.js';
 
 export { isLoopbackHost } from './endpoint.js';
@@ -71,6 +71,8 @@ export async function openFoundry(options: FoundryOptions): Promise<Target> {
     pacesFromStart: options.env.ASSISTANTS_DEPLOY_PACE === 'always',
     // a project's lists may trail its writes for a moment; the emulator's do not
     settleDelays: local ? [] : [1_000, 3_000],
+    kind: 'foundry',
+    auditAssistants: () => auditAgents(api),
     kindOfId: (id) => (id.startsWith('vs_') ? 'vector_store' : AGENT_NAME.test(id) ? 'assistant' : undefined),
     close: async () => {},
   };

@@ -9,7 +9,8 @@
  */
 import { agentNameFor, liveFromVersion, type LiveAssistant } from '../../kinds/index.js';
 import { deploymentOf, TAG_DEPLOYMENT, TAG_RESOURCE, userMetadata } from '../../ownership/index.js';
-import { pagesFor } from '../read.js';
+import type { AuditAssistant } from '../audit.js';
+import { mapLimit, pagesFor } from '../read.js';
 import { AGENT_PAGE, type AgentsApi } from './agents.js';
 
 export interface AgentsRead {
@@ -52,4 +53,30 @@ export async function readAgents(api: AgentsApi, deployment: string): Promise<Ag
     items.push(live);
   }
   return { items, pages: pages + extraPages, minimumPages: pagesFor(agents.length, AGENT_PAGE) + extraMinimum, names: agents.map((a) => a.name) };
+}
+
+/**
+ * What audit reads as the project's assistants: every agent with what any of its versions uses
+ * (an older version can still be called by number, so a store or file it names is not unused),
+ * one versions list per agent.
+ */
+export async function auditAgents(api: AgentsApi): Promise<{ items: AuditAssistant[]; pages: number; minimumPages: number }> {
+  const { agents, pages } = await api.list();
+  let versionPages = 0;
+  let minimum = pagesFor(agents.length, AGENT_PAGE);
+  const items = await mapLimit(agents, 8, async (a): Promise<AuditAssistant> => {
+    const { versions, pages: p } = await api.versions(a.name);
+    versionPages += p;
+    minimum += pagesFor(versions.length, AGENT_PAGE);
+    const stores = new Set<string>();
+    const files = new Set<string>();
+    for (const v of versions) {
+      const live = liveFromVersion(v);
+      for (const id of live.tool_resources?.file_search?.vector_store_ids ?? []) stores.add(id);
+      for (const id of live.tool_resources?.code_interpreter?.file_ids ?? []) files.add(id);
+    }
+    const latest = liveFromVersion(a.latest);
+    return { id: a.name, name: latest.name, metadata: latest.metadata, vector_store_ids: [...stores], file_ids: [...files] };
+  });
+  return { items, pages: pages + versionPages, minimumPages: minimum };
 }
