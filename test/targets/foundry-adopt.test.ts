@@ -40,7 +40,7 @@ function walk(dir: string, base = dir): string[] {
   });
 }
 
-const EXAMPLES = ['support-bot', 'order-desk', 'data-analyst', 'staged-rollout'];
+const EXAMPLES = ['support-bot', 'order-desk', 'data-analyst', 'staged-rollout', 'foundry-agent'];
 
 describe.each(EXAMPLES)('pull of example %s from a Foundry project', (name) => {
   it('writes a manifest that plans no change', async () => {

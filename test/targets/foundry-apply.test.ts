@@ -110,6 +110,26 @@ describe('every example deploys unchanged on a Foundry project', () => {
     expect(v.metadata).toMatchObject({ owner: 'finance-analytics', 'data-classification': 'internal', 'assistants-deploy.name': 'Sales analyst' });
   });
 
+  it('foundry-agent: file_search and a strict function, retention in the plan', async () => {
+    const dir = copyExample('foundry-agent');
+    const plan = await tls.cli(['plan'], dir);
+    expect(plan.stdout).toContain('  + agent "it-helpdesk-helpdesk" version 1 {');
+    await applyAndNoOp(dir);
+    const v = await sdkAgent('it-helpdesk-helpdesk');
+    const stores = await storeIdByKey('it-helpdesk');
+    expect(v.definition).toEqual({
+      kind: 'prompt',
+      model: 'gpt-4.1-mini',
+      instructions: readFileSync(path.join(dir, 'prompts/helpdesk.md'), 'utf8'),
+      temperature: 0.2,
+      tools: [
+        { type: 'file_search', vector_store_ids: [stores.get('runbooks')], max_num_results: 5 },
+        { type: 'function', name: 'open_ticket', description: 'Open a ticket with the IT team for what the runbooks do not solve.', parameters: JSON.parse(readFileSync(path.join(dir, 'functions/open_ticket.json'), 'utf8')), strict: true },
+      ],
+    });
+    expect(v.metadata).toMatchObject({ owner: 'it-team', 'assistants-deploy.name': 'IT helpdesk' });
+  });
+
   it('staged-rollout: the base and each environment are their own deployment, so their own agents', async () => {
     const dir = copyExample('staged-rollout');
     await applyAndNoOp(dir);
