@@ -54,25 +54,27 @@ export interface FoundryProject {
   close(): Promise<void>;
 }
 
-export async function startFoundryProject(options: { tls?: boolean; emulator?: EmulatorOptions } = {}): Promise<FoundryProject> {
+/** `token`: the one the project accepts (emulator `apiKey`), given to the CLI and the checks. */
+export async function startFoundryProject(options: { tls?: boolean; emulator?: EmulatorOptions; token?: string } = {}): Promise<FoundryProject> {
+  const token = options.token ?? TOKEN;
   const tls = options.tls ? trustedLocalCertificate() : undefined;
-  const f = await foundryEmulator({ ...(options.emulator ?? {}), ...(tls ? { tls } : {}) });
-  const env: Record<string, string> = { AZURE_AI_PROJECT_ENDPOINT: f.endpoint, AZURE_AI_PROJECT_TOKEN: TOKEN };
+  const f = await foundryEmulator({ ...(options.emulator ?? {}), ...(options.token ? { apiKey: options.token } : {}), ...(tls ? { tls } : {}) });
+  const env: Record<string, string> = { AZURE_AI_PROJECT_ENDPOINT: f.endpoint, AZURE_AI_PROJECT_TOKEN: token };
   if (tls) {
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'ad-ca-')), 'ca.pem');
     writeFileSync(file, tls.cert);
     env.NODE_EXTRA_CA_CERTS = file;
   }
-  const headers = { authorization: `Bearer ${TOKEN}` };
+  const headers = { authorization: `Bearer ${token}` };
   const get = async (p: string): Promise<{ status: number; body: any }> => {
     const r = await fetch(`${f.endpoint}${p}${p.includes('?') ? '&' : '?'}api-version=v1`, { headers });
     return { status: r.status, body: await r.json() };
   };
-  const credential = { getToken: async () => ({ token: TOKEN, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  const credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
   return {
     f,
     env,
-    openai: new OpenAI({ apiKey: TOKEN, baseURL: f.openaiUrl, maxRetries: 2 }),
+    openai: new OpenAI({ apiKey: token, baseURL: f.openaiUrl, maxRetries: 2 }),
     ...(tls ? { project: new AIProjectClient(f.endpoint, credential) } : {}),
     cli: (args, cwd, o = {}) => runCliAsync(['--target', 'foundry', ...args], { cwd, env: { ...env, ...(o.env ?? {}) }, input: o.input, timeoutMs: o.timeoutMs ?? 120_000 }),
     async agents() {

@@ -7,7 +7,7 @@
  * errors with nothing sent (not even a read); so are an http endpoint that is not loopback, and a
  * missing or malformed one. Plain http to a loopback endpoint (the emulator's default) works.
  */
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStackTrace, runCliAsync, tempProject } from '../helpers/cli.js';
@@ -231,3 +231,43 @@ assistants:
     expect((await plain.agent('plain-http-fine'))?.definition).toEqual({ kind: 'prompt', model: 'gpt-4o', instructions: 'Be brief.' });
   });
 });
+
+describe('credentials: DefaultAzureCredential when no AZURE_AI_PROJECT_TOKEN is set', () => {
+  let strict: FoundryProject;
+  const CLI_TOKEN = 'token-from-the-azure-cli-0123456789';
+  beforeAll(async () => {
+    // a project that accepts only the token the Azure CLI hands out
+    strict = await startFoundryProject({ token: CLI_TOKEN });
+  });
+  afterAll(async () => strict?.close());
+
+  it('takes the token from the Azure CLI (az account get-access-token, a stand-in az on PATH), for the ai.azure.com resource', async () => {
+    const bin = tempProject({ az: `#!/bin/sh\necho "$@" >> "$(dirname "$0")/calls"\necho '{"accessToken": "${CLI_TOKEN}", "expires_on": 4102444800, "tokenType": "Bearer"}'\n` });
+    chmodSync(path.join(bin, 'az'), 0o755);
+    const dir = tempProject({ 'assistants.yaml': 'version: 1\ndeployment: cli-login\nassistants:\n  a: { model: gpt-4o }\n' });
+    const env = { AZURE_AI_PROJECT_TOKEN: undefined, AZURE_TOKEN_CREDENTIALS: 'AzureCliCredential', PATH: `${bin}:${process.env.PATH}` };
+    const r = await strict.cli(['apply', '--auto-approve', '--verbose'], dir, { env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('(credential: DefaultAzureCredential)');
+    expect(r.stdout + r.stderr).not.toContain(CLI_TOKEN);
+    expect(readFileSync(path.join(bin, 'calls'), 'utf8').trim().split('\n')[0]).toBe('account get-access-token --output json --resource https://ai.azure.com');
+    expect((await strict.agent('cli-login-a'))?.definition.model).toBe('gpt-4o');
+  });
+
+  it('no credential at all: a clear error, nothing sent to the project; a token the project refuses: its 401 with a hint of this target', async () => {
+    const dir = tempProject({ 'assistants.yaml': 'version: 1\ndeployment: cli-login\nassistants:\n  a: { model: gpt-4o }\n' });
+    const from = strict.f.emu.log.length;
+    const none = await strict.cli(['plan'], dir, { env: { AZURE_AI_PROJECT_TOKEN: undefined, AZURE_TOKEN_CREDENTIALS: 'EnvironmentCredential', AZURE_CLIENT_ID: undefined, AZURE_TENANT_ID: undefined, AZURE_CLIENT_SECRET: undefined } });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('error: could not get a token for the Foundry project from DefaultAzureCredential: ');
+    expect(none.stderr).toContain('hint: sign in with `az login`');
+    expect(hasStackTrace(none.stderr)).toBe(false);
+    expect(strict.requests(from)).toEqual([]);
+    const wrong = await strict.cli(['plan'], dir, { env: { AZURE_AI_PROJECT_TOKEN: 'not-the-right-token-at-all' } });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/error: reading the Foundry project: the API answered 401/);
+    expect(wrong.stderr).toContain('hint: check the token: AZURE_AI_PROJECT_TOKEN, or what DefaultAzureCredential signs in with (az login)');
+    expect(wrong.stderr).not.toContain('not-the-right-token-at-all');
+  });
+});
+

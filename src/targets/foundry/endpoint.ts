@@ -87,5 +87,12 @@ export async function projectCredential(env: NodeJS.ProcessEnv): Promise<{ crede
     },
   };
   const provider = getBearerTokenProvider(credential, SCOPE);
-  return { credential, token: () => provider(), source: 'DefaultAzureCredential' };
+  const token = async () => {
+    try {
+      return await provider();
+    } catch (error) {
+      throw error instanceof UserError ? error : failed(error);
+    }
+  };
+  return { credential, token, source: 'DefaultAzureCredential' };
 }

@@ -10,6 +10,7 @@
  * stop's fences).
  */
 import OpenAI from 'openai';
+import { ApiError } from '../../errors.js';
 import { AGENT_NAME, liveFromVersion, type Tagged } from '../../kinds/index.js';
 import { checkForeignHoldings } from '../foreign.js';
 import type { Live } from '../live.js';
@@ -34,9 +35,30 @@ export interface FoundryOptions {
   timeoutMs: number;
 }
 
+/** What to check when a request to the project fails, in this target's words (the shared ones name the OpenAI variables). */
+const FOUNDRY_HINTS: Record<number, string> = {
+  401: 'check the token: AZURE_AI_PROJECT_TOKEN, or what DefaultAzureCredential signs in with (az login); it must be for https://ai.azure.com',
+  403: 'the identity lacks a role on this Foundry project that may manage agents and files',
+};
+
+/** `fn`, its API errors described (provider.ts), with the hints of this target. */
+async function describedHere<T>(what: string, baseUrl: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await described(what, baseUrl, fn);
+  } catch (error) {
+    if (error instanceof ApiError && error.hint !== undefined) {
+      const hint = (error.status !== undefined ? FOUNDRY_HINTS[error.status] : undefined) ?? error.hint.replace('OPENAI_BASE_URL', 'AZURE_AI_PROJECT_ENDPOINT');
+      throw new ApiError(error.message, error.status, error.code, error.requestId, hint);
+    }
+    throw error;
+  }
+}
+
 export async function openFoundry(options: FoundryOptions): Promise<Target> {
   const endpoint = projectEndpoint(options.endpoint, options.env);
   const credential = await projectCredential(options.env);
+  // a credential that gives no token says so now, in its own words (the openai SDK would wrap them)
+  await credential.token();
   const origin = new URL(endpoint.url).origin;
   const secure = origin.replace(/^http:/, 'https:');
   const api = await agentsApi({
@@ -58,14 +80,14 @@ export async function openFoundry(options: FoundryOptions): Promise<Target> {
     implicitLocal: false,
     serves: () => true,
     read: (deployment) =>
-      described('reading the Foundry project', baseUrl, async (): Promise<Live> => {
+      describedHere('reading the Foundry project', baseUrl, async (): Promise<Live> => {
         let agents: AgentsRead | undefined;
         const live = await readLive(client, { deployment, models: false, assistants: async () => (agents = await readAgents(api, deployment)) });
         return { ...live, foundry: { agentNames: agents?.names ?? [] } };
       }),
-    checkForeign: (live, fileIds) => described('reading the Foundry project', baseUrl, () => checkForeignHoldings(client, live, fileIds)),
-    readOne: (type, id) => described<Tagged>(`reading ${id}`, baseUrl, async () => (type === 'assistant' ? liveFromVersion(await api.latest(id)) : readVectorStore(client, id))),
-    tagOne: (type, id, metadata) => described(`tagging ${id}`, baseUrl, () => (type === 'assistant' ? writes.setAssistantMetadata(id, metadata) : account.setVectorStoreMetadata(id, metadata))),
+    checkForeign: (live, fileIds) => describedHere('reading the Foundry project', baseUrl, () => checkForeignHoldings(client, live, fileIds)),
+    readOne: (type, id) => describedHere<Tagged>(`reading ${id}`, baseUrl, async () => (type === 'assistant' ? liveFromVersion(await api.latest(id)) : readVectorStore(client, id))),
+    tagOne: (type, id, metadata) => describedHere(`tagging ${id}`, baseUrl, () => (type === 'assistant' ? writes.setAssistantMetadata(id, metadata) : account.setVectorStoreMetadata(id, metadata))),
     uploads: () => readUploads(client),
     account,
     pacesFromStart: options.env.ASSISTANTS_DEPLOY_PACE === 'always',
