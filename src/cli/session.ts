@@ -83,7 +83,7 @@ function openQuietly(opts: CommandOptions, io: Io, extra: ConnectExtra): Promise
 function announce(io: Io, target: Target): void {
   if (target.implicitLocal) {
     // the description already says "local target (embedded emulator, data in …)"
-    io.info(`Using the ${target.description}: no OPENAI_API_KEY or OPENAI_BASE_URL is set.`);
+    io.info(`Using the ${target.description}: no OPENAI_API_KEY or OPENAI_BASE_URL is set.${process.env.AZURE_AI_PROJECT_ENDPOINT?.trim() ? ' (AZURE_AI_PROJECT_ENDPOINT is set: pass --target foundry to use that Foundry project.)' : ''}`);
   } else {
     io.debug(`target: ${target.description}`);
   }

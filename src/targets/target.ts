@@ -75,7 +75,9 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     else if (isCi(env)) {
       throw new UserError(
         'no target: OPENAI_API_KEY is not set and CI is set, so there is no account to use',
-        'set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server) in the pipeline, or pass --target local to use the embedded emulator on purpose',
+        env.AZURE_AI_PROJECT_ENDPOINT?.trim()
+          ? 'AZURE_AI_PROJECT_ENDPOINT is set: pass --target foundry to deploy to that Foundry project'
+          : 'set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server) in the pipeline, or pass --target local to use the embedded emulator on purpose',
       );
     } else {
       choice = 'local';

@@ -217,6 +217,10 @@ assistants:
     expect(path_.code).toBe(1);
     expect(path_.stderr).toContain('is not a project endpoint (its path must be /api/projects/<project>, with no query)');
     for (const r of [http, missing, path_]) expect(hasStackTrace(r.stderr)).toBe(false);
+    // without --target foundry the variable alone chooses nothing, and says so
+    const ci = await runCliAsync(['plan'], { cwd: dir, env: { CI: '1', AZURE_AI_PROJECT_ENDPOINT: plain.f.endpoint } });
+    expect(ci.code).toBe(1);
+    expect(ci.stderr).toContain('hint: AZURE_AI_PROJECT_ENDPOINT is set: pass --target foundry to deploy to that Foundry project');
     // the flag wins over the variable
     const flag = await plain.cli(['plan', '--project-endpoint', plain.f.endpoint], dir, { env: { AZURE_AI_PROJECT_ENDPOINT: 'http://foundry.example.com/api/projects/p' } });
     expect(flag.code, flag.stderr).toBe(0);

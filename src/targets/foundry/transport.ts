@@ -45,13 +45,25 @@ export function fetchHttpClient(options: TransportOptions): HttpClient {
         response = await options.fetch(url, { method: request.method, headers, body: bodyOf(request), signal: AbortSignal.any(signals) });
         text = await response.text();
       } catch (error) {
-        throw Object.assign(new RestError((error as Error).message, { code: RestError.REQUEST_SEND_ERROR, request }), { cause: error });
+        throw Object.assign(new RestError((error as Error).message, { code: sendErrorCode(error), request }), { cause: error });
       }
       const responseHeaders = createHttpHeaders();
       response.headers.forEach((v, k) => responseHeaders.set(k, v));
       return { request, status: response.status, headers: responseHeaders, bodyAsText: text };
     },
   };
+}
+
+/**
+ * The code the SDK's retry policy reads (a system error's: ECONNRESET, ETIMEDOUT, … are retried
+ * where the SDK retries); a request aborted by its caller (the stop) is not retried.
+ */
+function sendErrorCode(error: unknown): string {
+  const e = error as { name?: string; cause?: { code?: unknown } };
+  if (e.name === 'TimeoutError') return 'ETIMEDOUT';
+  if (e.name === 'AbortError') return RestError.REQUEST_SEND_ERROR;
+  const code = e.cause?.code;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : 'ECONNRESET';
 }
 
 function parsed(text: string | null | undefined): Record<string, unknown> | undefined {
