@@ -8,6 +8,8 @@ import { defineConfig, mergeConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
 export const SLOW = [
+  'test/checks/junit-schema.test.ts',
+  'test/codegen/promptfoo-eval.test.ts',
   'test/codegen/python.test.ts',
   'test/codegen/targets.test.ts',
   'test/emulator/agents.test.ts',

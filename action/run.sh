@@ -10,13 +10,15 @@
 #   INPUT_ARGS               extra arguments for the command, split at spaces
 #   INPUT_PLAN_FILE          apply: reviewed | PATH | none
 #   INPUT_SETUP              true: `npm ci` first
+#   INPUT_BASELINE           test: default-branch | PATH | "" (the JSON report to compare with)
 # and from the runner: GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP (where the plans are
 # written), GITHUB_EVENT_NAME, GITHUB_EVENT_PATH, GITHUB_SHA, GITHUB_REPOSITORY,
 # GITHUB_WORKFLOW_REF / GITHUB_WORKFLOW, GITHUB_SERVER_URL, GITHUB_RUN_ID, GITHUB_ACTIONS, and
 # GH_TOKEN for `gh` (apply of the reviewed plan: which pull request, which run, its artifact).
 #
 # Writes to GITHUB_OUTPUT: has_changes, plan_markdown, plan_json, exit_code, and artifact (the name
-# of the plan's artifact and of the pull request comment). Appends the markdown to
+# of the plan's artifact and of the pull request comment); for test: test_markdown, test_json and,
+# with a baseline, regressed. Appends the markdown to
 # GITHUB_STEP_SUMMARY. Exit status: 0 when the command succeeded (changes pending or not), 1 on any
 # error; a failed plan still writes its markdown (the error), so the comment never shows a plan
 # that no longer holds.
@@ -33,6 +35,7 @@ workdir="${INPUT_WORKING_DIRECTORY:-.}"
 args="${INPUT_ARGS:-}"
 plan_file="${INPUT_PLAN_FILE:-reviewed}"
 setup="${INPUT_SETUP:-true}"
+baseline="${INPUT_BASELINE:-}"
 output_file="${GITHUB_OUTPUT:-/dev/null}"
 summary_file="${GITHUB_STEP_SUMMARY:-/dev/null}"
 
@@ -245,15 +248,82 @@ run_apply() {
   output exit_code 0
 }
 
+# The JSON report saved by the last successful run of this workflow on the default branch, or
+# nothing (a note says so): the first run has no baseline, and that is no error.
+fetch_baseline() {
+  baseline_file=""
+  if ! command -v gh > /dev/null; then
+    echo "No baseline: the GitHub CLI (gh) is needed to fetch the default branch's report." >&2
+    return
+  fi
+  local repo="${GITHUB_REPOSITORY:-}" branch="" workflow run
+  if [ -n "${GITHUB_EVENT_PATH:-}" ] && [ -f "${GITHUB_EVENT_PATH}" ]; then
+    branch="$(node -e 'const e = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(String(e.repository?.default_branch ?? e.pull_request?.base?.repo?.default_branch ?? ""))' "$GITHUB_EVENT_PATH" 2> /dev/null || true)"
+  fi
+  if [ -z "$branch" ]; then branch=main; fi
+  workflow="${GITHUB_WORKFLOW_REF:-}"
+  workflow="${workflow%%@*}"
+  workflow="${workflow##*/}"
+  if [ -z "$workflow" ]; then workflow="${GITHUB_WORKFLOW:-}"; fi
+  run="$(gh run list --repo "$repo" --workflow "$workflow" --branch "$branch" --event push --status success --limit 1 --json databaseId --jq '.[0].databaseId // empty')" || run=""
+  if [ -z "$run" ]; then
+    echo "No baseline: no successful run of $workflow on $branch saved a test report yet; testing without one." >&2
+    return
+  fi
+  rm -rf "$dir/baseline"
+  if ! gh run download "$run" --repo "$repo" --name "$artifact" --dir "$dir/baseline" > /dev/null; then
+    echo "No baseline: run $run on $branch has no artifact $artifact (kept 90 days); testing without one." >&2
+    return
+  fi
+  baseline_file="$dir/baseline/$(basename "$report")"
+  if [ ! -f "$baseline_file" ]; then
+    echo "No baseline: the artifact $artifact of run $run holds no $(basename "$report")." >&2
+    baseline_file=""
+    return
+  fi
+  echo "Baseline: the test report of run $run on $branch." >&2
+}
+
 run_test() {
   if ! "$bin" help test > /dev/null 2>&1; then
     fail "this copy of assistants-deploy ($("$bin" --version)) has no test command" 'update assistants-deploy in package.json, or use command: plan'
   fi
-  capture "$md" "$bin" ${global[@]+"${global[@]}"} test -f "$manifest" --format markdown ${extra[@]+"${extra[@]}"}
+  report="$dir/test${key:+-$key}.json"
+  local against=()
+  case "$baseline" in
+    "") ;;
+    default-branch)
+      fetch_baseline
+      if [ -n "$baseline_file" ]; then against=(--baseline "$baseline_file"); fi
+      ;;
+    *)
+      if [ ! -f "$baseline" ]; then fail "baseline \"$baseline\" does not exist (in $PWD)" 'give the path of a JSON report (test --format json --out FILE), "default-branch" or ""'; fi
+      against=(--baseline "$baseline")
+      ;;
+  esac
+  rm -f "$md" "$report"
+  capture "$md" "$bin" ${global[@]+"${global[@]}"} test -f "$manifest" --format markdown --json "$report" ${against[@]+"${against[@]}"} ${extra[@]+"${extra[@]}"}
+  if [ ! -s "$report" ]; then
+    # no report: the command failed before it tested (a bad manifest, no account): say why
+    failure_markdown test "$code"
+    cat "$md" >> "$summary_file"
+    output test_markdown "$md"
+    output exit_code 1
+    annotate "assistants-deploy test failed (exit $code); the error is above"
+    exit 1
+  fi
+  footer "Tested" >> "$md"
   cat "$md" >> "$summary_file"
-  output plan_markdown "$md"
+  output test_markdown "$md"
+  output test_json "$report"
+  if [ ${#against[@]} -gt 0 ]; then
+    output regressed "$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); process.stdout.write(String(r.baseline ? r.baseline.regressed.length : ""))' "$report")"
+  fi
   output exit_code "$code"
-  if [ "$code" -ne 0 ]; then exit 1; fi
+  if [ "$code" -ne 0 ]; then
+    annotate "assistants-deploy test: a threshold failed, or a check could not be run (the report is in the job summary)"
+    exit 1
+  fi
 }
 
 case "$command" in

@@ -13,6 +13,7 @@ import { runForeignCheck } from './foreign-check.mjs';
 import { runLocal } from './local.mjs';
 import { runRateLimits } from './rate-limits.mjs';
 import { runScale, SIZES } from './scale.mjs';
+import { runTestChecks } from './test-checks.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const quick = Boolean(args.quick);
@@ -27,6 +28,7 @@ const applyFiles = await runApplyFiles({ files: quick ? 200 : 2000, latency, nai
 const rate = await runRateLimits({ files: quick ? 1000 : 10_000, scale: 10, latency });
 const local = await runLocal(quick ? { runs: 5, bigMb: 128, treeFiles: 1000 } : {});
 const foreign = await runForeignCheck({ latency });
+const checks = await runTestChecks({ latency });
 
 const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8'));
 const improvements = readFileSync(path.join(REPO, 'bench/IMPROVEMENTS.md'), 'utf8').trim();
@@ -57,6 +59,9 @@ goalRows.push([
   foreign.figures.map((r) => `${fmt.n(r.spent)}`).join(' / ') + ` for D = ${foreign.figures.map((r) => fmt.n(r.deletes)).join(' / ')}`,
   yes(foreign.figures.every((r) => r.spent === r.predicted && r.requests === r.logged)),
 ]);
+for (const r of checks.figures) {
+  goalRows.push([`\`test\` of 100 checks over 10 stores, --concurrency ${r.concurrency}: requests`, 'the list pages plus one search per check', `${fmt.n(r.requests)} / ${fmt.n(r.minimum)}`, yes(r.requests === r.minimum && r.writes === 0)]);
+}
 goalRows.push(['second no-op run of an unchanged tree', 're-hashes nothing', `${f.secondHashed} re-hashed`, yes(f.secondHashed === 0)]);
 goalRows.push(['`--help` start-up', 'within 1.3x of `node -e 0`', fmt.x(f.help / f.node), yes(f.help / f.node <= 1.3)]);
 goalRows.push(['`validate` of an example', 'within 2.5x of `node -e 0`', fmt.x(f.validate / f.node), yes(f.validate / f.node <= 2.5)]);
@@ -165,6 +170,19 @@ deleted upload, and never more than every page of every store. The stores were l
 file counts come with the store list), so choosing costs nothing. The plan's \`read\` figures count
 the check (\`requests\` equals the emulator's log). Lookups run 32 at a time, a store's pages one
 after another, so a large store read by pages adds ⌈T/100⌉ latencies to the plan's wall time.
+
+## 6. \`test\`: 100 retrieval checks over 10 vector stores
+
+\`assistants-deploy test\` of a manifest with 10 vector stores of 20 files and 10 checks each, right
+after its apply, at ${latency} ms latency, with the default \`--concurrency 8\` and with 32.
+
+${checks.table}
+
+Reading: the requests are the plan's list pages (assistants, vector stores, uploads, models, one
+file page per store), which find the stores by their tags and say whether a plan would change
+anything, then exactly one \`POST /vector_stores/{id}/search\` per check; no write. The critical path
+is the read's two rounds (the lists at once, then the stores' file pages) and ⌈checks /
+concurrency⌉ rounds of searches; the wall time adds the start-up, manifest load and cache check.
 
 ${improvements}
 `;

@@ -23,7 +23,7 @@ interface CommandInfo {
   argChoices?: readonly string[];
 }
 
-const FILE_OPTIONS = new Set(['--file', '--out', '--output', '--data', '--prices']);
+const FILE_OPTIONS = new Set(['--file', '--out', '--output', '--data', '--prices', '--baseline', '--json']);
 
 function optionInfo(o: Option): OptionInfo {
   const flags = [o.short, o.long].filter((f): f is string => typeof f === 'string');

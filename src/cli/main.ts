@@ -86,11 +86,23 @@ export function buildProgram(): Command {
     .action(lazy('apply'));
 
   program
-    .command('codegen')
-    .addArgument(new Argument('<language>', 'the language: python (the only one so far)').choices(['python']))
-    .description('emit a Python client package for the manifest\'s assistants (Assistants or Responses API)')
+    .command('test')
+    .description('run the manifest\'s retrieval checks against the deployed vector stores (one search each) and gate on the suite\'s thresholds: exit 1 when one fails')
     .addOption(manifestOption())
-    .option('-o, --out <dir>', 'output folder (default: the package name)')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown', 'junit']).default('text'))
+    .option('--out <file>', 'write the report to this file (in --format) instead of stdout, which then gets the result line')
+    .option('--json <file>', 'also write the JSON report to this file (a later run\'s --baseline)')
+    .option('--baseline <file>', 'compare with an earlier JSON report and list the checks that regressed')
+    .option('--concurrency <n>', 'searches in flight at once', '8')
+    .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
+    .action(lazy('test'));
+
+  program
+    .command('codegen')
+    .addArgument(new Argument('<language>', 'python: a client package; promptfoo: an eval configuration (its providers use the deployed ids)').choices(['python', 'promptfoo']))
+    .description('emit a Python client package for the manifest\'s assistants (Assistants or Responses API), or a promptfoo configuration of its evals')
+    .addOption(manifestOption())
+    .option('-o, --out <dir>', 'output folder (python; default: the package name), or file (promptfoo; default promptfooconfig.yaml)')
     .addOption(new Option('--api <api>', 'the API the code calls: assistants (threads and runs) or responses (conversations)').choices(['assistants', 'responses']).default('assistants'))
     .option('--package <name>', 'Python package name (default: the deployment name in snake_case)')
     .option('--resolve-ids', 'read the deployed ids from the target now and write them into the code (default: find them by tags at run time)')

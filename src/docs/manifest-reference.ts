@@ -37,6 +37,11 @@ const LINKED: Record<string, string> = {
   ResourceKey: 'key',
   DeploymentName: 'string',
   ExpiresAfter: '`{ anchor: last_active_at, days }`',
+  Check: '[check](#checks)',
+  SearchFilter: '[filter](#checks)',
+  TestSuite: '[test suite](#test)',
+  Eval: '[eval](#evals)',
+  Assertion: '[assertion](#evals)',
 };
 
 function typeOf(root: Schema, raw: Schema): string {
@@ -101,6 +106,7 @@ export function renderManifestReference(root: Schema): string {
     if (st) out.push('', table(root, st, 'static.'));
   }
   out.push('');
+  out.push(...checksReference(root, defs));
   out.push('### file_sets', '', 'Each entry of `file_sets`:', '', table(root, defs.FileSet!), '');
   out.push('### assistants', '', 'Each entry of `assistants`:', '', table(root, defs.Assistant!), '');
   const tr = ((defs.Assistant!.properties as Record<string, Schema>).tool_resources!.properties ?? {}) as Record<string, Schema>;
@@ -123,9 +129,49 @@ export function renderManifestReference(root: Schema): string {
   const js = objects.find((o) => (o.properties as Record<string, Schema>).type!.const === 'json_schema')!;
   out.push(table(root, (js.properties as Record<string, Schema>).json_schema!, 'json_schema.'), '');
   if (defs.Foundry) out.push('### foundry', '', clean(defs.Foundry.description), '', table(root, defs.Foundry), '');
+  out.push(...suiteReference(root, defs));
   out.push('### environments', '', clean(root.properties && (root.properties as Record<string, Schema>).environments!.description), '');
   out.push(table(root, defs.Environment!), '', REFERENCE_END);
   return out.join('\n');
+}
+
+/** A vector store's `checks` (`assistants-deploy test`). */
+function checksReference(root: Schema, defs: Record<string, Schema>): string[] {
+  const ro = (defs.Check!.properties as Record<string, Schema>).ranking_options!;
+  return [
+    '#### checks',
+    '',
+    clean(defs.Check!.description),
+    '',
+    table(root, defs.Check!),
+    '',
+    table(root, ro, 'ranking_options.'),
+    '',
+  ];
+}
+
+/** The suite's thresholds (`test`) and the evals for promptfoo (`evals`). */
+function suiteReference(root: Schema, defs: Record<string, Schema>): string[] {
+  const thresholds = (defs.TestSuite!.properties as Record<string, Schema>).thresholds!;
+  const props = root.properties as Record<string, Schema>;
+  return [
+    '### test',
+    '',
+    clean(defs.TestSuite!.description),
+    '',
+    table(root, defs.TestSuite!),
+    '',
+    table(root, thresholds, 'thresholds.'),
+    '',
+    '### evals',
+    '',
+    clean(props.evals!.description),
+    '',
+    table(root, defs.Eval!),
+    '',
+    `Each item of \`assert\`: ${clean(defs.Assertion!.description)}`,
+    '',
+  ];
 }
 
 /** Replaces the generated section of a README text. */

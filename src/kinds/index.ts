@@ -10,6 +10,7 @@ import { vectorStoreKind } from './vector-store.js';
 export * from './agent.js';
 export * from './agent-checks.js';
 export * from './assistant.js';
+export * from './checks.js';
 export * from './file-set.js';
 export * from './kind.js';
 export * from './normalize.js';

@@ -3,9 +3,10 @@
  * JSON read from their files, references checked. Plan and codegen read only this.
  */
 import type { SourceLoc } from '../errors.js';
-import type { DesiredAssistant, DesiredFileSet, DesiredVectorStore } from '../kinds/index.js';
+import type { DesiredAssistant, DesiredCheck, DesiredEval, DesiredFileSet, DesiredSuite, DesiredVectorStore } from '../kinds/index.js';
 
 // each kind's shapes live with the kind (src/kinds/); the manifest's own modules find them here too
+export type { DesiredCheck, DesiredEval, DesiredSuite } from '../kinds/index.js';
 export type { DesiredAssistant, DesiredFileSet, DesiredResponseFormat, DesiredTool, DesiredVectorStore, LocalFile } from '../kinds/index.js';
 export { protectedContent } from '../kinds/index.js';
 
@@ -23,6 +24,14 @@ export interface Desired {
   locate?: (path: readonly (string | number)[]) => SourceLoc | undefined;
   /** `foundry:` of the manifest: how a Foundry project keeps agent versions. */
   foundry?: { keepVersions?: number };
+  /**
+   * The vector stores' retrieval checks (`assistants-deploy test`), the suite's thresholds and the
+   * evals for promptfoo: kept apart from the resources, so they never make a plan or its
+   * fingerprint differ (nothing of them is deployed).
+   */
+  checks?: DesiredCheck[];
+  suite?: DesiredSuite;
+  evals?: DesiredEval[];
 }
 
 export interface Warning {

@@ -36,6 +36,8 @@ export interface LoadOptions {
    * start reading the account then. A manifest that then proves bad is still refused.
    */
   onStructure?: (structure: { deployment: string }) => void;
+  /** How a check's expected path outside its store's files is reported (ResolveContext.checks). */
+  checks?: 'strict' | 'report';
 }
 
 export interface Loaded {
@@ -154,6 +156,7 @@ async function loadEnvironment(
     dirOf: (label) => sources.dirs.get(label) ?? path.resolve(cwd, path.dirname(label)),
     ...(env !== undefined ? { environment: env } : {}),
     sources: sources.labels,
+    ...(options.checks ? { checks: options.checks } : {}),
   });
   return { desired: resolved.desired, warnings: resolved.warnings, problems: resolved.problems };
 }

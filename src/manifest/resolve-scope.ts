@@ -26,6 +26,12 @@ export interface ResolveContext {
   dirOf(label: string): string;
   environment?: string;
   sources: string[];
+  /**
+   * A check's expected path that is not one of its store's files: a located problem (`strict`,
+   * the default: validate, plan and apply refuse the manifest), or the check's own failure, kept
+   * with it (`report`: what `test` does, so every format names the check).
+   */
+  checks?: 'strict' | 'report';
 }
 
 /** A text file read for a `{ file }` reference: its text, absolute path and the label messages show. */

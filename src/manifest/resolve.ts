@@ -10,6 +10,7 @@
 import type { Problem, SourceLoc } from '../errors.js';
 import type { Desired, Warning } from './desired.js';
 import { resolveAssistant } from './resolve-assistant.js';
+import { resolveChecks } from './resolve-checks.js';
 import { checkCodeInterpreterFiles } from './resolve-references.js';
 import { ResolveScope } from './resolve-scope.js';
 import type { ResolveContext } from './resolve-scope.js';
@@ -34,6 +35,7 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
   ]);
   const assistants = await Promise.all(Object.entries(doc.assistants ?? {}).map(([key, spec]) => resolveAssistant(s, doc, key, spec)));
   checkCodeInterpreterFiles(s, assistants, fileSets);
+  const { checks, suite, evals } = resolveChecks(s, doc, sortByKey(vectorStores), assistants);
 
   const desired: Desired = {
     deployment: doc.deployment,
@@ -45,6 +47,9 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
     assistants: sortByKey(assistants),
     locate: (path) => s.at(path).loc,
     ...(doc.foundry?.keep_versions !== undefined ? { foundry: { keepVersions: doc.foundry.keep_versions } } : {}),
+    checks,
+    suite,
+    evals,
   };
   return { desired, problems: sortProblems(s.problems), warnings: s.warnings };
 }

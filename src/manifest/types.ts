@@ -2,6 +2,7 @@
  * The manifest as written (after merging files, overlays and interpolation, and after it passed
  * schemas/manifest.schema.json). Mirrors the schema; references are keys and files are paths.
  */
+import type { EvalAssertion, SearchFilter, SearchRankingOptions } from '../kinds/checks.js';
 import type { AttributeValue, ChunkingStrategy, ExpiresAfter, JsonObject, RankingOptions, ReasoningEffort } from '../kinds/values.js';
 
 // the API's values live with the kinds (src/kinds/values.ts); the manifest's readers find them here too
@@ -20,6 +21,32 @@ export interface VectorStoreSpec {
   expires_after?: ExpiresAfter;
   metadata?: Record<string, string>;
   protect?: boolean;
+  checks?: CheckSpec[];
+}
+
+/** A retrieval check of a vector store (`assistants-deploy test`). */
+export interface CheckSpec {
+  name?: string;
+  query: string;
+  expect?: string[];
+  forbid?: string[];
+  k?: number;
+  min_score?: number;
+  filters?: SearchFilter;
+  ranking_options?: SearchRankingOptions;
+  rewrite_query?: boolean;
+}
+
+export interface TestSuiteSpec {
+  k?: number;
+  thresholds?: { hit_rate?: number; mrr?: number };
+}
+
+export interface EvalSpec {
+  assistant: string;
+  description?: string;
+  prompt: string;
+  assert: EvalAssertion[];
 }
 
 export interface FileSetSpec {
@@ -70,6 +97,8 @@ export interface ManifestDoc {
   vector_stores?: Record<string, VectorStoreSpec>;
   file_sets?: Record<string, FileSetSpec>;
   assistants?: Record<string, AssistantSpec>;
+  test?: TestSuiteSpec;
+  evals?: Record<string, EvalSpec>;
   environments?: Record<string, Record<string, unknown>>;
   /** How a Foundry project keeps agent versions (README, "Targets"). */
   foundry?: { keep_versions?: number };

@@ -271,7 +271,7 @@ describe('writing the package', () => {
     expect(bad.stderr).toContain('--package "class" is not a Python package name');
     const lang = await runCliAsync(['codegen', 'cobol'], { cwd: dir });
     expect(lang.code).toBe(1);
-    expect(lang.stderr).toContain("error: command-argument value 'cobol' is invalid for argument 'language'. Allowed choices are python.");
+    expect(lang.stderr).toContain("error: command-argument value 'cobol' is invalid for argument 'language'. Allowed choices are python, promptfoo.");
     const named = await runCliAsync(['codegen', 'python', '--package', 'shop_client', '-o', 'out'], { cwd: dir });
     expect(named.code, named.stderr).toBe(0);
     expect(existsSync(path.join(dir, 'out', 'shop_client', '__main__.py'))).toBe(true);

@@ -13,7 +13,7 @@ import { planValidator } from '../../src/plan/saved.js';
 import type { Plan } from '../../src/plan/types.js';
 import { allSteps, loadAction, runAction } from '../helpers/actions-runner.js';
 import type { ActionResult, Runner } from '../helpers/actions-runner.js';
-import { hasStackTrace, REPO, runCli } from '../helpers/cli.js';
+import { hasStackTrace, REPO } from '../helpers/cli.js';
 import { API_KEY, copyExample, mutating, startAccount } from '../helpers/deploy.js';
 import type { Account } from '../helpers/deploy.js';
 import { baseEnv, fakeGitHub, linkTool, newRunner, remoteActions } from '../helpers/gitops.js';
@@ -96,6 +96,9 @@ describe('action.yml', () => {
       'actions/setup-node@v5',
       'actions/upload-artifact@v6',
       'marocchino/sticky-pull-request-comment@v3',
+      // command: test saves its JSON report and comments its own report (test/gitops/action-test.test.ts)
+      'actions/upload-artifact@v6',
+      'marocchino/sticky-pull-request-comment@v3',
     ]);
     // every INPUT_* the script reads is set from the input of that name
     const script = readFileSync(path.join(REPO, 'action/run.sh'), 'utf8');
@@ -110,7 +113,7 @@ describe('action.yml', () => {
     // every input is used by some step, every output comes from the script's GITHUB_OUTPUT
     const text = readFileSync(path.join(REPO, 'action.yml'), 'utf8');
     for (const input of Object.keys(action.inputs)) expect(text, input).toMatch(new RegExp(`inputs\\.${input}(?![\\w-])`));
-    expect(Object.keys(action.outputs).sort()).toEqual(['exit_code', 'has_changes', 'plan_json', 'plan_markdown']);
+    expect(Object.keys(action.outputs).sort()).toEqual(['exit_code', 'has_changes', 'plan_json', 'plan_markdown', 'regressed', 'test_json', 'test_markdown']);
     for (const [name, o] of Object.entries(action.outputs)) {
       expect(o.value).toBe(`\${{ steps.run.outputs.${name} }}`);
       expect(script).toMatch(new RegExp(`output ${name} `));
@@ -229,20 +232,21 @@ describe('action.yml', () => {
     expect(repo.gh.calls().at(-1)).toContain('assistants-deploy-plan-hr-bot-staging');
   });
 
-  it('command test: runs `test --format markdown` when the installed tool has it, else says it has not', async () => {
+  it('command test: the report is its own comment (not the plan\'s) and its JSON report the artifact', async () => {
     const dir = project('support-bot');
     const repo = repository(dir);
+    expect((await account.cli(['apply', '--auto-approve', '-q'], { cwd: dir })).code).toBe(0);
     const res = await repo.pullRequest({ command: 'test', setup: 'false' });
-    const hasTest = runCli(['help', 'test']).code === 0;
-    if (hasTest) {
-      expect(res.outputs.plan_markdown).toMatch(/\/assistants-deploy\/test\.md$/);
-      expect(repo.remote.calls.map((c) => c.uses)).toEqual(['marocchino/sticky-pull-request-comment@v3']);
-      expect(repo.remote.calls[0]!.with.header).toBe('assistants-deploy-test');
-    } else {
-      expect(res.ok).toBe(false);
-      expect(runStep(res).stderr).toBe(`error: this copy of assistants-deploy (${runCli(['--version']).stdout.trim()}) has no test command\nhint: update assistants-deploy in package.json, or use command: plan\n`);
-      expect(res.outputs.exit_code).toBe('1');
-    }
+    expect(res.ok, runStep(res).stderr).toBe(true);
+    expect(res.outputs.exit_code).toBe('0');
+    expect(res.outputs.test_markdown).toMatch(/\/assistants-deploy\/test\.md$/);
+    expect(res.outputs.test_json).toMatch(/\/assistants-deploy\/test\.json$/);
+    expect(res.outputs.plan_markdown ?? '').toBe('');
+    expect(repo.remote.calls.map((c) => c.uses)).toEqual(['actions/upload-artifact@v6', 'marocchino/sticky-pull-request-comment@v3']);
+    expect(repo.remote.calls[0]!.with).toEqual({ name: 'assistants-deploy-test', path: res.outputs.test_json, 'retention-days': '90', overwrite: 'true' });
+    expect(repo.remote.calls[1]!.with.header).toBe('assistants-deploy-test');
+    expect(repo.remote.comments['assistants-deploy-test']).toContain('**Test passed: 4 of 4 checks passed');
+    expect(Object.keys(repo.remote.comments)).toEqual(['assistants-deploy-test']);
   });
 
   it('bad inputs and a project without the tool: error and hint, exit 1, nothing run', async () => {

@@ -106,6 +106,7 @@ describe('the package', () => {
       'dist/bundle/hash-worker.js',
       'schemas/manifest.schema.json',
       'schemas/plan.schema.json',
+      'schemas/test-report.schema.json',
       'prices/openai.json',
       'models/deprecations.json',
       'examples/ci/github-actions.yml',

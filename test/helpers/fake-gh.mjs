@@ -5,7 +5,7 @@
 // that starts asking something else fails its test instead of passing by accident.
 //
 // State: { repository, pulls: { "<commit sha>": [pr numbers] }, prs: { "<n>": { headRefOid } },
-//          runs: [{ databaseId, workflow, headSha, event, status }],
+//          runs: [{ databaseId, workflow, headSha, headBranch, event, status }],
 //          artifacts: { "<run id>": { "<name>": "<folder whose files are the artifact>" } },
 //          issues: [{ number, labels: [..], state }] }
 import { appendFileSync, cpSync, mkdirSync, readFileSync } from 'node:fs';
@@ -62,6 +62,7 @@ if (a === 'run' && b === 'list') {
     (r) =>
       (flag('--workflow') === undefined || r.workflow === flag('--workflow')) &&
       (flag('--commit') === undefined || r.headSha === flag('--commit')) &&
+      (flag('--branch') === undefined || r.headBranch === flag('--branch')) &&
       (flag('--event') === undefined || r.event === flag('--event')) &&
       (flag('--status') === undefined || r.status === flag('--status')),
   );

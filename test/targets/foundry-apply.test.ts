@@ -128,6 +128,10 @@ describe('every example deploys unchanged on a Foundry project', () => {
       ],
     });
     expect(v.metadata).toMatchObject({ owner: 'it-team', 'assistants-deploy.name': 'IT helpdesk' });
+    // its retrieval checks run against the project's stores
+    const checks = await tls.cli(['test'], dir);
+    expect(checks.code, checks.stdout + checks.stderr).toBe(0);
+    expect(checks.stdout).toMatch(/3 of 3 checks passed/);
   });
 
   it('staged-rollout: the base and each environment are their own deployment, so their own agents', async () => {

@@ -5,12 +5,8 @@
  */
 import path from 'node:path';
 import { UserError } from '../../errors.js';
-import { protectedContent } from '../../manifest/desired.js';
-import type { Desired } from '../../manifest/desired.js';
-import { uploadName } from '../../ownership/upload-name.js';
-import type { Live } from '../../targets/live.js';
-import { resourceKeyOf } from '../../ownership/index.js';
 import { defaultPackageName, generatePython, type ResolvedIds } from '../../codegen/python/generate.js';
+import { resolveIds } from '../resolve-ids.js';
 import { isIdentifier } from '../../codegen/python/pysrc.js';
 import type { Api } from '../../codegen/python/versions.js';
 import { writePackage } from '../../codegen/write.js';
@@ -18,53 +14,13 @@ import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { connect, loadDesired, readAccount } from '../session.js';
 
-/** The ids the generated code will use, from the live account; every one must exist. */
-export function resolveIds(desired: Desired, live: Live, api: Api): ResolvedIds {
-  const out: ResolvedIds = { assistants: {}, vectorStores: {}, files: {} };
-  const missing: string[] = [];
-  if (api === 'assistants') {
-    if (!live.assistantsApi) {
-      throw new UserError(
-        'this target does not serve the Assistants API (404 on /v1/assistants), so there are no assistant ids to resolve',
-        'generate Responses API code instead: assistants-deploy codegen python --api responses',
-      );
-    }
-    for (const a of desired.assistants) {
-      const found = live.assistants.find((x) => resourceKeyOf(x.metadata) === a.key);
-      if (found) out.assistants[a.key] = found.id;
-      else missing.push(`assistant ${a.key}`);
-    }
-  } else {
-    for (const a of desired.assistants) {
-      for (const key of a.vectorStores) {
-        const found = live.vectorStores.find((x) => resourceKeyOf(x.metadata) === key);
-        if (found) out.vectorStores[key] = found.id;
-        else missing.push(`vector store ${key}`);
-      }
-      if (!a.tools.some((t) => t.type === 'code_interpreter')) continue;
-      for (const setKey of a.fileSets) {
-        for (const f of desired.fileSets.find((s) => s.key === setKey)?.files ?? []) {
-          const name = uploadName(desired.deployment, f.sha256!, f.path, { protect: protectedContent(desired).has(f.sha256!) });
-          const found = live.files.find((x) => x.filename === name);
-          if (found) out.files[name] = found.id;
-          else missing.push(`file ${f.path} (file set ${setKey})`);
-        }
-      }
-    }
-  }
-  if (missing.length) {
-    throw new UserError(
-      `--resolve-ids: not deployed on this target: ${[...new Set(missing)].join(', ')}`,
-      'run `assistants-deploy apply` first, or leave out --resolve-ids so the code finds them by their tags at run time',
-    );
-  }
-  return out;
-}
+export { resolveIds } from '../resolve-ids.js';
 
 export async function run(args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
   const language = args[0] ?? 'python';
-  if (language !== 'python') throw new UserError(`codegen: unknown language ${JSON.stringify(language)}; only python is supported`);
+  if (language === 'promptfoo') return (await import('./codegen-promptfoo.js')).run(opts);
+  if (language !== 'python') throw new UserError(`codegen: unknown language ${JSON.stringify(language)}; use python or promptfoo`);
   const api = (typeof opts.api === 'string' ? opts.api : 'assistants') as Api;
   const desired = await loadDesired(opts, io);
   const packageName = typeof opts.package === 'string' ? opts.package : defaultPackageName(desired.deployment);
