@@ -28,6 +28,7 @@ export const SLOW = [
   'test/reliability/load.test.ts',
   'test/reliability/secrets.test.ts',
   'test/reliability/signals.test.ts',
+  'test/targets/foundry-adopt.test.ts',
   'test/targets/foundry-plan.test.ts',
 ];
 
