@@ -11,6 +11,8 @@ export const SLOW = [
   'test/checks/junit-schema.test.ts',
   'test/codegen/promptfoo-eval.test.ts',
   'test/codegen/python.test.ts',
+  'test/codegen/foundry.test.ts',
+  'test/codegen/responses-tools.test.ts',
   'test/codegen/targets.test.ts',
   'test/emulator/agents.test.ts',
   'test/emulator/responses-fidelity-python.test.ts',

@@ -158,6 +158,8 @@ function sdkParameters(s) {
   // images without `detail` (default auto), as the API reference's own examples send them.
   s.FunctionTool.required = ['type', 'name'];
   s.InputImageContent.required = ['type'];
+  // R17: `MCPApprovalResponse` requires a `request_id` it does not define; the SDKs send none.
+  s.MCPApprovalResponse.required = s.MCPApprovalResponse.required.filter((k) => k !== 'request_id');
   // The description's unions overlap (a `{type: 'message', role: 'user'}` item is both an
   // EasyInputMessage and an InputMessage): read `oneOf` as `anyOf`, as the API does.
   const anyOf = (o) => {

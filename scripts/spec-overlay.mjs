@@ -100,7 +100,7 @@ export function loadAssistantsSpec({ deviations = true } = {}) {
   return deviations ? applyDeviations(fixed) : fixed;
 }
 
-/** openapi.responses.yaml with the deviations that apply to it (D1: empty list pages answer null ids). */
+/** openapi.responses.yaml with the deviations that apply to it (D1: empty list pages answer null ids; R17). */
 export function loadResponsesSpec({ deviations = true } = {}) {
   const doc = fixRecursiveRefs(fixNullable(parse(readFileSync(specPath('openapi.responses.yaml'), 'utf8'))));
   if (!deviations) return doc;
@@ -109,6 +109,10 @@ export function loadResponsesSpec({ deviations = true } = {}) {
     for (const k of ['first_id', 'last_id']) {
       if (s[name]?.properties?.[k]) s[name].properties[k] = { anyOf: [s[name].properties[k], { type: 'null' }] };
     }
+  }
+  // R17: an MCP approval response requires a `request_id` it does not define (no SDK sends or reads one).
+  for (const name of ['MCPApprovalResponse', 'MCPApprovalResponseResource']) {
+    if (Array.isArray(s[name]?.required)) s[name].required = s[name].required.filter((k) => k !== 'request_id');
   }
   return doc;
 }

@@ -100,10 +100,10 @@ export function buildProgram(): Command {
   program
     .command('codegen')
     .addArgument(new Argument('<language>', 'python: a client package; promptfoo: an eval configuration (its providers use the deployed ids)').choices(['python', 'promptfoo']))
-    .description('emit a Python client package for the manifest\'s assistants (Assistants or Responses API), or a promptfoo configuration of its evals')
+    .description('emit a Python client package for the manifest\'s assistants (Assistants or Responses API, or a Foundry project), or a promptfoo configuration of its evals')
     .addOption(manifestOption())
     .option('-o, --out <dir>', 'output folder (python; default: the package name), or file (promptfoo; default promptfooconfig.yaml)')
-    .addOption(new Option('--api <api>', 'the API the code calls: assistants (threads and runs) or responses (conversations)').choices(['assistants', 'responses']).default('assistants'))
+    .addOption(new Option('--api <api>', 'the API the code calls: assistants (threads and runs), responses (conversations) or foundry (the deployed Foundry agents)').choices(['assistants', 'responses', 'foundry']).default('assistants'))
     .option('--package <name>', 'Python package name (default: the deployment name in snake_case)')
     .option('--resolve-ids', 'read the deployed ids from the target now and write them into the code (default: find them by tags at run time)')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')

@@ -25,6 +25,7 @@ const LINKED: Record<string, string> = {
   FileSet: '[file set](#file-sets)',
   Assistant: '[assistant](#assistants)',
   Tool: '[tool](#tools)',
+  McpToolFilter: '[MCP tool filter](#mcp-tool-filter)',
   ResponseFormat: '[response format](#response_format)',
   Environment: '[environment](#environments)',
   Foundry: '[Foundry settings](#foundry)',
@@ -117,13 +118,22 @@ export function renderManifestReference(root: Schema): string {
     const props = v.properties as Record<string, Schema>;
     const tag = props.type!.const as string;
     out.push(`#### type: ${tag}`, '');
+    if (typeof v.description === 'string') out.push(clean(v.description), '');
     const inner = props[tag];
-    out.push(inner ? table(root, inner, `${tag}.`) : 'No options.', '');
+    // the Assistants API's tools nest their options under the type's name; the Responses era's are flat
+    const { type: _type, ...flat } = props;
+    const own = Object.keys(flat).length > 0 ? { ...v, properties: flat } : undefined;
+    out.push(inner ? table(root, inner, `${tag}.`) : own ? table(root, own) : 'No options.', '');
     if (tag === 'file_search') {
       const ro = ((inner!.properties as Record<string, Schema>).ranking_options)!;
       out.push(table(root, ro, 'file_search.ranking_options.'), '');
     }
+    for (const [name, p] of Object.entries(!inner && own ? flat : {})) {
+      const d = deref(root, p);
+      if (d.type === 'object' && d.properties && refName(p) === undefined) out.push(table(root, d, `${name}.`), '');
+    }
   }
+  out.push('#### MCP tool filter', '', clean(defs.McpToolFilter!.description), '', table(root, defs.McpToolFilter!), '');
   out.push('### response_format', '', clean(defs.ResponseFormat!.description), '');
   const objects = ((defs.ResponseFormat!.anyOf as Schema[])[1]!.oneOf as Schema[]) ?? [];
   const js = objects.find((o) => (o.properties as Record<string, Schema>).type!.const === 'json_schema')!;

@@ -8,13 +8,8 @@ import { canonical } from '../canonical.js';
 import { fieldHashes, ownershipMetadata, parseUploadName, recordsProtect, userMetadata } from '../ownership/index.js';
 import type { PullContext, TaggedKind } from './kind.js';
 import { DEFAULTS, normalizeResponseFormat, normalizeTool } from './normalize.js';
-import type { Json, JsonObject, RankingOptions, ReasoningEffort, Ref } from './values.js';
-
-/** Tools exactly as the API takes them, with parameter schemas read from their files. */
-export type DesiredTool =
-  | { type: 'code_interpreter' }
-  | { type: 'file_search'; file_search?: { max_num_results?: number; ranking_options?: RankingOptions } }
-  | { type: 'function'; function: { name: string; description?: string; parameters?: JsonObject; strict?: boolean } };
+import type { DesiredTool, ToolLocs } from './tools.js';
+import type { Json, JsonObject, ReasoningEffort, Ref } from './values.js';
 
 export type DesiredResponseFormat =
   | 'auto'
@@ -29,7 +24,10 @@ export interface DesiredAssistant {
   description?: string;
   instructions?: string;
   reasoning_effort?: ReasoningEffort;
+  /** Its tools (src/kinds/tools.ts: the Assistants API's, and those of the Responses era). */
   tools: DesiredTool[];
+  /** Where each of `tools` is written in the manifest (same order); absent when not known. */
+  toolLocs?: ToolLocs;
   /** Keys into Desired.vectorStores (at most one). */
   vectorStores: string[];
   /** Keys into Desired.fileSets. */

@@ -14,6 +14,7 @@ export * from './checks.js';
 export * from './file-set.js';
 export * from './kind.js';
 export * from './normalize.js';
+export * from './tools.js';
 export * from './values.js';
 export * from './vector-store.js';
 

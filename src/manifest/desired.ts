@@ -8,6 +8,8 @@ import type { DesiredAssistant, DesiredCheck, DesiredEval, DesiredFileSet, Desir
 // each kind's shapes live with the kind (src/kinds/); the manifest's own modules find them here too
 export type { DesiredCheck, DesiredEval, DesiredSuite } from '../kinds/index.js';
 export type { DesiredAssistant, DesiredFileSet, DesiredResponseFormat, DesiredTool, DesiredVectorStore, LocalFile } from '../kinds/index.js';
+// the tools of the Responses era (web_search, mcp) and their secrets' templates: src/kinds/tools.ts
+export type { DesiredMcpTool, DesiredWebSearchTool, EnvTemplate, McpToolFilter } from '../kinds/index.js';
 export { protectedContent } from '../kinds/index.js';
 
 export interface Desired {

@@ -1,13 +1,16 @@
 /**
  * One assistant of the manifest -> Desired: its instructions (inline or read from a file), its
- * tools (each built-in tool once, function names unique, parameter schemas read and checked), its
+ * tools (each built-in tool once, function names and MCP server labels unique, parameter schemas
+ * read and checked, the tools of the Responses era as resolve-tools.ts makes them), its
  * response format (a JSON schema read and checked the same way), and its tool resources (see
  * resolve-references.ts).
  */
 import type { DesiredAssistant, DesiredResponseFormat, DesiredTool } from './desired.js';
+import type { ToolLocs } from '../kinds/tools.js';
 import { checkJsonSchema } from './json-schema-check.js';
 import type { Path } from './locations.js';
 import { checkToolResources } from './resolve-references.js';
+import { mcpTool, webSearchTool } from './resolve-tools.js';
 import type { ResolveScope } from './resolve-scope.js';
 import type { AssistantSpec, FileRef, JsonObject, ManifestDoc, ResponseFormatSpec, ToolSpec } from './types.js';
 
@@ -19,7 +22,7 @@ type JsonSchemaSpec = Extract<ResponseFormatSpec, { type: 'json_schema' }>['json
 export async function resolveAssistant(s: ResolveScope, doc: ManifestDoc, key: string, spec: AssistantSpec): Promise<DesiredAssistant> {
   const base: Path = ['assistants', key];
   const instructions = typeof spec.instructions === 'string' ? spec.instructions : spec.instructions ? await readInstructions(s, base, spec.instructions) : undefined;
-  const { tools, types } = await resolveTools(s, base, spec.tools ?? []);
+  const { tools, toolLocs, types } = await resolveTools(s, base, spec.tools ?? []);
   const responseFormat = spec.response_format !== undefined ? await resolveResponseFormat(s, base, spec.response_format) : undefined;
   const { vectorStores, fileSets } = checkToolResources(s, doc, base, spec, types);
 
@@ -36,6 +39,7 @@ export async function resolveAssistant(s: ResolveScope, doc: ManifestDoc, key: s
   };
   const modelLoc = s.at([...base, 'model']).loc;
   if (modelLoc) desired.modelLoc = modelLoc;
+  if (tools.length > 0) desired.toolLocs = toolLocs;
   if (spec.description !== undefined) desired.description = spec.description;
   if (instructions !== undefined) desired.instructions = instructions;
   if (spec.reasoning_effort !== undefined) desired.reasoning_effort = spec.reasoning_effort;
@@ -58,32 +62,40 @@ async function readInstructions(s: ResolveScope, base: Path, ref: FileRef): Prom
   return read.text;
 }
 
-/** The tools as the API takes them, and how many of each type the assistant lists. */
-async function resolveTools(s: ResolveScope, base: Path, specs: ToolSpec[]): Promise<{ tools: DesiredTool[]; types: Map<string, number> }> {
+/** The tools as the API takes them, where each is written, and how many of each type the assistant lists. */
+async function resolveTools(s: ResolveScope, base: Path, specs: ToolSpec[]): Promise<{ tools: DesiredTool[]; toolLocs: ToolLocs; types: Map<string, number> }> {
   const tools: DesiredTool[] = [];
+  const toolLocs: ToolLocs = [];
   const functionNames = new Map<string, number>();
+  const serverLabels = new Map<string, number>();
   const types = new Map<string, number>();
   for (const [i, tool] of specs.entries()) {
     const tp: Path = [...base, 'tools', i];
     types.set(tool.type, (types.get(tool.type) ?? 0) + 1);
-    if (tool.type !== 'function') {
-      if (types.get(tool.type)! > 1) {
-        s.problems.push({ ...s.at([...tp, 'type']), message: `${tool.type} is listed twice; an assistant has at most one` });
-      }
-      tools.push(structuredClone(tool));
+    toolLocs.push(s.at(tp).loc ?? null);
+    if (tool.type === 'function') {
+      unique(s, functionNames, tool.function.name, i, [...tp, 'function', 'name'], (seenAt) => `function "${tool.function.name}" is already defined by tools[${seenAt}]; function names must be unique`);
+      tools.push(await functionTool(s, tp, tool.function));
       continue;
     }
-    const seenAt = functionNames.get(tool.function.name);
-    if (seenAt !== undefined) {
-      s.problems.push({
-        ...s.at([...tp, 'function', 'name']),
-        message: `function "${tool.function.name}" is already defined by tools[${seenAt}]; function names must be unique`,
-      });
+    if (tool.type === 'mcp') {
+      unique(s, serverLabels, tool.server_label, i, [...tp, 'server_label'], (seenAt) => `server label "${tool.server_label}" is already used by tools[${seenAt}]; each MCP server needs a label of its own`);
+      tools.push(mcpTool(s, tp, tool));
+      continue;
     }
-    functionNames.set(tool.function.name, i);
-    tools.push(await functionTool(s, tp, tool.function));
+    if (types.get(tool.type)! > 1) {
+      s.problems.push({ ...s.at([...tp, 'type']), message: `${tool.type} is listed twice; an assistant has at most one` });
+    }
+    tools.push(tool.type === 'web_search' ? webSearchTool(tool) : structuredClone(tool));
   }
-  return { tools, types };
+  return { tools, toolLocs, types };
+}
+
+/** `name` must not be taken yet in `seen` (name -> index of the tool that took it). */
+function unique(s: ResolveScope, seen: Map<string, number>, name: string, i: number, p: Path, message: (seenAt: number) => string): void {
+  const seenAt = seen.get(name);
+  if (seenAt !== undefined) s.problems.push({ ...s.at(p), message: message(seenAt) });
+  seen.set(name, i);
 }
 
 async function functionTool(s: ResolveScope, tp: Path, fn: FunctionSpec): Promise<DesiredTool> {

@@ -60,7 +60,35 @@ export type ToolSpec =
   | {
       type: 'function';
       function: { name: string; description?: string; parameters?: JsonObject | FileRef; strict?: boolean };
-    };
+    }
+  | WebSearchSpec
+  | McpSpec;
+
+/** `web_search`: the Responses API's options, as the API takes them (src/kinds/tools.ts). */
+export interface WebSearchSpec {
+  type: 'web_search';
+  search_context_size?: 'low' | 'medium' | 'high';
+  user_location?: { type?: 'approximate'; country?: string; region?: string; city?: string; timezone?: string };
+  filters?: { allowed_domains: string[] };
+  external_web_access?: boolean;
+}
+
+export interface McpFilterSpec {
+  tool_names?: string[];
+  read_only?: boolean;
+}
+
+/** `mcp`: `headers` values and `authorization` still hold their `${env:NAME}` unread (interpolate.ts). */
+export interface McpSpec {
+  type: 'mcp';
+  server_label: string;
+  server_url: string;
+  server_description?: string;
+  allowed_tools?: string[] | McpFilterSpec;
+  require_approval?: 'always' | 'never' | { always?: McpFilterSpec; never?: McpFilterSpec };
+  headers?: Record<string, string>;
+  authorization?: string;
+}
 
 export type ResponseFormatSpec =
   | 'auto'

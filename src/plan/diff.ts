@@ -19,6 +19,7 @@ import { liveFingerprint } from './fingerprint.js';
 import { deletionsOf, drifted, fieldChanges, matchByKey, updateReason } from './match.js';
 import { modelErrors, notDeployable, shutdownWarnings } from './models.js';
 import { summarize } from './summary.js';
+import { toolErrors } from './tools.js';
 import { PLAN_FORMAT_VERSION } from './types.js';
 import type { FieldChange, Plan, ResourceChange, VectorStoreFiles } from './types.js';
 
@@ -111,7 +112,8 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   // file sets (code_interpreter files): stores first, so a content's upload is named after its first store path
   const fileSetRefs = new Map(desired.fileSets.map((fs) => [fs.key, fs.files.map((f) => content.keep(f))]));
   // a model the target does not serve: nothing is sent for that assistant, the rest goes ahead
-  const errors = [...modelErrors(desired, live), ...agentNameErrors(desired, live)];
+  // so is a tool of the Responses era on a target serving the Assistants API, and an agent name someone else's agent has (Foundry)
+  const errors = [...modelErrors(desired, live), ...toolErrors(desired, live), ...agentNameErrors(desired, live)];
   warnings.push(...shutdownWarnings(desired, live, options));
   const assistants = live.assistantsApi ? planAssistants(desired, live, stores.storeIds, fileSetRefs, new Set(errors.map((e) => e.key))) : undefined;
   // deletions, kind by kind; assistants go first (before the stores they search), last found first

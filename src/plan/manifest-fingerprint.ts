@@ -34,7 +34,8 @@ export function manifestFingerprint(d: Desired): ManifestFingerprint {
     put(`file_set.${f.key}`, { ...rest, files: files(list) });
   }
   for (const a of d.assistants) {
-    const { loc: _loc, ...rest } = a;
+    // where its tools are written is not what it is (like loc)
+    const { loc: _loc, toolLocs: _toolLocs, ...rest } = a;
     put(`assistant.${a.key}`, rest);
   }
   const sorted = Object.fromEntries(Object.entries(resources).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));

@@ -11,7 +11,7 @@ import type { PlanCost } from './cost/types.js';
  * stores' file settings (`files.chunking_strategy`, `files.attributes`) and the live file's values
  * (`before`) on file attaches and re-attributions; 1.2 added `errors` (an assistant whose model the
  * target does not serve) and `read.pages.models`; 1.3 the Foundry target (`target.kind`, each
- * assistant change's `agent`, the `agent_name_taken` error).
+ * assistant change's `agent`, the `agent_name_taken` error; `tool_not_supported` came with it).
  */
 export const PLAN_FORMAT_VERSION = '1.3';
 
@@ -176,8 +176,8 @@ export interface PlanError {
   /** `assistant.<key>` */
   address: string;
   key: string;
-  /** `agent_name_taken`: on a Foundry project, the agent name the assistant would get belongs to an agent the deployment does not own. */
-  code: 'model_not_served' | 'agent_name_taken';
+  /** model_not_served: plan/models.ts; tool_not_supported: plan/tools.ts; agent_name_taken: plan/agents.ts (on a Foundry project, the agent name the assistant would get belongs to an agent the deployment does not own). */
+  code: 'model_not_served' | 'tool_not_supported' | 'agent_name_taken';
   /** The manifest field, as people read it: `assistants.support.model`. */
   path: string;
   /** Where the field is written; null when not known. */

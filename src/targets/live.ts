@@ -71,6 +71,12 @@ export interface ReadStats {
 export interface Live {
   /** false when the target answers the assistants endpoints with 404 (OpenAI since 2026-08-26). */
   assistantsApi: boolean;
+  /**
+   * The tool types this target's assistants take; absent: the Assistants API's (code_interpreter,
+   * file_search, function). A target whose assistants take the tools of the Responses era as well
+   * (a Foundry project's prompt agents: web_search, mcp) lists them, and plan stops refusing them.
+   */
+  toolTypes?: readonly string[];
   /** Assistants tagged with this deployment. */
   assistants: LiveAssistant[];
   /** Vector stores tagged with this deployment, with their files. */

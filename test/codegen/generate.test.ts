@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TEMPLATES } from '../../src/codegen/python/generate.js';
 import { TypedDictBuilder } from '../../src/codegen/python/typed-dict.js';
-import { OPENAI_RANGES } from '../../src/codegen/python/versions.js';
+import { FOUNDRY_REQUIREMENTS, OPENAI_RANGES } from '../../src/codegen/python/versions.js';
 import { REPO, runCliAsync, tempProject } from '../helpers/cli.js';
 
 const GOLDEN = path.join(REPO, 'test', 'codegen', 'golden', 'order-desk');
@@ -34,7 +34,7 @@ function tree(dir: string): Record<string, string> {
 
 describe('golden: examples/order-desk', () => {
   it('generates exactly the hand-written files', async () => {
-    for (const api of ['assistants', 'responses'] as const) {
+    for (const api of ['assistants', 'responses', 'foundry'] as const) {
       const out = await generate(['-f', 'examples/order-desk', '--api', api]);
       const got = tree(out);
       expect(Object.keys(got).sort()).toEqual(
@@ -46,6 +46,8 @@ describe('golden: examples/order-desk', () => {
           'order_desk/_common.py',
           'order_desk/_config.py',
           'order_desk/_runtime.py',
+          // the turns of a question on the Responses protocol (responses and foundry)
+          ...(api === 'assistants' ? [] : ['order_desk/_turns.py']),
           'order_desk/billing.py',
           'order_desk/handlers.py',
           'order_desk/py.typed',
@@ -63,16 +65,21 @@ describe('golden: examples/order-desk', () => {
       expect(got['order_desk/_config.py']).toBe(readFileSync(path.join(GOLDEN, '_config.py'), 'utf8'));
       expect(got['order_desk/_common.py']).toBe(readFileSync(path.join(REPO, 'templates', 'python', '_common.py'), 'utf8'));
       expect(got['order_desk/_runtime.py']).toBe(readFileSync(path.join(REPO, 'templates', 'python', `_runtime_${api}.py`), 'utf8'));
+      if (api !== 'assistants') expect(got['order_desk/_turns.py']).toBe(readFileSync(path.join(REPO, 'templates', 'python', '_turns.py'), 'utf8'));
       const readme = readFileSync(path.join(GOLDEN, 'assistants', 'README.md'), 'utf8');
+      const turns = "| `order_desk/_turns.py` | one question's responses: function calls and MCP approvals answered, the stream passed on, the reply and its citations |\n";
       expect(got['README.md']).toBe(
         api === 'assistants'
           ? readme
-          : readme
-              .replace('on the Assistants API.', 'on the Responses API.')
-              .replace(
-                '| the client on the Assistants API: finds each assistant by its tags, one thread per conversation, runs |',
-                '| the client on the Responses API: finds the vector stores and files by their tags, one conversation per id |',
-              ),
+          : api === 'foundry'
+            ? readFileSync(path.join(GOLDEN, 'foundry', 'README.md'), 'utf8')
+            : readme
+                .replace('on the Assistants API.', 'on the Responses API.')
+                .replace(
+                  '| the client on the Assistants API: finds each assistant by its tags, one thread per conversation, runs |',
+                  '| the client on the Responses API: finds the vector stores and files by their tags, one conversation per id |',
+                )
+                .replace('| `order_desk/_runtime.py` |', `${turns}| \`order_desk/_runtime.py\` |`),
       );
       expect(got['order_desk/__main__.py']).toContain('    parser.add_argument("--assistant", choices=list(ASSISTANTS), default="billing")\n');
     }
@@ -83,7 +90,8 @@ describe('the templates', () => {
   it('each API takes _common.py and its own runtime from templates/python/, and every template there is used or is the _config.py stand-in', () => {
     expect(TEMPLATES).toEqual({
       assistants: { '_common.py': '_common.py', '_runtime.py': '_runtime_assistants.py' },
-      responses: { '_common.py': '_common.py', '_runtime.py': '_runtime_responses.py' },
+      responses: { '_common.py': '_common.py', '_turns.py': '_turns.py', '_runtime.py': '_runtime_responses.py' },
+      foundry: { '_common.py': '_common.py', '_turns.py': '_turns.py', '_runtime.py': '_runtime_foundry.py' },
     });
     const used = new Set(Object.values(TEMPLATES).flatMap((t) => Object.values(t)));
     expect(readdirSync(path.join(REPO, 'templates', 'python')).sort()).toEqual([...used, '_config.py'].sort());
@@ -91,9 +99,9 @@ describe('the templates', () => {
 });
 
 describe('README.md of the generated folder', () => {
-  it('names every file of the folder, and no file that is not there, for every example and both APIs', async () => {
+  it('names every file of the folder, and no file that is not there, for every example and every API', async () => {
     for (const [example, extra] of [['support-bot', []], ['data-analyst', []], ['order-desk', []], ['staged-rollout', ['--env', 'prod']]] as const) {
-      for (const api of ['assistants', 'responses']) {
+      for (const api of ['assistants', 'responses', 'foundry']) {
         const out = await generate(['-f', `examples/${example}`, '--api', api, ...extra]);
         const files = Object.keys(tree(out)).sort();
         const readme = readFileSync(path.join(out, 'README.md'), 'utf8');
@@ -108,9 +116,9 @@ describe('README.md of the generated folder', () => {
 });
 
 describe('determinism', () => {
-  it('the same manifest gives byte-identical files, for every example and both APIs', async () => {
+  it('the same manifest gives byte-identical files, for every example and every API', async () => {
     for (const [example, extra] of [['support-bot', []], ['data-analyst', []], ['order-desk', []], ['staged-rollout', ['--env', 'prod']]] as const) {
-      for (const api of ['assistants', 'responses']) {
+      for (const api of ['assistants', 'responses', 'foundry']) {
         const a = tree(await generate(['-f', `examples/${example}`, '--api', api, ...extra]));
         const b = tree(await generate(['-f', `examples/${example}`, '--api', api, ...extra]));
         expect(Object.keys(a).length).toBeGreaterThan(5);
@@ -238,7 +246,7 @@ describe('writing the package', () => {
     writeFileSync(handlers, mine);
     // unchanged manifest: nothing written, the handler kept
     r = await run();
-    expect(r.stdout).toContain('0 written, 10 unchanged');
+    expect(r.stdout).toContain('0 written, 11 unchanged');
     expect(readFileSync(handlers, 'utf8')).toBe(mine);
     // a new tool: its stub is appended, the developer's code untouched
     writeFileSync(path.join(dir, 'assistants.yaml'), manifest(['find_item', 'drop_item']));
@@ -284,5 +292,17 @@ describe('versions', () => {
     expect(script).toContain(`ASSISTANTS_SPEC='${OPENAI_RANGES.assistants}'`);
     expect(script).toContain(`RESPONSES_SPEC='${OPENAI_RANGES.responses}'`);
     expect(script).toContain(`FLOOR_SPEC='openai==${/>=([\d.]+)/.exec(OPENAI_RANGES.assistants)![1]}'`);
+    // --api foundry: its requirements' floors are the versions .venv/foundry installs
+    const foundry = readFileSync(path.join(REPO, 'scripts', 'python-env-foundry.sh'), 'utf8');
+    const pinned = /FOUNDRY_SPEC='([^']+)'/.exec(foundry)![1]!.split(' ');
+    expect(OPENAI_RANGES.foundry).toBe(OPENAI_RANGES.responses);
+    for (const name of ['azure-ai-projects', 'azure-identity']) {
+      const floor = FOUNDRY_REQUIREMENTS.find((r) => r.startsWith(`${name}>=`))!;
+      expect(pinned).toContain(`${name}==${/>=([\d.]+)/.exec(floor)![1]}`);
+    }
+    // and its openai is in the range (>=3.3.1,<4)
+    const [major, minor] = /openai==(\d+)\.(\d+)/.exec(pinned.join(' '))!.slice(1).map(Number) as [number, number];
+    expect(OPENAI_RANGES.foundry).toBe('openai>=3.3.1,<4');
+    expect(major === 3 && minor >= 3).toBe(true);
   });
 });

@@ -37,6 +37,8 @@ function load() {
   for (const name of ['ConversationItemList', 'ResponseItemList']) {
     for (const k of ['first_id', 'last_id']) s[name].properties[k] = { anyOf: [s[name].properties[k], { type: 'null' }] };
   }
+  // R17: an MCP approval response requires a `request_id` it does not define (no SDK sends or reads one)
+  for (const name of ['MCPApprovalResponse', 'MCPApprovalResponseResource']) s[name].required = s[name].required.filter((k: string) => k !== 'request_id');
   // R8 (docs/API-DEVIATIONS.md): two operations the current SDKs call that the description does not
   // have yet, with the response types the SDKs give them (openai-node 7.59 `InputTokenCountResponse`,
   // `CompactedResponse`).

@@ -15,6 +15,7 @@ import { REPO } from './cli.js';
 export type PyEnv = 'assistants' | 'responses' | 'floor' | 'tools';
 
 let envs: Record<string, string> | undefined;
+let foundry: string | undefined;
 
 /** Create (once, idempotent, locked) and return the Python of each environment. */
 export function pythonEnvs(): Record<PyEnv, string> {
@@ -23,6 +24,15 @@ export function pythonEnvs(): Record<PyEnv, string> {
     envs = Object.fromEntries(out.trim().split('\n').map((l) => l.split(' ') as [string, string]));
   }
   return envs as Record<PyEnv, string>;
+}
+
+/** The Python of .venv/foundry (scripts/python-env-foundry.sh: azure-ai-projects, azure-identity, openai). */
+export function foundryPython(): string {
+  if (!foundry) {
+    const out = execFileSync('bash', [path.join(REPO, 'scripts', 'python-env-foundry.sh')], { encoding: 'utf8', timeout: 900_000, stdio: ['ignore', 'pipe', 'inherit'] });
+    foundry = out.trim().split(' ')[1]!;
+  }
+  return foundry;
 }
 
 export function toolsBin(name: 'ruff' | 'mypy'): string {
@@ -145,14 +155,15 @@ export async function expectRuffClean(cwd: string): Promise<void> {
   expect(fmt.code).toBe(0);
 }
 
-/** `mypy --strict` with the openai package of one environment; args default to `.`. */
-export async function expectMypyClean(cwd: string, env: Exclude<PyEnv, 'tools'>, args: string[] = ['.']): Promise<void> {
+/** `mypy --strict` with the packages of one environment (`foundry`: .venv/foundry); args default to `.`. */
+export async function expectMypyClean(cwd: string, env: Exclude<PyEnv, 'tools'> | 'foundry', args: string[] = ['.']): Promise<void> {
+  const python = env === 'foundry' ? foundryPython() : pythonEnvs()[env];
   const r = await runPython(
     toolsBin('mypy'),
-    ['--strict', '--python-executable', pythonEnvs()[env], '--cache-dir', path.join(REPO, '.venv', `mypy-cache-${env}`), ...args],
+    ['--strict', '--python-executable', python, '--cache-dir', path.join(REPO, '.venv', `mypy-cache-${env}`), ...args],
     { cwd, timeoutMs: 300_000 },
   );
-  expect(r.stdout + r.stderr, `mypy --strict against .venv/codegen-${env}`).toMatch(/^Success: no issues found/m);
+  expect(r.stdout + r.stderr, `mypy --strict against ${env === 'foundry' ? '.venv/foundry' : `.venv/codegen-${env}`}`).toMatch(/^Success: no issues found/m);
   expect(r.code).toBe(0);
 }
 

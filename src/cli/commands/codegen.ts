@@ -4,7 +4,8 @@
  * --resolve-ids the ids are read from the target now and written into the code.
  */
 import path from 'node:path';
-import { UserError } from '../../errors.js';
+import { ManifestError, UserError } from '../../errors.js';
+import { apiProblems } from '../../codegen/python/api-check.js';
 import { defaultPackageName, generatePython, type ResolvedIds } from '../../codegen/python/generate.js';
 import { resolveIds } from '../resolve-ids.js';
 import { isIdentifier } from '../../codegen/python/pysrc.js';
@@ -15,6 +16,8 @@ import type { CommandOptions } from '../main.js';
 import { connect, loadDesired, readAccount } from '../session.js';
 
 export { resolveIds } from '../resolve-ids.js';
+
+const API_LABEL: Record<Api, string> = { assistants: 'Assistants API', responses: 'Responses API', foundry: 'Foundry project' };
 
 export async function run(args: string[], opts: CommandOptions): Promise<number> {
   const io = createIo(opts);
@@ -30,8 +33,13 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   if (desired.assistants.length === 0) {
     throw new UserError(`the manifest declares no assistants (deployment "${desired.deployment}"): there is no client to generate`);
   }
+  const problems = apiProblems(desired, api);
+  if (problems.length > 0) throw new ManifestError(problems);
   let resolved: ResolvedIds | undefined;
   if (opts.resolveIds === true) {
+    if (api === 'foundry') {
+      throw new UserError('--resolve-ids does not apply to --api foundry: the code finds each agent by its name when it runs', 'leave out --resolve-ids');
+    }
     const target = await connect(opts, io);
     try {
       resolved = resolveIds(desired, await readAccount(target, desired.deployment), api);
@@ -46,7 +54,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   const parts = [`${report.written.length} written`, `${report.unchanged.length} unchanged`];
   if (report.removed.length) parts.push(`${report.removed.length} removed (${report.removed.join(', ')})`);
   io.out(
-    `Python client for deployment "${desired.deployment}" (${api === 'assistants' ? 'Assistants' : 'Responses'} API, package ${packageName}) in ${shown}: ${parts.join(', ')}.`,
+    `Python client for deployment "${desired.deployment}" (${API_LABEL[api]}, package ${packageName}) in ${shown}: ${parts.join(', ')}.`,
   );
   if (report.handlers.created) io.info(`Fill in the function tool handlers in ${path.join(shown, pkg.handlers.path)}.`);
   if (report.handlers.appended.length) {

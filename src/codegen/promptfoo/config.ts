@@ -12,6 +12,7 @@ import { stringify } from 'yaml';
 import type { Desired, DesiredAssistant } from '../../manifest/desired.js';
 import { protectedContent } from '../../manifest/desired.js';
 import { uploadName } from '../../ownership/upload-name.js';
+import { shownTool } from '../../kinds/tools.js';
 
 export interface PromptfooIds {
   /** Deployed vector store id by manifest key. */
@@ -55,8 +56,9 @@ export function responsesTools(a: DesiredAssistant, d: Desired, ids: PromptfooId
       };
     }
     if (t.type === 'code_interpreter') return { type: 'code_interpreter', container: { type: 'auto', file_ids: codeInterpreterFileIds(a, d, ids) } };
-    // a tool of the Responses era (web_search, mcp, ...) is written as the manifest has it
-    return { ...(t as unknown as Obj) };
+    // a tool of the Responses era (web_search, mcp) as the manifest has it: an MCP secret as its
+    // template (`Bearer ${env:TOKEN}`), never its value (src/kinds/tools.ts)
+    return shownTool(t);
   });
 }
 

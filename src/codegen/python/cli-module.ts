@@ -8,13 +8,18 @@ import { header } from './header.js';
 import { atom, docstring, importFrom, kwarg, layout, pyStr, seq, str, type Node } from './pysrc.js';
 import type { GenerateOptions } from './types.js';
 
+/** Whether an assistant has an MCP tool (its calls may wait for approval). */
+function mcp(d: Desired): boolean {
+  return d.assistants.some((a) => a.tools.some((t) => t.type === 'mcp'));
+}
+
 export function mainModule(d: Desired, opts: GenerateOptions, modules: Map<string, string>): string {
   const pkg = opts.packageName;
   const example = d.assistants.length > 1 ? `    python -m ${pkg} --assistant ${d.assistants[1]!.key} --conversation alice "Hello"` : `    python -m ${pkg} --conversation alice "Hello"`;
   const lines = [
     ...header(
       `Ask an assistant of deployment \`\`${d.deployment}\`\` from the command line.`,
-      `    python -m ${pkg} "Hello"\n${example}\n\nThe ${opts.api === 'assistants' ? 'thread' : 'conversation'} of each --conversation id is kept in a JSON file (--store), so the next question continues it.`,
+      `    python -m ${pkg} "Hello"\n${example}\n\nThe ${opts.api === 'assistants' ? 'thread' : 'conversation'} of each --conversation id is kept in a JSON file (--store), so the next question continues it.${mcp(d) ? ' The MCP tool calls that wait for approval are refused unless --approve is given.' : ''}`,
     ),
     '',
     'from __future__ import annotations',
@@ -23,13 +28,13 @@ export function mainModule(d: Desired, opts: GenerateOptions, modules: Map<strin
     'import sys',
     'from collections.abc import Callable',
     '',
-    'import openai',
-    '',
+    ...(opts.api === 'foundry' ? ['import openai', 'from azure.core.exceptions import AzureError', ''] : ['import openai', '']),
   ];
   const mods = d.assistants.map((a) => modules.get(a.key)!).sort();
   lines.push(...importFrom('.', mods));
   lines.push('from ._common import FileStore');
   lines.push(...importFrom('._runtime', opts.api === 'assistants' ? ['Assistant', 'AssistantsApiUnavailableError'] : ['Assistant']));
+  if (mcp(d)) lines.push('from ._turns import allow');
   lines.push(
     '',
     ...layout(
@@ -69,9 +74,10 @@ function mainFunction(d: Desired, opts: GenerateOptions): string[] {
     ...argumentParser(d, opts),
     '    args = parser.parse_args(argv)',
     '',
-    '    assistant = ASSISTANTS[args.assistant](store=FileStore(args.store))',
     '    stream = not args.poll',
     '    try:',
+    '        assistant = ASSISTANTS[args.assistant](store=FileStore(args.store))',
+    ...(mcp(d) ? ['        if args.approve:', '            assistant.approve = allow'] : []),
     '        reply = assistant.ask(',
     '            args.conversation,',
     '            args.question,',
@@ -81,7 +87,7 @@ function mainFunction(d: Desired, opts: GenerateOptions): string[] {
     '            on_event=_event if args.events else None,',
     '        )',
     ...(opts.api === 'assistants' ? ['    except AssistantsApiUnavailableError as exc:', '        print(f"error: {exc}", file=sys.stderr)', '        return 1'] : []),
-    '    except (openai.OpenAIError, LookupError, RuntimeError) as exc:',
+    `    except (openai.OpenAIError, ${opts.api === 'foundry' ? 'AzureError, ' : ''}LookupError, RuntimeError) as exc:`,
     '        print(f"error: {exc}", file=sys.stderr)',
     '        return 1',
     '    if stream:',
@@ -122,5 +128,6 @@ function argumentParser(d: Desired, opts: GenerateOptions): string[] {
     ]),
     ...argument([str('--poll'), kwarg('action', str('store_true')), kwarg('help', str('wait for the whole answer instead of streaming it'))]),
     ...argument([str('--events'), kwarg('action', str('store_true')), kwarg('help', str('print the name of every stream event on stderr'))]),
+    ...(mcp(d) ? argument([str('--approve'), kwarg('action', str('store_true')), kwarg('help', str('run the MCP tool calls that wait for approval (default: refuse them)'))]) : []),
   ];
 }

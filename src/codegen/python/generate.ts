@@ -24,13 +24,14 @@ const RESERVED_MODULES = new Set(['tools', 'handlers', 'openai', 'typing', 'json
 
 /**
  * The hand-written modules in templates/python/, copied as they are (package path -> template):
- * `_common.py` for both APIs and one runtime per API. They import the manifest's values from the
+ * `_common.py` for every API, `_turns.py` for those on the Responses protocol, and one runtime per API. They import the manifest's values from the
  * `_config.py` written by `configModule` (templates/python/_config.py is its stand-in there, so
  * the templates lint and type-check on their own).
  */
 export const TEMPLATES: Record<Api, Record<string, string>> = {
   assistants: { '_common.py': '_common.py', '_runtime.py': '_runtime_assistants.py' },
-  responses: { '_common.py': '_common.py', '_runtime.py': '_runtime_responses.py' },
+  responses: { '_common.py': '_common.py', '_turns.py': '_turns.py', '_runtime.py': '_runtime_responses.py' },
+  foundry: { '_common.py': '_common.py', '_turns.py': '_turns.py', '_runtime.py': '_runtime_foundry.py' },
 };
 
 const templateCache = new Map<string, string>();

@@ -4,10 +4,13 @@
  * file written.
  */
 import type { Desired } from '../../manifest/desired.js';
+import { foundryAgentName } from '../../ownership/foundry-name.js';
 import { GENERATED_MARK, header } from './header.js';
 import { layout, str } from './pysrc.js';
 import type { GenerateOptions } from './types.js';
-import { OPENAI_RANGES } from './versions.js';
+import { FOUNDRY_REQUIREMENTS, OPENAI_RANGES } from './versions.js';
+
+const ON = { assistants: 'the Assistants API', responses: 'the Responses API', foundry: 'a Foundry project' } as const;
 
 export function initModule(d: Desired, opts: GenerateOptions, modules: Map<string, string>): string {
   const first = d.assistants[0]!;
@@ -15,7 +18,7 @@ export function initModule(d: Desired, opts: GenerateOptions, modules: Map<strin
   const list = d.assistants.map((a) => `${modules.get(a.key)} (${a.name})`).join(', ');
   const lines = [
     ...header(
-      `Python client for deployment \`\`${d.deployment}\`\`, on the ${opts.api === 'assistants' ? 'Assistants' : 'Responses'} API.`,
+      `Python client for deployment \`\`${d.deployment}\`\`, on ${ON[opts.api]}.`,
       `    from ${opts.packageName} import ${mod}\n\n    assistant = ${mod}.connect()\n    reply = assistant.ask("customer-42", "Hello")\n    print(reply.text)\n\nAssistants, one module each: ${list}.`,
     ),
     '',
@@ -42,8 +45,14 @@ export function requirements(opts: GenerateOptions): string {
           '# later releases may drop them. OpenAI itself no longer serves the Assistants API',
           '# (sunset 2026-08-26): for api.openai.com, regenerate with --api responses.',
         ]
-      : ['# Responses and Conversations APIs: openai 3.3.1 and every later 3.x release.'];
-  return [`# ${GENERATED_MARK} (--api ${opts.api}); do not edit.`, ...why, OPENAI_RANGES[opts.api], ''].join('\n');
+      : opts.api === 'responses'
+        ? ['# Responses and Conversations APIs: openai 3.3.1 and every later 3.x release.']
+        : [
+            "# the project's Responses and Conversations APIs: openai 3.3.1 and every later 3.x;",
+            '# the agents through azure-ai-projects (2.10.0 checked), credentials azure-identity.',
+          ];
+  const extra = opts.api === 'foundry' ? FOUNDRY_REQUIREMENTS : [];
+  return [`# ${GENERATED_MARK} (--api ${opts.api}); do not edit.`, ...why, ...extra, OPENAI_RANGES[opts.api], ''].join('\n');
 }
 
 /** `_config.py`: the manifest's values the templates import (the names of templates/python/_config.py). */
@@ -57,10 +66,15 @@ export function configModule(d: Desired): string {
   ].join('\n');
 }
 
+const RUNTIME_ABOUT = {
+  assistants: 'the client on the Assistants API: finds each assistant by its tags, one thread per conversation, runs',
+  responses: 'the client on the Responses API: finds the vector stores and files by their tags, one conversation per id',
+  foundry: "the client on a Foundry project: finds each assistant's agent by its name and tags, one conversation per id",
+} as const;
+
 export function readme(d: Desired, opts: GenerateOptions, modules: Map<string, string>, files: string[]): string {
   const pkg = opts.packageName;
   const first = d.assistants[0]!;
-  const apiName = opts.api === 'assistants' ? 'Assistants' : 'Responses';
   const hasHandlers = files.includes(`${pkg}/handlers.py`);
   const about: Record<string, string> = {
     'requirements.txt': 'the packages the code imports, with the versions it works with',
@@ -69,21 +83,19 @@ export function readme(d: Desired, opts: GenerateOptions, modules: Map<string, s
     [`${pkg}/__main__.py`]: `the command line (\`python -m ${pkg} --help\`)`,
     [`${pkg}/_config.py`]: "the manifest's values the other modules use: the deployment's name",
     [`${pkg}/_common.py`]: 'conversation stores, the dispatch of function calls to handlers, citation numbering',
-    [`${pkg}/_runtime.py`]:
-      opts.api === 'assistants'
-        ? 'the client on the Assistants API: finds each assistant by its tags, one thread per conversation, runs'
-        : 'the client on the Responses API: finds the vector stores and files by their tags, one conversation per id',
+    [`${pkg}/_turns.py`]: "one question's responses: function calls and MCP approvals answered, the stream passed on, the reply and its citations",
+    [`${pkg}/_runtime.py`]: RUNTIME_ABOUT[opts.api],
     [`${pkg}/py.typed`]: 'marks the package as typed (PEP 561)',
     [`${pkg}/tools.py`]: "the arguments of each function tool as a TypedDict, and the glue that calls its handler",
     [`${pkg}/handlers.py`]: 'yours: one function per function tool; written once, later runs only append stubs for new tools',
   };
-  for (const a of d.assistants) about[`${pkg}/${modules.get(a.key)}.py`] = `assistant \`${a.key}\`: ${a.name}, ${a.model}`;
+  for (const a of d.assistants) about[`${pkg}/${modules.get(a.key)}.py`] = `assistant \`${a.key}\`: ${a.name}, ${opts.api === 'foundry' ? `agent \`${foundryAgentName(d.deployment, a.key)}\`` : a.model}`;
   const missing = files.filter((f) => about[f] === undefined);
   if (missing.length) throw new Error(`README: no description for ${missing.join(', ')}`);
   return [
     `# ${pkg}`,
     '',
-    `Python client for the assistants of deployment \`${d.deployment}\` on the ${apiName} API.`,
+    `Python client for the assistants of deployment \`${d.deployment}\` on ${ON[opts.api]}.`,
     `${GENERATED_MARK} from the manifest; regenerate rather than edit${hasHandlers ? `, except \`${pkg}/handlers.py\`, which is yours` : ''}.`,
     '',
     '```sh',
@@ -95,10 +107,19 @@ export function readme(d: Desired, opts: GenerateOptions, modules: Map<string, s
     'A reply that cites files of a vector store marks each with a number, `[1]`, and the',
     'command line prints `cited: [1] PATH` for each: the path of the file in the manifest.',
     '',
+    ...(opts.api === 'foundry'
+      ? [
+          'Each assistant is the Foundry prompt agent `assistants-deploy apply --target foundry` deployed,',
+          `found by its name (\`${foundryAgentName(d.deployment, first.key)}\` for ${first.key}) and its ownership tags. The project is`,
+          '`AZURE_AI_PROJECT_ENDPOINT`; the credential `DefaultAzureCredential` (az login, managed identity,',
+          'a service principal, workload identity), or the bearer token in `AZURE_AI_PROJECT_TOKEN` when set.',
+          '',
+        ]
+      : []),
     '```python',
     `from ${pkg} import ${modules.get(first.key)}`,
     '',
-    `assistant = ${modules.get(first.key)}.connect()  # OPENAI_API_KEY / OPENAI_BASE_URL`,
+    `assistant = ${modules.get(first.key)}.connect()  # ${opts.api === 'foundry' ? 'AZURE_AI_PROJECT_ENDPOINT, Entra ID' : 'OPENAI_API_KEY / OPENAI_BASE_URL'}`,
     'reply = assistant.ask("customer-42", "Hello")  # one conversation per id, reused',
     'print(reply.text)',
     'for citation in reply.citations:',

@@ -4,7 +4,8 @@
  * `function_call` output item with arguments built from its parameters schema); when the input carries
  * `function_call_output` items the reply quotes them; otherwise the reply is `You said: <message>`
  * (naming attached and code interpreter files), and with `file_search` over vector stores the stores
- * are searched and the best file is cited (`file_citation` annotation). With a `json_schema` text
+ * are searched and the best file is cited (`file_citation` annotation); web_search and mcp tools
+ * are played offline by hosted-tools.ts. With a `json_schema` text
  * format the message is a value valid against the schema, drawn from that reply (`schemaValue`);
  * in JSON mode an object holding it. Every step is also an event of the stream, in the API's order;
  * with a conversation the input and output items are appended to it. Background responses are handed
@@ -18,6 +19,7 @@ import { textOf, type Item } from '../model/items.js';
 import { callName, historyOf, responseRecord, type CreateRequest, type Tool } from '../model/responses.js';
 import { searchStore } from '../model/vector-stores.js';
 import { scheduleBackground } from './background.js';
+import { mcp, webSearch, type HostedTurn } from './hosted-tools.js';
 import { sampleValue, schemaValue, words } from './sampling.js';
 
 type FnTool = { type: 'function'; name: string; parameters?: Record<string, unknown> | null; strict?: boolean | null };
@@ -27,6 +29,8 @@ type Emit = (type: string, data: Record<string, unknown>) => void;
 interface Turn {
   ctx: Ctx;
   request: CreateRequest;
+  /** The items before this request's input (its conversation's, or the previous responses'). */
+  history: Item[];
   text: string;
   lastUser: Item | undefined;
   choice: string | { type: string; name?: string } | undefined;
@@ -106,6 +110,7 @@ function answer(turn: Turn, quoted: string): { reply: string; annotations: Recor
   if (!quoted && container && typeof container === 'object' && Array.isArray(container.file_ids) && container.file_ids.length) {
     reply += ` Code interpreter files: ${container.file_ids.map(filename).join(', ')}.`;
   }
+  if (!quoted) reply += webSearch(hosted(turn));
   const fs = request.tools.find((t) => t.type === 'file_search');
   if (fs && text && !quoted && turn.choice !== 'none') {
     const best = fileSearch(turn, fs);
@@ -164,9 +169,23 @@ function finalMessage(turn: Turn, reply: string, annotations: Record<string, unk
   else message(turn, reply, annotations);
 }
 
-/** The turn's output items: function calls (after a file search, with that tool), or a reply (quoting function outputs, or what it was told and what file search found). */
+function hosted(turn: Turn): HostedTurn {
+  return { tools: turn.request.tools, history: turn.history, input: turn.request.input, text: turn.text, choice: turn.choice, emit: turn.emit, output: turn.output };
+}
+
+/**
+ * The turn's output items: MCP servers' tools listed and MCP calls (hosted-tools.ts), function calls
+ * (after a file search, with that tool), or a reply (quoting function or MCP outputs, or what it was
+ * told and what web and file search found). A call waiting for approval ends the turn.
+ */
 function produce(turn: Turn, b: Record<string, unknown>): void {
   const { ctx, request } = turn;
+  const mcpSaid = mcp(hosted(turn));
+  if (mcpSaid === undefined) return;
+  if (mcpSaid) {
+    const { reply, annotations } = answer(turn, mcpSaid);
+    return finalMessage(turn, reply, annotations);
+  }
   const outputs = request.input.filter((it) => it.type === 'function_call_output');
   const calls = plannedCalls(b, turn, outputs);
   if (calls.length) {
@@ -209,7 +228,7 @@ export function createResponse(ctx: Ctx, b: Record<string, unknown>, request: Cr
   const events: Events = [];
   let seq = 0;
   const emit: Emit = (type, data) => events.push([type, { type, ...data, sequence_number: seq++ }]);
-  const turn: Turn = { ctx, request, text: lastUser ? textOf(lastUser) : '', lastUser, choice: b.tool_choice as Turn['choice'], emit, output: [] };
+  const turn: Turn = { ctx, request, history, text: lastUser ? textOf(lastUser) : '', lastUser, choice: b.tool_choice as Turn['choice'], emit, output: [] };
 
   const resp = responseRecord(ctx, b, request);
   if (agent) Object.assign(resp, { tools: agent.tools, agent: agent.agent });

@@ -47,8 +47,8 @@ export function foundryView(value: unknown): unknown {
 
 /** What an agent's definition sets, so a request naming the agent may not (F15). */
 const SET_BY_AGENT = ['model', 'instructions', 'tools', 'tool_choice', 'text', 'reasoning', 'temperature', 'top_p', 'prompt'];
-/** The tool types the emulator's Responses engine acts on; the others are echoed, never called (F16). */
-const ENGINE_TOOLS = new Set(['function', 'file_search', 'code_interpreter']);
+/** The tool types the emulator's Responses engine acts on (web_search and mcp offline, R15, R16); the others are echoed, never called (F16). */
+const ENGINE_TOOLS = new Set(['function', 'file_search', 'code_interpreter', 'web_search', 'mcp']);
 
 export interface AgentInvocation {
   /** The request the agent's definition makes of this one. */

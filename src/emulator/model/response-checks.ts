@@ -17,6 +17,7 @@ import { checkModel, isReasoningModel } from './models.js';
 import { callName, historyOf, type CreateRequest, type Tool } from './responses.js';
 import { validateResponsesValue } from './validation.js';
 import { checkMetadata } from './limits.js';
+import { echoedMcpTool } from './tools.js';
 
 /** Top-level parameters of CreateResponse (openapi.responses.yaml), and those the current SDKs add (docs/API-DEVIATIONS.md R9). */
 const CREATE_PARAMS = new Set([
@@ -43,6 +44,8 @@ function normalizeTools(tools: unknown): Tool[] {
       const ro = tool.ranking_options as Record<string, unknown> | undefined;
       return { ...tool, filters: tool.filters ?? null, max_num_results: tool.max_num_results ?? 10, ranking_options: { ranker: 'auto', score_threshold: 0, ...(ro ?? {}) } };
     }
+    // an MCP server's secrets are not echoed (R16)
+    if (tool.type === 'mcp') return echoedMcpTool(tool);
     return { ...tool };
   });
 }

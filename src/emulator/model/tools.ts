@@ -1,4 +1,4 @@
-/** Tool and tool_resources defaults as the API fills them in on objects it returns. */
+/** Tool and tool_resources defaults as the API fills them in on objects it returns; what it leaves out of them. */
 
 /** A tool as returned: file_search gets its ranking options filled in, function gets `strict: false`. */
 export function normalizeTool(tool: Record<string, unknown>): Record<string, unknown> {
@@ -32,4 +32,15 @@ export function normalizeToolResources(tr: unknown, vectorStoreIds?: string[]): 
   if (t.code_interpreter) out.code_interpreter = { file_ids: [...(t.code_interpreter.file_ids ?? [])] };
   if (t.file_search) out.file_search = { vector_store_ids: vectorStoreIds ?? [...(t.file_search.vector_store_ids ?? [])] };
   return out;
+}
+
+/** An mcp tool as a response echoes it: its secrets (header values, `authorization`) left out (R16). */
+export function echoedMcpTool<T extends Record<string, unknown>>(tool: T): T {
+  const { authorization: _a, headers, ...rest } = tool;
+  return {
+    ...(rest as T),
+    allowed_tools: tool.allowed_tools ?? null,
+    require_approval: tool.require_approval ?? 'always',
+    headers: headers && typeof headers === 'object' ? Object.fromEntries(Object.keys(headers).map((k) => [k, '<redacted>'])) : null,
+  };
 }
