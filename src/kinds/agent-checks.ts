@@ -4,11 +4,11 @@
  * it`), never a field dropped on the way. The Foundry name of each assistant (agent.ts) must keep
  * Foundry's rules (§6 of ../shared/azure-foundry/README.md) and be unique in the manifest; the
  * version's 16 metadata pairs hold the display name and the two ownership tags; a prompt agent has
- * no tool resources apart from its tools, no `max` reasoning effort, no `default_2024_08_21` ranker.
+ * no tool resources apart from its tools, no `max` reasoning effort, no `default_2024_08_21` ranker,
+ * no web_search `external_web_access`.
  */
 import type { Problem, SourceLoc } from '../errors.js';
-import { FOUNDRY_USER_MAX_METADATA } from '../ownership/index.js';
-import { AGENT_NAME, agentNameFor } from './agent.js';
+import { FOUNDRY_USER_MAX_METADATA, foundryNameProblems } from '../ownership/index.js';
 import type { DesiredAssistant } from './assistant.js';
 
 /** Where a manifest path is written (the manifest's locations), when known. */
@@ -23,11 +23,6 @@ function display(path: readonly (string | number)[]): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : /^[A-Za-z_][A-Za-z0-9_-]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join('');
 }
 
-function nameProblem(name: string): string | undefined {
-  if (AGENT_NAME.test(name)) return undefined;
-  if (name.length > 63) return `its Foundry agent name "${name}" (deployment, "-", key) has ${name.length} characters; Foundry allows 63. Shorten the key or the deployment name`;
-  return `its Foundry agent name "${name}" (deployment, "-", key) must start and end with a letter or digit and hold only letters, digits and hyphens; rename the key`;
-}
 
 function assistantProblems(a: DesiredAssistant, add: (path: (string | number)[], message: string) => void): void {
   const base = ['assistants', a.key];
@@ -46,6 +41,10 @@ function assistantProblems(a: DesiredAssistant, add: (path: (string | number)[],
     add([...base, 'tool_resources', 'code_interpreter'], 'a Foundry agent keeps its files in its code_interpreter tool, and this assistant has none; add { type: code_interpreter } to tools, or remove the file sets');
   }
   a.tools.forEach((t, i) => {
+    // a prompt agent's web_search (SW OpenAI.WebSearchTool) has no external_web_access
+    if (t.type === 'web_search' && t.external_web_access !== undefined) {
+      add([...base, 'tools', i, 'external_web_access'], "a Foundry prompt agent's web_search has no external_web_access (it searches the live web); leave it out for this target");
+    }
     if (t.type !== 'file_search') return;
     const ranker = t.file_search?.ranking_options?.ranker;
     if (ranker !== undefined && !RANKERS.includes(ranker)) {
@@ -61,14 +60,11 @@ export function agentProblems(desired: { deployment: string; assistants: readonl
     const at = loc ?? locate(path);
     out.push({ message, path: display(path), ...(at ? { loc: at } : {}) });
   };
-  const byName = new Map<string, string>();
+  // the names: one rule with codegen --api foundry's (src/ownership/foundry-name.ts)
+  const names = foundryNameProblems(desired.deployment, desired.assistants.map((a) => a.key));
   for (const a of desired.assistants) {
-    const name = agentNameFor(desired.deployment, a.key);
-    const bad = nameProblem(name);
+    const bad = names.get(a.key);
     if (bad) add(['assistants', a.key], bad, a.loc);
-    const other = byName.get(name);
-    if (other !== undefined) add(['assistants', a.key], `its Foundry agent name "${name}" is also ${display(['assistants', other])}'s (names are lower case, with "_" and "." as "-"); rename one of the keys`, a.loc);
-    else byName.set(name, a.key);
     assistantProblems(a, add);
   }
   // in the order people read the manifest: file, line, column (unlocated last)

@@ -2,12 +2,14 @@
  * A manifest assistant as a Microsoft Foundry prompt agent (../shared/azure-foundry/README.md §6,
  * §10, §11): its Foundry name (an identifier derived from the deployment and the key), the
  * version apply creates from an assistant's request (definition, description, metadata with the
- * display name and the ownership tags), and the reverse: a version read back as a LiveAssistant,
+ * display name and the ownership tags; web_search and mcp as they are, an mcp tool's secrets read
+ * from the environment only then, src/kinds/tools.ts), and the reverse: a version read back as a LiveAssistant,
  * so that plans compare agents in the assistant's canonical form and a plan right after an apply is
  * empty. What the manifest says that Foundry has no place for is a located problem
  * (agent-checks.ts), never dropped.
  */
-import { TAG_DISPLAY_NAME } from '../ownership/index.js';
+import { FOUNDRY_AGENT_NAME, foundryAgentName, TAG_DISPLAY_NAME } from '../ownership/index.js';
+import { isResponsesEraTool, sendableTool, type DesiredTool } from './tools.js';
 import type { Json } from './values.js';
 import type { LiveAssistant } from './assistant.js';
 import { DEFAULTS } from './normalize.js';
@@ -15,24 +17,34 @@ import { DEFAULTS } from './normalize.js';
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** ≤ 63 characters, letters, digits and hyphens, starting and ending with a letter or digit (§6). */
-export const AGENT_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+/** ≤ 63 characters, letters, digits and hyphens, starting and ending with a letter or digit (§6): the rule of src/ownership/foundry-name.ts. */
+export const AGENT_NAME = FOUNDRY_AGENT_NAME;
 
-/** The Foundry name of a manifest key: `<deployment>-<key>`, lower case, `_` and `.` as `-`. */
-export function agentNameFor(deployment: string, key: string): string {
-  return `${deployment}-${key}`.toLowerCase().replace(/[_.]/g, '-');
-}
+/** The Foundry name of a manifest key: `<deployment>-<key>`, lower case, `_` and `.` as `-` (one rule with codegen's, src/ownership/foundry-name.ts). */
+export const agentNameFor = foundryAgentName;
 
 /** What one version carries besides its number: the body of create agent and create version. */
 export interface AgentVersionBody {
   definition: Obj;
   description: string;
   metadata: Record<string, string>;
+  /** Environment variables an mcp tool's secrets name that are not set: the version is not to be sent. */
+  missing?: string[];
 }
 
-/** One tool of an assistant's request as a prompt agent's tool: resources move into the tool, functions are flat. */
-function agentTool(tool: unknown, resources: Obj): unknown {
+/**
+ * One tool of an assistant's request as a prompt agent's tool: resources move into the tool,
+ * functions are flat; a tool of the Responses era is already in the agent's shape, its secrets read
+ * from `env` now (the variables not set go to `missing`: the version must not be sent).
+ */
+function agentTool(tool: unknown, resources: Obj, env: Record<string, string | undefined>, missing: string[]): unknown {
   if (!isObj(tool)) return tool;
+  const desired = tool as unknown as DesiredTool;
+  if (isResponsesEraTool(desired)) {
+    const sent = sendableTool(desired, env);
+    for (const m of sent.missing) if (!missing.includes(m)) missing.push(m);
+    return sent.tool;
+  }
   if (tool.type === 'function' && isObj(tool.function)) {
     const fn = tool.function;
     const out: Obj = { type: 'function', name: fn.name };
@@ -65,20 +77,21 @@ function textFormat(rf: unknown): unknown {
  * defaults is left out (a deployment of a reasoning model refuses it); the display name in the
  * metadata beside the ownership tags.
  */
-export function versionBody(request: Obj): AgentVersionBody {
+export function versionBody(request: Obj, env: Record<string, string | undefined> = {}): AgentVersionBody {
+  const missing: string[] = [];
   const definition: Obj = { kind: 'prompt', model: request.model };
   if (typeof request.instructions === 'string') definition.instructions = request.instructions;
   if (typeof request.temperature === 'number' && request.temperature !== DEFAULTS.temperature) definition.temperature = request.temperature;
   if (typeof request.top_p === 'number' && request.top_p !== DEFAULTS.top_p) definition.top_p = request.top_p;
   if (typeof request.reasoning_effort === 'string') definition.reasoning = { effort: request.reasoning_effort };
   const resources = isObj(request.tool_resources) ? request.tool_resources : {};
-  const tools = (Array.isArray(request.tools) ? request.tools : []).map((t) => agentTool(t, resources));
+  const tools = (Array.isArray(request.tools) ? request.tools : []).map((t) => agentTool(t, resources, env, missing));
   if (tools.length > 0) definition.tools = tools;
   const format = textFormat(request.response_format);
   if (format !== undefined) definition.text = { format };
   const metadata = { ...(request.metadata as Record<string, string>) };
   if (typeof request.name === 'string') metadata[TAG_DISPLAY_NAME] = request.name;
-  return { definition, description: typeof request.description === 'string' ? request.description : '', metadata };
+  return { definition, description: typeof request.description === 'string' ? request.description : '', metadata, ...(missing.length > 0 ? { missing } : {}) };
 }
 
 /** A version as the service (or the SDK) returns it. */

@@ -7,7 +7,7 @@
  * errors with nothing sent (not even a read); so are an http endpoint that is not loopback, and a
  * missing or malformed one. Plain http to a loopback endpoint (the emulator's default) works.
  */
-import { chmodSync, readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasStackTrace, runCliAsync, tempProject } from '../helpers/cli.js';
@@ -192,7 +192,7 @@ assistants:
         expect.stringMatching(/^assistants\.yaml:18:36: assistants\.toolless\.tool_resources\.file_search: a Foundry agent keeps its vector stores in its file_search tool, and this assistant has none; add \{ type: file_search \} to tools, or remove the vector stores$/),
         expect.stringMatching(/^assistants\.yaml:21:15: assistants\.tagged\.metadata: has 14 keys; on Foundry the limit is 13 \(a version holds 16, and assistants-deploy keeps the display name and 2 ownership tags there\); remove 1$/),
         expect.stringMatching(/^assistants\.yaml:22:3: assistants\.trailing_: its Foundry agent name "desk-trailing-" \(deployment, "-", key\) must start and end with a letter or digit and hold only letters, digits and hyphens; rename the key$/),
-        expect.stringMatching(/^assistants\.yaml:24:3: assistants\.a_b: its Foundry agent name "desk-a-b" is also assistants\["a\.b"\]'s \(names are lower case, with "_" and "\." as "-"\); rename one of the keys$/),
+        expect.stringMatching(/^assistants\.yaml:24:3: assistants\.a_b: its Foundry agent name "desk-a-b" is also assistants\.a\.b's \(names are lower case, with "_" and "\." as "-"\); rename one of the keys$/),
         expect.stringMatching(/^assistants\.yaml:26:3: assistants\.x{60}: its Foundry agent name "desk-x{60}" \(deployment, "-", key\) has 65 characters; Foundry allows 63\. Shorten the key or the deployment name$/),
         '7 problems found.',
       ]);
@@ -276,6 +276,58 @@ describe('credentials: DefaultAzureCredential when no AZURE_AI_PROJECT_TOKEN is 
     expect(wrong.stderr).toMatch(/error: reading the Foundry project: the API answered 401/);
     expect(wrong.stderr).toContain('hint: check the token: AZURE_AI_PROJECT_TOKEN, or what DefaultAzureCredential signs in with (az login)');
     expect(wrong.stderr).not.toContain('not-the-right-token-at-all');
+  });
+});
+
+describe('tools of the Responses era on a Foundry project', () => {
+  const SECRET = 'mcp-secret-value-0123456789abcdef';
+  const manifest = (extra = '') => `version: 1
+deployment: era
+assistants:
+  researcher:
+    model: gpt-4o
+    instructions: Search the web and the wiki.
+    tools:
+      - type: web_search
+        search_context_size: low
+        filters: { allowed_domains: [example.com] }${extra}
+      - type: mcp
+        server_label: wiki
+        server_url: https://mcp.example.com/sse
+        allowed_tools: [search]
+        require_approval: never
+        headers: { X-Api-Key: "\${env:WIKI_KEY}" }
+`;
+
+  it('web_search and mcp deploy as the agent tools, the secret read from the environment only then and never shown; the plan after is empty', async () => {
+    const dir = tempProject({ 'assistants.yaml': manifest() });
+    const plan = await plain.cli(['plan', '--format', 'json'], dir, { env: { WIKI_KEY: SECRET } });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).not.toContain(SECRET);
+    const applied = await plain.cli(['apply', '--auto-approve', '--verbose'], dir, { env: { WIKI_KEY: SECRET } });
+    expect(applied.code, applied.stderr).toBe(0);
+    expect(applied.stdout + applied.stderr).not.toContain(SECRET);
+    const v = await plain.agent('era-researcher');
+    expect(v?.definition.tools).toEqual([
+      { type: 'web_search', search_context_size: 'low', filters: { allowed_domains: ['example.com'] } },
+      { type: 'mcp', server_label: 'wiki', server_url: 'https://mcp.example.com/sse', allowed_tools: ['search'], require_approval: 'never', headers: { 'X-Api-Key': SECRET } },
+    ]);
+    expect(JSON.stringify(v?.metadata)).not.toContain(SECRET);
+    const again = await plain.cli(['plan', '--detailed-exitcode'], dir, { env: { WIKI_KEY: 'another-value' } });
+    expect(again.code, again.stdout).toBe(0);
+    // an mcp tool whose secret is not set: nothing is sent for that agent
+    writeFileSync(path.join(dir, 'assistants.yaml'), manifest().replace('Search the web and the wiki.', 'Search.'));
+    const unset = await plain.cli(['apply', '--auto-approve'], dir, { env: { WIKI_KEY: undefined } });
+    expect(unset.code).toBe(1);
+    expect(unset.stderr).toContain('agent "era-researcher": not sent, because ${env:WIKI_KEY} (an mcp tool\'s secret) is not set in the environment');
+    expect(await plain.versions('era-researcher')).toHaveLength(1);
+  });
+
+  it('a web_search field a prompt agent has no place for is a located error', async () => {
+    const dir = tempProject({ 'assistants.yaml': manifest('\n        external_web_access: false') });
+    const r = await plain.cli(['plan'], dir, { env: { WIKI_KEY: SECRET } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^assistants\.yaml:11:30: assistants\.researcher\.tools\[0\]\.external_web_access: a Foundry prompt agent's web_search has no external_web_access/m);
   });
 });
 

@@ -11,7 +11,7 @@
  */
 import OpenAI from 'openai';
 import { ApiError } from '../../errors.js';
-import { AGENT_NAME, liveFromVersion, type Tagged } from '../../kinds/index.js';
+import { AGENT_NAME, ASSISTANTS_TOOL_TYPES, liveFromVersion, RESPONSES_ERA_TOOL_TYPES, type Tagged } from '../../kinds/index.js';
 import { checkForeignHoldings } from '../foreign.js';
 import type { Live } from '../live.js';
 import { described, type Target } from '../provider.js';
@@ -83,7 +83,8 @@ export async function openFoundry(options: FoundryOptions): Promise<Target> {
       describedHere('reading the Foundry project', baseUrl, async (): Promise<Live> => {
         let agents: AgentsRead | undefined;
         const live = await readLive(client, { deployment, models: false, assistants: async () => (agents = await readAgents(api, deployment)) });
-        return { ...live, foundry: { agentNames: agents?.names ?? [] } };
+        // prompt agents take the tools of the Responses era too (src/kinds/tools.ts)
+        return { ...live, toolTypes: [...ASSISTANTS_TOOL_TYPES, ...RESPONSES_ERA_TOOL_TYPES], foundry: { agentNames: agents?.names ?? [] } };
       }),
     checkForeign: (live, fileIds) => describedHere('reading the Foundry project', baseUrl, () => checkForeignHoldings(client, live, fileIds)),
     readOne: (type, id) => describedHere<Tagged>(`reading ${id}`, baseUrl, async () => (type === 'assistant' ? liveFromVersion(await api.latest(id)) : readVectorStore(client, id))),

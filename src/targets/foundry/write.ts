@@ -9,7 +9,7 @@
  * version. `trimVersions` is the retention (README, "Targets"): the deployment's versions of an
  * agent beyond the newest K are deleted, versions made outside the tool never.
  */
-import { agentNameFor, versionBody, type AgentVersionRecord } from '../../kinds/index.js';
+import { agentNameFor, versionBody, type AgentVersionBody, type AgentVersionRecord } from '../../kinds/index.js';
 import { deploymentOf, resourceKeyOf, TAG_DISPLAY_NAME, TAG_RESOURCE } from '../../ownership/index.js';
 import { isNotFound } from '../errors.js';
 import { classify } from '../retry.js';
@@ -27,6 +27,12 @@ function nameOf(metadata: unknown): string {
   return agentNameFor(deployment, key);
 }
 
+/** The version, unless an mcp tool's secret names a variable that is not set: then nothing is sent. */
+function sendable(name: string, body: AgentVersionBody): AgentVersionBody {
+  if (!body.missing) return body;
+  throw new Error(`agent "${name}": not sent, because ${body.missing.map((m) => `\${env:${m}}`).join(', ')} (an mcp tool's secret) ${body.missing.length === 1 ? 'is' : 'are'} not set in the environment`);
+}
+
 export function agentWrites(api: AgentsApi): AgentWrites {
   /** Agents whose last create-version answer was lost: the resource tag sent, and when (Unix seconds, less one). */
   const lost = new Map<string, { tag: string | undefined; since: number }>();
@@ -39,11 +45,11 @@ export function agentWrites(api: AgentsApi): AgentWrites {
   return {
     async createAssistant(request) {
       const name = nameOf(request.metadata);
-      await api.create(name, versionBody(request));
+      await api.create(name, sendable(name, versionBody(request, process.env)));
       return { id: name };
     },
     async updateAssistant(id, request) {
-      const body = versionBody(request);
+      const body = sendable(id, versionBody(request, process.env));
       const tag = body.metadata[TAG_RESOURCE];
       if (await happened(id, tag)) {
         lost.delete(id);
