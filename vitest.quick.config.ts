@@ -1,7 +1,7 @@
 /**
  * `npm run test:quick`: the unit and fast end-to-end tests, for everyday work (under 2 minutes on a
  * 2-core machine). It leaves out the suites that spend their time on purpose: crash and fault
- * matrices, fuzzing, load, Schemathesis, the Python environments the generated code and the agent
+ * matrices, fuzzing, the property test of plan and apply, load, Schemathesis, the Python environments the generated code and the agent
  * frameworks run in, and the README quickstart from a fresh copy. `npm test` (CI) runs everything, these included.
  */
 import { defineConfig, mergeConfig } from 'vitest/config';
@@ -14,6 +14,7 @@ export const SLOW = [
   'test/codegen/foundry.test.ts',
   'test/codegen/responses-tools.test.ts',
   'test/codegen/targets.test.ts',
+  'test/plan/properties.test.ts',
   'test/emulator/agents.test.ts',
   'test/emulator/responses-fidelity-python.test.ts',
   'test/emulator/python-sdk.test.ts',

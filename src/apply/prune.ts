@@ -3,9 +3,16 @@
  * replaced store's old copy only once its replacement exists and every assistant moved to it),
  * then the uploads nothing keeps, unless something failed (the next run removes them).
  */
+import { KINDS, type ResourceType } from '../kinds/index.js';
 import { impactOf } from '../plan/impact.js';
 import type { ResourceChange } from '../plan/types.js';
+import type { Account } from '../targets/write.js';
 import { Skip, type Run } from './run.js';
+
+const DELETE: Record<ResourceType, (account: Account, id: string) => Promise<void>> = {
+  assistant: (account, id) => account.deleteAssistant(id),
+  vector_store: (account, id) => account.deleteVectorStore(id),
+};
 
 async function deleteOne(run: Run, c: ResourceChange): Promise<void> {
   if (impactOf(c) === 'replace') {
@@ -17,8 +24,7 @@ async function deleteOne(run: Run, c: ResourceChange): Promise<void> {
     }
   }
   try {
-    if (c.type === 'assistant') await run.call(`delete ${c.address}`, () => run.account.deleteAssistant(c.id!), { gone: () => undefined });
-    else await run.call(`delete ${c.address}`, () => run.account.deleteVectorStore(c.id!), { gone: () => undefined });
+    await run.call(`delete ${c.address}`, () => DELETE[c.type](run.account, c.id!), { gone: () => undefined });
     run.result.deleted++;
     run.did.add(`${c.address} delete`);
     run.emit({ type: 'done', address: c.address, action: 'delete', id: c.id! });
@@ -30,8 +36,8 @@ async function deleteOne(run: Run, c: ResourceChange): Promise<void> {
 export async function prune(run: Run, deletions: readonly ResourceChange[]): Promise<void> {
   const { plan, result } = run;
   run.emit({ type: 'phase', name: 'prune', total: deletions.length + plan.file_deletions.length });
-  await run.each(deletions.filter((c) => c.type === 'assistant'), (c) => deleteOne(run, c));
-  await run.each(deletions.filter((c) => c.type === 'vector_store'), (c) => deleteOne(run, c));
+  // kind by kind, what refers to others first (KINDS lists what is referred to first)
+  for (const kind of [...KINDS].reverse()) await run.each(deletions.filter((c) => c.type === kind.type), (c) => deleteOne(run, c));
   if (plan.file_deletions.length === 0) return;
   if (result.failures.length > 0) {
     run.emit({ type: 'note', message: `left ${plan.file_deletions.length} unused files in place because something failed; the next run of the same command removes them` });

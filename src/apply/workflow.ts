@@ -14,7 +14,7 @@
  */
 import type { Budget } from '../targets/pace.js';
 import { realClock, sleepFor } from '../targets/pace.js';
-import type { DeploymentLease } from '../targets/lease.js';
+import type { DeploymentLease } from '../targets/deployment-lease.js';
 import type { Live } from '../targets/live.js';
 import type { Target } from '../targets/provider.js';
 import { liveFingerprint } from '../plan/fingerprint.js';

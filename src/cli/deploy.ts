@@ -8,7 +8,7 @@ import type { Outcome, Workflow, WorkflowUi } from '../apply/workflow.js';
 import { runWorkflow } from '../apply/workflow.js';
 import { UserError } from '../errors.js';
 import type { Plan } from '../plan/types.js';
-import { DeploymentLease } from '../targets/lease.js';
+import { DeploymentLease } from '../targets/deployment-lease.js';
 import { Budget } from '../targets/pace.js';
 import type { Target } from '../targets/provider.js';
 import { approve } from './confirm.js';

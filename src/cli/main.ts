@@ -52,7 +52,15 @@ export function buildProgram(): Command {
     .option('--project-endpoint <url>', 'with --target foundry: the project endpoint (default: AZURE_AI_PROJECT_ENDPOINT)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
+  // the order declared is the order `--help` lists them in
+  declareManifestCommands(program);
+  declareAccountAndProjectCommands(program);
+  declareEmulatorCommand(program);
+  return program;
+}
 
+/** The commands that read a manifest: validate, plan, apply, codegen, destroy, import. */
+function declareManifestCommands(program: Command): void {
   program
     .command('validate')
     .description('check the manifest offline: parse, schema, references, limits, file globs; no network')
@@ -128,7 +136,10 @@ export function buildProgram(): Command {
     .option('--allow-takeover', 'import a resource another deployment owns')
     .option('--allow-outside-root', 'let file references and globs reach outside the manifest folder')
     .action(lazy('import'));
+}
 
+/** pull, init, completion and audit: no manifest read (pull and init write one). */
+function declareAccountAndProjectCommands(program: Command): void {
   program
     .command('pull')
     .description('write a manifest from live resources: a deployment\'s, or untagged ones chosen by id')
@@ -162,7 +173,9 @@ export function buildProgram(): Command {
     .option('--auto-approve', 'with --delete: do not ask for confirmation (needed without a TTY)')
     .option('--concurrency <n>', 'with --delete: deletions in flight at once', '8')
     .action(lazy('audit'));
+}
 
+function declareEmulatorCommand(program: Command): void {
   program
     .command('emulator')
     .argument('[command...]', 'after --: run this command with OPENAI_BASE_URL and OPENAI_API_KEY pointing at the emulator, then stop it (exit code: the command\'s)')
@@ -181,8 +194,6 @@ export function buildProgram(): Command {
     .option('--tls-cert <file>', 'serve https with this PEM certificate (with --tls-key; the Azure JS SDK sends tokens over https only)')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .action(lazy('emulator'));
-
-  return program;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -320,6 +320,7 @@ export const assistantKind = {
   section: 'assistants',
   collection: 'assistants',
   noun: 'an assistant',
+  label: 'assistant',
   idPrefix: 'asst_',
   fields: ASSISTANT_FIELDS,
   createOnly: new Set<string>(),

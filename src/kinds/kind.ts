@@ -41,6 +41,8 @@ export interface TaggedKind<L extends Tagged = Tagged, S extends object = object
   readonly collection: 'assistants' | 'vectorStores';
   /** For messages: `an assistant`. */
   readonly noun: string;
+  /** For messages, without the article: `vector store`. */
+  readonly label: string;
   /** How the API's ids of this kind begin (`asst_`). */
   readonly idPrefix: string;
   /** Fields compared, in the order the ownership fingerprint records them. */

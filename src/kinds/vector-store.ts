@@ -174,6 +174,7 @@ export const vectorStoreKind = {
   section: 'vector_stores',
   collection: 'vectorStores',
   noun: 'a vector store',
+  label: 'vector store',
   idPrefix: 'vs_',
   fields: VECTOR_STORE_FIELDS,
   createOnly: VECTOR_STORE_CREATE_ONLY,

@@ -5,6 +5,7 @@
  * the stores outside the deployment came in, src/targets/foreign.ts) is a new plan (`withLive`);
  * destroy's is made by its own planner (`planDestroy`), not by editing one.
  */
+import { KINDS } from '../kinds/index.js';
 import type { Desired } from '../manifest/desired.js';
 import type { Live } from '../targets/live.js';
 import { conflictsOf } from './conflicts.js';
@@ -46,10 +47,7 @@ function assemble(desired: Desired, live: Live, plan: Plan, options: BuildOption
  */
 export function planDestroy(manifest: Desired, live: Live, options: BuildOptions): Plan {
   const nothing: Desired = { ...manifest, vectorStores: [], fileSets: [], assistants: [] };
-  const alsoProtected = new Set([
-    ...manifest.assistants.filter((a) => a.protect).map((a) => `assistant.${a.key}`),
-    ...manifest.vectorStores.filter((v) => v.protect).map((v) => `vector_store.${v.key}`),
-  ]);
+  const alsoProtected = new Set(KINDS.flatMap((kind) => manifest[kind.collection].filter((r) => r.protect).map((r) => `${kind.type}.${r.key}`)));
   return assemble(nothing, live, diff(nothing, live, { ...options, alsoProtected }), options);
 }
 

@@ -7,7 +7,7 @@
  * The plan as the commands use it, with its cost and manifest fingerprint, is build.ts's.
  */
 import { assistantBody, assistantKind, desiredAssistantSpec, desiredVectorStoreSpec, KINDS, vectorStoreBody, vectorStoreKind } from '../kinds/index.js';
-import type { DesiredAssistant, DesiredVectorStore, Ref, RefResolver } from '../kinds/index.js';
+import type { AnyKind, DesiredAssistant, DesiredVectorStore, Ref, RefResolver } from '../kinds/index.js';
 import type { Desired } from '../manifest/desired.js';
 import type { Live } from '../targets/live.js';
 import { agentDrift, agentNameErrors, withAgents } from './agents.js';
@@ -116,15 +116,18 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   const errors = [...modelErrors(desired, live), ...toolErrors(desired, live), ...agentNameErrors(desired, live)];
   warnings.push(...shutdownWarnings(desired, live, options));
   const assistants = live.assistantsApi ? planAssistants(desired, live, stores.storeIds, fileSetRefs, new Set(errors.map((e) => e.key))) : undefined;
-  // deletions, kind by kind; assistants go first (before the stores they search), last found first
+  // deletions, kind by kind (none of a kind the target does not serve): KINDS lists what is
+  // referred to first; the first kind's deletions in the order found, each later kind's (it refers
+  // to those before it, as assistants search stores) in front of them, last found first
   const alsoProtected = options.alsoProtected ?? new Set<string>();
+  const matchings: Record<AnyKind['collection'], Parameters<typeof deletionsOf>[1] | undefined> = { vectorStores: stores.matching, assistants: assistants?.matching };
   const deletions: ResourceChange[] = [];
   for (const kind of KINDS) {
-    if (kind.type === 'assistant' && !assistants) continue;
-    const matching = kind.type === 'assistant' ? assistants!.matching : stores.matching;
-    const found = deletionsOf(kind, matching as Parameters<typeof deletionsOf>[1], desired[kind.collection], alsoProtected);
-    if (kind.type === 'assistant') deletions.unshift(...found.reverse());
-    else deletions.push(...found);
+    const matching = matchings[kind.collection];
+    if (!matching) continue;
+    const found = deletionsOf(kind, matching, desired[kind.collection], alsoProtected);
+    if (kind === KINDS[0]) deletions.push(...found);
+    else deletions.unshift(...found.reverse());
   }
   const changes = [...stores.changes, ...(assistants?.changes ?? [])];
   const file_deletions = content.deletions(live, keptByAssistants(live, changes, deletions.filter((d) => d.type === 'assistant')), desired.fileSets);

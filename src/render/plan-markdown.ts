@@ -3,7 +3,9 @@
  * why, then the full text plan in a collapsible diff block. Pure: reads only the Plan.
  */
 import { costSummaryLine, costUnchangedLine, renderCostMarkdown } from './cost-plan.js';
-import { fileCounts, filesLine, reasonFor, renderText, summaryLine, symbolFor } from './plan-text.js';
+import { filesLine, renderText, summaryLine } from './plan-text.js';
+import { fileCounts } from './plan-files.js';
+import { reasonFor, symbolFor } from './plan-words.js';
 import type { Plan } from '../plan/types.js';
 import { removes } from '../plan/impact.js';
 

@@ -21,18 +21,17 @@
  * once; a holder keeps renewing while its requests in flight finish, then deletes its lease, so the
  * next run, from any machine, starts without waiting. Only a process that dies without getting
  * there (SIGKILL, a second signal, a crash) leaves its lease to be broken as stale.
+ *
+ * Here: the protocol and the lease's metadata. Who this process is: lease-holder.ts; the account
+ * as a store of leases: lease-store.ts; the lease as commands hold it: deployment-lease.ts.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { readFileSync, readlinkSync } from 'node:fs';
-import { hostname, uptime } from 'node:os';
-import type OpenAI from 'openai';
-import { APIError } from 'openai';
 import { UserError } from '../errors.js';
-import { describeApiError } from './errors.js';
-import { DEFAULT_RETRY, withRetry } from './retry.js';
 import { realClock, sleepFor } from './pace.js';
 import type { Clock } from './pace.js';
-import { PAGE, readAll } from './read.js';
+import { processAlive } from './lease-holder.js';
+import type { Holder } from './lease-holder.js';
+
+export type { Holder } from './lease-holder.js';
 
 /** Metadata of a lease (none of them is the ownership tag: a lease is never a managed resource). */
 export const LEASE_TAG = 'assistants-deploy.lease';
@@ -73,12 +72,6 @@ export interface LeaseStore {
   remove(id: string): Promise<void>;
 }
 
-export interface Holder {
-  token: string;
-  pid: number;
-  host: string;
-  machine: string;
-}
 
 export interface LeaseSettings {
   ttlMs: number;
@@ -94,43 +87,6 @@ export interface LeaseEvents {
   broke?(lease: LeaseRecord, why: string): void;
   acquired?(id: string): void;
   lost?(why: string): void;
-}
-
-/**
- * This process, as a lease names it; `machine` is equal only where a pid means the same process.
- * ASSISTANTS_DEPLOY_LEASE_HOST (for tests) names the machine instead: a process with another name
- * counts as running elsewhere, so it cannot tell whether a lease's holder is still alive.
- */
-export function thisHolder(env: NodeJS.ProcessEnv = process.env): Holder {
-  const named = env.ASSISTANTS_DEPLOY_LEASE_HOST?.trim();
-  if (named) {
-    const machine = createHash('sha256').update(`named|${named}`).digest('hex').slice(0, 16);
-    return { token: randomUUID(), pid: process.pid, host: named.slice(0, 200), machine };
-  }
-  let boot = '';
-  try {
-    boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
-  } catch {
-    boot = `boot-minute-${Math.round((Date.now() / 1000 - uptime()) / 60)}`;
-  }
-  let ns = '';
-  try {
-    ns = readlinkSync('/proc/self/ns/pid');
-  } catch {
-    ns = '';
-  }
-  const machine = createHash('sha256').update(`${hostname()}|${boot}|${ns}`).digest('hex').slice(0, 16);
-  return { token: randomUUID(), pid: process.pid, host: hostname().slice(0, 200), machine };
-}
-
-export function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Why a holder lost a lease it found deleted. */
@@ -363,188 +319,5 @@ export class LeaseLost extends Error {
   constructor(readonly why: string) {
     super(why);
     this.name = 'LeaseLost';
-  }
-}
-
-// ------------------------------------------------------------------ the account as a lease store
-
-const isGone = (e: unknown) => e instanceof APIError && e.status === 404;
-
-export function vectorStoreLeases(client: OpenAI): LeaseStore {
-  const policy = { ...DEFAULT_RETRY, attempts: 6 };
-  const toRecord = (v: OpenAI.VectorStores.VectorStore): LeaseRecord | undefined => {
-    const m = (v.metadata ?? {}) as Record<string, string>;
-    if (typeof m[LEASE_TAG] !== 'string' || typeof m[LEASE_HOLDER] !== 'string') return undefined;
-    const [pid, ...host] = (m[LEASE_PROCESS] ?? '').split('@');
-    return {
-      id: v.id,
-      created_at: v.created_at,
-      deployment: m[LEASE_TAG],
-      token: m[LEASE_HOLDER],
-      pid: Number(pid),
-      host: host.join('@'),
-      machine: m[LEASE_MACHINE] ?? '',
-      beat: m[LEASE_BEAT] ?? '',
-      command: m[LEASE_COMMAND] ?? 'apply',
-    };
-  };
-  const created = new Map<string, Record<string, string>>();
-  const list = async (deployment: string) => {
-    const { items } = await readAll(client.vectorStores.list({ limit: PAGE.list }, { maxRetries: 8 }));
-    return items.map(toRecord).filter((r): r is LeaseRecord => r !== undefined && r.deployment === deployment);
-  };
-  return {
-    async create(r) {
-      const metadata = {
-        [LEASE_TAG]: r.deployment,
-        [LEASE_HOLDER]: r.token,
-        [LEASE_PROCESS]: `${r.pid}@${r.host}`.slice(0, 512),
-        [LEASE_MACHINE]: r.machine,
-        [LEASE_BEAT]: r.beat,
-        [LEASE_COMMAND]: r.command,
-      };
-      const made = await withRetry<{ id: string }>(
-        () =>
-          client.vectorStores.create(
-            { name: `assistants-deploy lease: ${r.deployment}`, metadata, expires_after: { anchor: 'last_active_at', days: 1 } },
-            { maxRetries: 0 },
-          ),
-        { policy, hooks: { recover: async () => (await list(r.deployment)).find((l) => l.token === r.token) } },
-      );
-      created.set(made.id, metadata);
-      return made.id;
-    },
-    list,
-    async renew(id, beat) {
-      try {
-        // metadata is replaced whole: send all of it again with the new beat
-        const metadata = created.get(id);
-        if (!metadata) return false;
-        await client.vectorStores.update(id, { metadata: { ...metadata, [LEASE_BEAT]: beat } }, { maxRetries: 2 });
-        return true;
-      } catch (error) {
-        if (isGone(error)) return false;
-        throw error;
-      }
-    },
-    async remove(id) {
-      try {
-        await client.vectorStores.delete(id, { maxRetries: 4 });
-      } catch (error) {
-        if (!isGone(error)) throw error;
-      }
-    },
-  };
-}
-
-function envMs(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const n = raw === undefined || raw === '' ? Number.NaN : Number(raw);
-  return Number.isFinite(n) && n >= 0 ? n : fallback;
-}
-
-/** Lease timings: the defaults, or ASSISTANTS_DEPLOY_LEASE_{TTL,SETTLE,WAIT,POLL}_MS (for tests). */
-export function leaseSettings(baseUrl: string): LeaseSettings {
-  let host = '';
-  try {
-    host = new URL(baseUrl).hostname;
-  } catch {
-    host = '';
-  }
-  // OpenAI does not document that a list shows a create at once: give it a moment there
-  const settle = /(^|\.)openai\.com$/.test(host) ? 1_000 : DEFAULT_LEASE.settleMs;
-  return {
-    ttlMs: envMs('ASSISTANTS_DEPLOY_LEASE_TTL_MS', DEFAULT_LEASE.ttlMs),
-    settleMs: envMs('ASSISTANTS_DEPLOY_LEASE_SETTLE_MS', settle),
-    waitMs: envMs('ASSISTANTS_DEPLOY_LEASE_WAIT_MS', DEFAULT_LEASE.waitMs),
-    pollMs: envMs('ASSISTANTS_DEPLOY_LEASE_POLL_MS', DEFAULT_LEASE.pollMs),
-  };
-}
-
-/**
- * The lease as commands use it: `wrapFetch` goes to openTarget (the fence), `hold` runs the work
- * holding the lease. The local target needs none (its folder lock already admits one process).
- */
-export class DeploymentLease {
-  private lease: Lease | undefined;
-  private raw: typeof globalThis.fetch = globalThis.fetch;
-  private readonly lostController = new AbortController();
-
-  /** Aborted once the lease is lost while held: the work stops starting anything (like a stop signal). */
-  readonly signal: AbortSignal = this.lostController.signal;
-
-  /** Why the lease was lost while held (undefined: held, or never taken). */
-  get lost(): string | undefined {
-    return this.lease?.lost ?? (this.signal.aborted ? String((this.signal.reason as Error).message) : undefined);
-  }
-
-  /** Renews the lease now; false once it is lost (the local target, which takes none: always true). */
-  async confirm(): Promise<boolean> {
-    return this.lease ? this.lease.confirm() : true;
-  }
-
-  constructor(
-    private readonly command: string,
-    private readonly say: { info(text: string): void; debug(text: string): void; err(text: string): void },
-  ) {}
-
-  readonly wrapFetch = (fetch: typeof globalThis.fetch): typeof globalThis.fetch => {
-    this.raw = fetch;
-    return async (input, init) => (this.lease ? this.lease.fence(fetch)(input, init) : fetch(input, init));
-  };
-
-  /**
-   * With nothing to change no lease is taken; but a lease that a process of this machine left when
-   * it died (killed after its last change) is removed now rather than waiting for the next change.
-   */
-  async sweep(target: { client: OpenAI; local: boolean }, deployment: string): Promise<void> {
-    if (target.local) return;
-    const store = vectorStoreLeases(target.client.withOptions({ fetch: this.raw }));
-    const me = thisHolder();
-    try {
-      for (const l of await store.list(deployment)) {
-        if (l.machine !== me.machine || processAlive(l.pid)) continue;
-        await store.remove(l.id);
-        this.say.info(`Removed the stale lease ${l.id} of deployment "${deployment}" (${l.command}, pid ${l.pid} on ${l.host}): its process is gone.`);
-      }
-    } catch (error) {
-      this.say.debug(`lease: could not look for stale leases (${(error as Error).message})`);
-    }
-  }
-
-  /**
-   * Runs `work` holding the lease. `signal` (the CLI's stop) ends a wait for the lease at once;
-   * after a stop the release is reported, since the next run depends on it.
-   */
-  async hold<T>(target: { client: OpenAI; baseUrl: string; local: boolean }, deployment: string, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    if (target.local) return work();
-    // the lease's own requests bypass the fence (it must still be able to delete itself)
-    const store = vectorStoreLeases(target.client.withOptions({ fetch: this.raw }));
-    const lease = new Lease(store, deployment, this.command, thisHolder(), leaseSettings(target.baseUrl), {
-      waiting: (h) => this.say.info(`Waiting for the lease on deployment "${deployment}": another ${h.command} holds it (pid ${h.pid} on ${h.host}, lease ${h.id}).`),
-      broke: (l, why) => this.say.info(`Broke the stale lease ${l.id} of deployment "${deployment}" (${l.command}, pid ${l.pid} on ${l.host}): ${why}.`),
-      acquired: (id) => this.say.debug(`lease: holding ${id} for deployment "${deployment}"`),
-      lost: (why) => {
-        this.say.err(`error: lost the lease on deployment "${deployment}" (${why}); sending nothing more`);
-        this.lostController.abort(new LeaseLost(why));
-      },
-    });
-    this.lease = lease;
-    try {
-      try {
-        await lease.acquire(signal);
-      } catch (error) {
-        if (signal?.aborted && error === signal.reason) throw error;
-        throw describeApiError(error, `taking the lease on deployment "${deployment}"`, target.baseUrl) ?? error;
-      }
-      return await work();
-    } finally {
-      const released = await lease.release();
-      this.lease = undefined;
-      if (signal?.aborted && released) {
-        if (released.removed) this.say.err(`Released the lease ${released.id} on deployment "${deployment}": the next apply or destroy, from any machine, starts without waiting.`);
-        else this.say.err(`Could not release the lease ${released.id} on deployment "${deployment}" (${released.error ?? 'unknown error'}): the next run from this machine breaks it at once, from another machine once its heartbeat has stopped for ${Math.round(leaseSettings(target.baseUrl).ttlMs / 1000)} s.`);
-      }
-    }
   }
 }

@@ -152,96 +152,31 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-/** The Assistants API's list, or none (served: false) when the target answers it with 404. */
-function readAssistants(client: OpenAI): Promise<{ items: OpenAI.Beta.Assistant[]; pages: number; served: boolean }> {
-  return readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
-    .then((r) => ({ ...r, served: true }))
-    .catch((error: unknown) => {
-      if (isNotFound(error)) return { items: [] as OpenAI.Beta.Assistant[], pages: 1, served: false };
-      throw error;
-    });
-}
-
 export async function readLive(client: OpenAI, options: ReadOptions): Promise<Live> {
   const { deployment } = options;
   const ours = (metadata: unknown) => deploymentOf(metadata) === deployment;
   const tagged = (metadata: unknown) => deploymentOf(metadata) !== undefined;
 
-  const assistantsRead: Promise<{ items: OpenAI.Beta.Assistant[]; pages: number; served: boolean; minimumPages?: number }> = options.assistants
-    ? options.assistants().then((r) => ({ ...r, items: r.items as unknown as OpenAI.Beta.Assistant[], served: true }))
-    : readAssistants(client);
-  const toLive = options.assistants ? (a: OpenAI.Beta.Assistant) => a as unknown as LiveAssistant : toLiveAssistant;
-  // only this deployment's uploads are kept: the rest of a 100,000-file account is counted and dropped
-  let fileCount = 0;
-  const filesRead = readAllAs(
-    client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>,
-    (f): LiveFile | undefined => {
-      fileCount++;
-      return parseUploadName(f.filename)?.deployment === deployment
-        ? { id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose }
-        : undefined;
-    },
-  );
-  const storesRead = readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
-  const modelsRead = options.models === false ? Promise.resolve(undefined) : readModels(client);
-
-  // every read is awaited below; settle them now so a failure of one never goes unhandled
-  const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
-  const assistantsSettled = settled(assistantsRead);
-  const filesSettled = settled(filesRead);
-  const modelsSettled = settled(modelsRead);
-  const unwrap = async <T>(p: Promise<{ value: T } | { error: unknown }>): Promise<T> => {
-    const r = await p;
-    if ('error' in r) throw r.error;
-    return r.value;
-  };
-
-  const stores = await storesRead;
+  const reads = startReads(client, options);
+  const stores = await reads.stores;
   const owned = stores.items.filter((v) => ours(v.metadata)).map(toLiveVectorStore);
-  let storeFilePages = 0;
-  await mapLimit(owned, options.concurrency ?? 32, async (store) => {
-    const r = await readAllAs(
-      client.vectorStores.files.list(store.id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
-      toLiveVectorStoreFile,
-    );
-    store.files = r.items;
-    storeFilePages += r.pages;
-  });
-  const assistants = await unwrap(assistantsSettled);
-  const files = await unwrap(filesSettled);
-  const models = await unwrap(modelsSettled);
+  const storeFilePages = await readStoreFiles(client, owned, options.concurrency ?? 32);
+  const assistants = await unwrap(reads.assistants);
+  const files = await unwrap(reads.files);
+  const models = await unwrap(reads.models);
 
   const liveFiles = files.items.filter((f): f is LiveFile => f !== undefined);
-  const ownStoreIds = new Set(owned.map((v) => v.id));
-  const ownFileIds = new Set(liveFiles.map((f) => f.id));
-  const foreignUses: ForeignUse[] = [];
-  for (const a of assistants.items) {
-    if (ours(a.metadata)) continue;
-    const vector_store_ids = (a.tool_resources?.file_search?.vector_store_ids ?? []).filter((id) => ownStoreIds.has(id));
-    const file_ids = (a.tool_resources?.code_interpreter?.file_ids ?? []).filter((id) => ownFileIds.has(id));
-    if (vector_store_ids.length + file_ids.length === 0) continue;
-    foreignUses.push({ assistant_id: a.id, deployment: deploymentOf(a.metadata) ?? null, vector_store_ids, file_ids });
-  }
-
-  const modelRequests = options.models === false ? 0 : 1;
-  const minimumPages =
-    (assistants.minimumPages ?? (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1)) +
-    pagesFor(stores.items.length, PAGE.list) +
-    pagesFor(fileCount, PAGE.files) +
-    owned.reduce((n, s) => n + pagesFor(s.files?.length ?? 0, PAGE.list), 0) +
-    modelRequests; // GET /v1/models: one request, answered or not
-  const requests = assistants.pages + stores.pages + files.pages + storeFilePages + modelRequests;
-
   return {
     assistantsApi: assistants.served,
-    assistants: assistants.items.filter((a) => ours(a.metadata)).map(toLive),
+    // another source's assistants are in the live shape already
+    assistants: assistants.items.filter((a) => ours(a.metadata)).map(options.assistants ? (a) => a as unknown as LiveAssistant : toLiveAssistant),
     vectorStores: owned,
     files: liveFiles,
     others: {
       assistants: assistants.items.filter((a) => tagged(a.metadata) && !ours(a.metadata)).length,
       vectorStores: stores.items.filter((v) => tagged(v.metadata) && !ours(v.metadata)).length,
     },
-    foreignUses,
+    foreignUses: foreignUsesOf(assistants.items, ours, owned, liveFiles),
     // what src/targets/foreign.ts needs to check them for the uploads a plan deletes, without listing stores again
     foreignStores: stores.items
       .filter((v) => !ours(v.metadata))
@@ -250,11 +185,101 @@ export async function readLive(client: OpenAI, options: ReadOptions): Promise<Li
       }),
     ...(models ? { models } : {}),
     accountUsage: { vectorStores: stores.items.length, vectorStoreBytes: stores.items.reduce((n, v) => n + (v.usage_bytes ?? 0), 0) },
-    stats: {
-      requests,
-      pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages, ...(modelRequests ? { models: 1 } : {}) },
-      minimumPages,
+    stats: readStats({ assistants, stores, files, owned, storeFilePages, models: options.models !== false }),
+  };
+}
+
+type Settled<T> = Promise<{ value: T } | { error: unknown }>;
+
+// every read is awaited; settled at once so a failure of one never goes unhandled
+const settled = <T>(p: Promise<T>): Settled<T> => p.then((value) => ({ value }), (error: unknown) => ({ error }));
+
+async function unwrap<T>(p: Settled<T>): Promise<T> {
+  const r = await p;
+  if ('error' in r) throw r.error;
+  return r.value;
+}
+
+/** `minimumPages`: what another source of assistants says it could have read them in. */
+type AssistantsRead = { items: OpenAI.Beta.Assistant[]; pages: number; served: boolean; minimumPages?: number };
+type FilesRead = { items: (LiveFile | undefined)[]; pages: number; count: number };
+
+/**
+ * The four account lists, all sent at once: assistants (a 404 says the API is not served; or
+ * another source's, a Foundry project's agents), uploads, vector stores, models (unless the target
+ * has none).
+ */
+function startReads(client: OpenAI, options: ReadOptions) {
+  const { deployment } = options;
+  const assistants = options.assistants
+    ? options.assistants().then((r): AssistantsRead => ({ ...r, items: r.items as unknown as OpenAI.Beta.Assistant[], served: true }))
+    : readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
+        .then((r): AssistantsRead => ({ ...r, served: true }))
+        .catch((error: unknown): AssistantsRead => {
+          if (isNotFound(error)) return { items: [], pages: 1, served: false };
+          throw error;
+        });
+  // only this deployment's uploads are kept: the rest of a 100,000-file account is counted and dropped
+  let count = 0;
+  const files = readAllAs(
+    client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>,
+    (f): LiveFile | undefined => {
+      count++;
+      return parseUploadName(f.filename)?.deployment === deployment
+        ? { id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose }
+        : undefined;
     },
+  ).then((r): FilesRead => ({ ...r, count }));
+  const stores = readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
+  const models = options.models === false ? Promise.resolve(undefined) : readModels(client);
+  return { assistants: settled(assistants), files: settled(files), stores, models: settled(models) };
+}
+
+/** Fills in each owned store's files, `concurrency` stores at a time; returns the pages read. */
+async function readStoreFiles(client: OpenAI, owned: LiveVectorStore[], concurrency: number): Promise<number> {
+  let pages = 0;
+  await mapLimit(owned, concurrency, async (store) => {
+    const r = await readAllAs(
+      client.vectorStores.files.list(store.id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
+      toLiveVectorStoreFile,
+    );
+    store.files = r.items;
+    pages += r.pages;
+  });
+  return pages;
+}
+
+/** Assistants outside the deployment that use its stores or uploads. */
+function foreignUsesOf(assistants: OpenAI.Beta.Assistant[], ours: (metadata: unknown) => boolean, owned: LiveVectorStore[], liveFiles: LiveFile[]): ForeignUse[] {
+  const ownStoreIds = new Set(owned.map((v) => v.id));
+  const ownFileIds = new Set(liveFiles.map((f) => f.id));
+  const out: ForeignUse[] = [];
+  for (const a of assistants) {
+    if (ours(a.metadata)) continue;
+    const vector_store_ids = (a.tool_resources?.file_search?.vector_store_ids ?? []).filter((id) => ownStoreIds.has(id));
+    const file_ids = (a.tool_resources?.code_interpreter?.file_ids ?? []).filter((id) => ownFileIds.has(id));
+    if (vector_store_ids.length + file_ids.length === 0) continue;
+    out.push({ assistant_id: a.id, deployment: deploymentOf(a.metadata) ?? null, vector_store_ids, file_ids });
+  }
+  return out;
+}
+
+/** Requests sent, pages per list, and the fewest pages the lists could have taken at the largest page size. */
+function readStats(r: { assistants: AssistantsRead; stores: { items: unknown[]; pages: number }; files: FilesRead; owned: LiveVectorStore[]; storeFilePages: number; models: boolean }): Live['stats'] {
+  const { assistants, stores, files, owned, storeFilePages } = r;
+  // GET /v1/models: one request, answered or not (none on a target without a model list)
+  const modelRequests = r.models ? 1 : 0;
+  const minimumPages =
+    (assistants.minimumPages ?? (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1)) +
+    pagesFor(stores.items.length, PAGE.list) +
+    pagesFor(files.count, PAGE.files) +
+    owned.reduce((n, s) => n + pagesFor(s.files?.length ?? 0, PAGE.list), 0) +
+    modelRequests;
+  const requests = assistants.pages + stores.pages + files.pages + storeFilePages + modelRequests;
+  return {
+    requests,
+    pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages, ...(r.models ? { models: 1 } : {}) },
+    minimumPages,
   };
 }
 

@@ -74,6 +74,16 @@ export interface Account {
 }
 
 export function accountFor(client: OpenAI): Account {
+  return { ...uploadWrites(client), ...vectorStoreWrites(client), ...storeFileWrites(client), ...assistantWrites(client) };
+}
+
+/** The newest-enough object tagged with this deployment and key, not one of `exclude`: a create whose answer was lost. */
+function findTagged<T extends { id: string; created_at: number; metadata: unknown }>(items: T[], deployment: string, key: string, createdAfter: number, exclude: ReadonlySet<string>): { id: string } | undefined {
+  const found = items.find((x) => !exclude.has(x.id) && deploymentOf(x.metadata) === deployment && resourceKeyOf(x.metadata) === key && x.created_at >= createdAfter);
+  return found ? { id: found.id } : undefined;
+}
+
+function uploadWrites(client: OpenAI): Pick<Account, 'uploadFile' | 'findUpload' | 'deleteFile'> {
   return {
     async uploadFile(absPath, filename, sha256) {
       const read = await readForUpload(absPath, filename);
@@ -89,7 +99,11 @@ export function accountFor(client: OpenAI): Account {
     async deleteFile(id) {
       await client.files.delete(id);
     },
+  };
+}
 
+function vectorStoreWrites(client: OpenAI): Pick<Account, 'createVectorStore' | 'updateVectorStore' | 'deleteVectorStore' | 'findVectorStore' | 'setVectorStoreMetadata'> {
+  return {
     async createVectorStore(body) {
       const created = await client.vectorStores.create({
         name: body.name,
@@ -111,16 +125,16 @@ export function accountFor(client: OpenAI): Account {
     },
     async findVectorStore(deployment, key, createdAfter, exclude) {
       const { items } = await readAll(client.vectorStores.list({ limit: PAGE.list }, READ));
-      const found = items.find(
-        (v) =>
-          !exclude.has(v.id) &&
-          deploymentOf(v.metadata) === deployment &&
-          resourceKeyOf(v.metadata) === key &&
-          v.created_at >= createdAfter,
-      );
-      return found ? { id: found.id } : undefined;
+      return findTagged(items, deployment, key, createdAfter, exclude);
     },
+    async setVectorStoreMetadata(id, metadata) {
+      await client.vectorStores.update(id, { metadata });
+    },
+  };
+}
 
+function storeFileWrites(client: OpenAI): Pick<Account, 'attachBatch' | 'batchStatus' | 'storeFileStatus' | 'detachFile' | 'updateFileAttributes'> {
+  return {
     async attachBatch(storeId, files) {
       const batch = await client.vectorStores.fileBatches.create(storeId, {
         files: files.map((f) => ({
@@ -145,14 +159,11 @@ export function accountFor(client: OpenAI): Account {
     async updateFileAttributes(storeId, fileId, attributes) {
       await client.vectorStores.files.update(fileId, { vector_store_id: storeId, attributes });
     },
+  };
+}
 
-    async setAssistantMetadata(id, metadata) {
-      await client.beta.assistants.update(id, { metadata });
-    },
-    async setVectorStoreMetadata(id, metadata) {
-      await client.vectorStores.update(id, { metadata });
-    },
-
+function assistantWrites(client: OpenAI): Pick<Account, 'createAssistant' | 'updateAssistant' | 'deleteAssistant' | 'findAssistant' | 'setAssistantMetadata'> {
+  return {
     async createAssistant(body) {
       const created = await client.beta.assistants.create(body as unknown as OpenAI.Beta.AssistantCreateParams);
       return { id: created.id };
@@ -165,14 +176,10 @@ export function accountFor(client: OpenAI): Account {
     },
     async findAssistant(deployment, key, createdAfter, exclude) {
       const { items } = await readAll(client.beta.assistants.list({ limit: PAGE.list }, READ));
-      const found = items.find(
-        (a) =>
-          !exclude.has(a.id) &&
-          deploymentOf(a.metadata) === deployment &&
-          resourceKeyOf(a.metadata) === key &&
-          a.created_at >= createdAfter,
-      );
-      return found ? { id: found.id } : undefined;
+      return findTagged(items, deployment, key, createdAfter, exclude);
+    },
+    async setAssistantMetadata(id, metadata) {
+      await client.beta.assistants.update(id, { metadata });
     },
   };
 }

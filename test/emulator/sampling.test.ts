@@ -1,5 +1,5 @@
 /**
- * schemaValue (engines/sampling.ts): the value a `json_schema` response format is answered with is
+ * schemaValue (engines/schema-value.ts): the value a `json_schema` response format is answered with is
  * valid against the schema, checked by ajv (draft 2020-12 and draft-07, formats included), for the
  * shapes the SDKs write (Pydantic's `$defs`, zod's `definitions`, recursive `#` refs, nullable
  * unions, discriminated unions) and for random schemas built from satisfiable constraints.
@@ -9,7 +9,7 @@ import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { schemaValue } from '../../src/emulator/engines/sampling.js';
+import { schemaValue } from '../../src/emulator/engines/schema-value.js';
 
 const addFormats = addFormatsModule as unknown as (ajv: unknown) => void;
 const ajv2020 = new Ajv2020({ strict: false, allErrors: true });

@@ -88,7 +88,26 @@ async function deleteListed(
   ctx: { concurrency: number; format: string; opts: CommandOptions; io: Io },
 ): Promise<number> {
   const { io, format } = ctx;
-  const c = report.prices.currency;
+  const chosen = chosenFor(report, ids);
+  const say = (text: string) => (format === 'json' ? io.err(text) : io.out(text));
+  say(deletionNotice(report, chosen));
+  if (!(await approve(io, ctx.opts, 'Do you really want to delete these? There is no undo.', 'audit --delete'))) return 1;
+
+  const { deleted, failed } = await deleteChosen(chosen, target, ctx.concurrency, io);
+  const order = new Map(ids.map((id, i) => [id, i]));
+  deleted.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  reportDeleted(report, deleted, failed, format, io);
+  if (failed.length > 0) {
+    io.err(`${failed.length} deletion${failed.length === 1 ? '' : 's'} failed:`);
+    for (const f of failed) io.err(`  ${f.id}: ${f.message}`);
+    io.err('What was deleted stays deleted; run audit again and delete the rest by id.');
+    return 1;
+  }
+  return 0;
+}
+
+/** The listed resources the ids name; refuses (nothing deleted) an id the audit does not list as unused, or a protected one. */
+function chosenFor(report: AuditReport, ids: string[]): Listed[] {
   const allowed = deletable(report);
   const refused = ids.filter((id) => !allowed.has(id));
   if (refused.length > 0) {
@@ -118,20 +137,28 @@ async function deleteListed(
       'set `protect: false` in the deployment\'s manifest and apply it; then its next apply prunes what it no longer names',
     );
   }
-  const say = (text: string) => (format === 'json' ? io.err(text) : io.out(text));
-  const planned = freedBy(report, chosen);
-  say(
-    [
-      `audit will delete ${chosen.length} resource${chosen.length === 1 ? '' : 's'} (prices: ${describePrices(report.prices)}):`,
-      ...chosen.map((r) => `  - ${r.id}: ${label(r)}, ${r.owner === null ? 'untagged' : `owner ${r.owner}`}, ${formatBytes(r.cost.bytes)}, ${formatMoney(r.cost.per_month, c)}/month`),
-      `Freeing ${formatBytes(planned.bytes)}: ${formatMoney(planned.cost.per_month, c)}/month of storage, ${formatMoney(planned.bill.per_month, c)}/month off the bill after the free allowance.`,
-    ].join('\n'),
-  );
-  if (!(await approve(io, ctx.opts, 'Do you really want to delete these? There is no undo.', 'audit --delete'))) return 1;
+  return chosen;
+}
 
-  const deleted: (Listed & { already_gone: boolean })[] = [];
-  const failed: { id: string; kind: string; message: string }[] = [];
-  await mapLimit(chosen, ctx.concurrency, async (r) => {
+/** What will be deleted and what it frees, said before asking. */
+function deletionNotice(report: AuditReport, chosen: Listed[]): string {
+  const c = report.prices.currency;
+  const planned = freedBy(report, chosen);
+  return [
+    `audit will delete ${chosen.length} resource${chosen.length === 1 ? '' : 's'} (prices: ${describePrices(report.prices)}):`,
+    ...chosen.map((r) => `  - ${r.id}: ${label(r)}, ${r.owner === null ? 'untagged' : `owner ${r.owner}`}, ${formatBytes(r.cost.bytes)}, ${formatMoney(r.cost.per_month, c)}/month`),
+    `Freeing ${formatBytes(planned.bytes)}: ${formatMoney(planned.cost.per_month, c)}/month of storage, ${formatMoney(planned.bill.per_month, c)}/month off the bill after the free allowance.`,
+  ].join('\n');
+}
+
+type Deleted = Listed & { already_gone: boolean };
+type Failed = { id: string; kind: string; message: string };
+
+/** Deletes each with apply's retry rules; a 404 counts as deleted (gone already). */
+async function deleteChosen(chosen: Listed[], target: Target, concurrency: number, io: Io): Promise<{ deleted: Deleted[]; failed: Failed[] }> {
+  const deleted: Deleted[] = [];
+  const failed: Failed[] = [];
+  await mapLimit(chosen, concurrency, async (r) => {
     let attempts = 0;
     try {
       const outcome = await withRetry(
@@ -155,10 +182,12 @@ async function deleteListed(
       failed.push({ id: r.id, kind: r.kind, message: described?.message ?? (error instanceof Error ? error.message : String(error)) });
     }
   });
-  const order = new Map(ids.map((id, i) => [id, i]));
-  deleted.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  const freed = freedBy(report, deleted);
+  return { deleted, failed };
+}
 
+function reportDeleted(report: AuditReport, deleted: Deleted[], failed: Failed[], format: string, io: Io): void {
+  const c = report.prices.currency;
+  const freed = freedBy(report, deleted);
   if (format === 'json') {
     io.out(
       `${JSON.stringify(
@@ -172,19 +201,12 @@ async function deleteListed(
         2,
       )}\n`,
     );
-  } else {
-    for (const d of deleted) io.out(`Deleted ${d.id} (${label(d)}, ${formatBytes(d.cost.bytes)})${d.already_gone ? ': it was already gone' : ''}.`);
-    const stores = deleted.filter((d) => d.kind === 'vector_store').length;
-    io.out(
-      `Audit delete ${failed.length ? 'finished' : 'complete'}: ${stores} vector store${stores === 1 ? '' : 's'} and ${deleted.length - stores} file${deleted.length - stores === 1 ? '' : 's'} deleted; ` +
-        `freed ${formatBytes(freed.bytes)}: ${formatMoney(freed.cost.per_month, c)}/month of storage, ${formatMoney(freed.bill.per_month, c)}/month off the bill after the free allowance (prices: ${describePrices(report.prices)}).`,
-    );
+    return;
   }
-  if (failed.length > 0) {
-    io.err(`${failed.length} deletion${failed.length === 1 ? '' : 's'} failed:`);
-    for (const f of failed) io.err(`  ${f.id}: ${f.message}`);
-    io.err('What was deleted stays deleted; run audit again and delete the rest by id.');
-    return 1;
-  }
-  return 0;
+  for (const d of deleted) io.out(`Deleted ${d.id} (${label(d)}, ${formatBytes(d.cost.bytes)})${d.already_gone ? ': it was already gone' : ''}.`);
+  const stores = deleted.filter((d) => d.kind === 'vector_store').length;
+  io.out(
+    `Audit delete ${failed.length ? 'finished' : 'complete'}: ${stores} vector store${stores === 1 ? '' : 's'} and ${deleted.length - stores} file${deleted.length - stores === 1 ? '' : 's'} deleted; ` +
+      `freed ${formatBytes(freed.bytes)}: ${formatMoney(freed.cost.per_month, c)}/month of storage, ${formatMoney(freed.bill.per_month, c)}/month off the bill after the free allowance (prices: ${describePrices(report.prices)}).`,
+  );
 }

@@ -11,7 +11,7 @@ import { promptfooYaml } from '../../codegen/promptfoo/config.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { connect, loadDesired, manifestArgument, readAccount } from '../session.js';
-import { resolveIds } from '../resolve-ids.js';
+import { resolveIds } from '../../codegen/resolve-ids.js';
 
 export async function run(opts: CommandOptions): Promise<number> {
   const io = createIo(opts);

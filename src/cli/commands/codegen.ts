@@ -7,15 +7,13 @@ import path from 'node:path';
 import { ManifestError, UserError } from '../../errors.js';
 import { apiProblems } from '../../codegen/python/api-check.js';
 import { defaultPackageName, generatePython, type ResolvedIds } from '../../codegen/python/generate.js';
-import { resolveIds } from '../resolve-ids.js';
+import { resolveIds } from '../../codegen/resolve-ids.js';
 import { isIdentifier } from '../../codegen/python/pysrc.js';
 import type { Api } from '../../codegen/python/versions.js';
 import { writePackage } from '../../codegen/write.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { connect, loadDesired, readAccount } from '../session.js';
-
-export { resolveIds } from '../resolve-ids.js';
 
 const API_LABEL: Record<Api, string> = { assistants: 'Assistants API', responses: 'Responses API', foundry: 'Foundry project' };
 

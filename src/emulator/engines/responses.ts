@@ -20,7 +20,8 @@ import { callName, historyOf, responseRecord, type CreateRequest, type Tool } fr
 import { searchStore } from '../model/vector-stores.js';
 import { scheduleBackground } from './background.js';
 import { mcp, webSearch, type HostedTurn } from './hosted-tools.js';
-import { sampleValue, schemaValue, words } from './sampling.js';
+import { sampleValue, words } from './sampling.js';
+import { schemaValue } from './schema-value.js';
 
 type FnTool = { type: 'function'; name: string; parameters?: Record<string, unknown> | null; strict?: boolean | null };
 type Emit = (type: string, data: Record<string, unknown>) => void;

@@ -17,7 +17,8 @@ import { publicView, type Rec } from '../model/records.js';
 import type { Ctx } from '../model/context.js';
 import { stepView } from '../model/runs.js';
 import { searchStore, touchStore } from '../model/vector-stores.js';
-import { sampleValue, schemaValue, words, type Schema } from './sampling.js';
+import { sampleValue, words, type Schema } from './sampling.js';
+import { schemaValue } from './schema-value.js';
 
 export type Emit = (event: string, data: unknown) => void;
 const noEmit: Emit = () => {};

@@ -127,46 +127,47 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
   const days = table.month_days;
   const vsRate = rateOf(table.prices.vector_store_storage);
   const fileRate = rateOf(table.prices.file_storage);
-  const nowS = Math.floor(options.now / 1000);
-
-  const referencedBy = new Map<string, string[]>();
-  const fileUsers = new Set<string>();
-  for (const a of account.assistants) {
-    for (const id of a.vector_store_ids) referencedBy.set(id, [...(referencedBy.get(id) ?? []), a.id]);
-    for (const id of a.file_ids) fileUsers.add(id);
-  }
-  const inStores = new Set(account.vectorStores.flatMap((v) => v.file_ids));
   const leases = account.vectorStores.filter((v) => isLeaseMetadata(v.metadata));
   const stores = account.vectorStores.filter((v) => !isLeaseMetadata(v.metadata));
+  const { listed, referencedIdle, threadStores } = auditStores(account, stores, options, vsRate, days);
+  const files = auditFiles(account, fileRate, days);
+  return {
+    format_version: AUDIT_FORMAT_VERSION,
+    created_at: new Date(options.now).toISOString(),
+    target: { ...options.target, assistants_api: account.assistantsApi },
+    idle_days: options.idleDays,
+    prices: ref,
+    rates: { vector_storage: vsRate, file_storage: fileRate },
+    vector_stores: listed,
+    files,
+    referenced_idle: referencedIdle,
+    leases: leases.map((l) => ({ id: l.id, deployment: l.metadata[LEASE_TAG]! })).sort((a, b) => byId(a, b)),
+    thread_stores: threadStores,
+    totals: auditTotals(account, stores, listed, files, { vsRate, fileRate, days }),
+    notes: auditNotes(account, options.prices, vsRate, leases),
+    read: account.stats,
+  };
+}
 
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+type Store = AuditAccount['vectorStores'][number];
+
+/** The stores that look unused (listed), the idle ones an assistant references, and those made for threads; leases left out. */
+function auditStores(account: AuditAccount, stores: Store[], options: AuditOptions, vsRate: RateRef, days: number): { listed: AuditedStore[]; referencedIdle: AuditedStore[]; threadStores: AuditedStore[] } {
+  const nowS = Math.floor(options.now / 1000);
+  const referencedBy = new Map<string, string[]>();
+  for (const a of account.assistants) {
+    for (const id of a.vector_store_ids) referencedBy.set(id, [...(referencedBy.get(id) ?? []), a.id]);
+  }
   const listed: AuditedStore[] = [];
   const referencedIdle: AuditedStore[] = [];
   const threadStores: AuditedStore[] = [];
   for (const v of stores) {
-    const lastActive = v.last_active_at ?? v.created_at;
-    const idleDays = Math.max(0, Math.floor((nowS - lastActive) / DAY));
-    const idle = idleDays > options.idleDays;
+    const entry = storeEntry(v, nowS, vsRate, days);
+    const idle = entry.idle_days > options.idleDays;
     const expired = v.status === 'expired';
     const users = referencedBy.get(v.id) ?? [];
-    const owner = deploymentOf(v.metadata) ?? null;
-    const entry: AuditedStore = {
-      kind: 'vector_store',
-      id: v.id,
-      name: v.name,
-      owner,
-      status: v.status,
-      cost: figures(v.usage_bytes, vsRate, days),
-      files: v.file_ids.length,
-      created_at: v.created_at,
-      last_active_at: v.last_active_at,
-      idle_days: idleDays,
-      expires_after: v.expires_after,
-      expires_at: v.expires_at,
-      reasons: [],
-      no_expiry: v.expires_after === null,
-      referenced_by: [],
-      protected: owner !== null && decodeResourceTag(v.metadata[TAG_RESOURCE], [])?.protect === true,
-    };
     if (users.length > 0) {
       if (idle || expired) referencedIdle.push({ ...entry, referenced_by: users });
       continue;
@@ -182,13 +183,41 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     if (reasons.length === 0) continue;
     listed.push({ ...entry, reasons });
   }
-  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
   if (account.assistantsApi) listed.sort((a, b) => b.cost.bytes - a.cost.bytes || b.idle_days - a.idle_days || byId(a, b));
   else listed.sort((a, b) => b.idle_days - a.idle_days || b.cost.bytes - a.cost.bytes || byId(a, b));
   referencedIdle.sort((a, b) => b.idle_days - a.idle_days || byId(a, b));
   threadStores.sort((a, b) => (a.expires_at ?? 0) - (b.expires_at ?? 0) || byId(a, b));
+  return { listed, referencedIdle, threadStores };
+}
 
-  const files: AuditedFile[] = account.files
+function storeEntry(v: Store, nowS: number, vsRate: RateRef, days: number): AuditedStore {
+  const lastActive = v.last_active_at ?? v.created_at;
+  const owner = deploymentOf(v.metadata) ?? null;
+  return {
+    kind: 'vector_store',
+    id: v.id,
+    name: v.name,
+    owner,
+    status: v.status,
+    cost: figures(v.usage_bytes, vsRate, days),
+    files: v.file_ids.length,
+    created_at: v.created_at,
+    last_active_at: v.last_active_at,
+    idle_days: Math.max(0, Math.floor((nowS - lastActive) / DAY)),
+    expires_after: v.expires_after,
+    expires_at: v.expires_at,
+    reasons: [],
+    no_expiry: v.expires_after === null,
+    referenced_by: [],
+    protected: owner !== null && decodeResourceTag(v.metadata[TAG_RESOURCE], [])?.protect === true,
+  };
+}
+
+/** Files (purpose `assistants`) in no vector store and in no assistant's code_interpreter resources, largest first. */
+function auditFiles(account: AuditAccount, fileRate: RateRef, days: number): AuditedFile[] {
+  const fileUsers = new Set(account.assistants.flatMap((a) => a.file_ids));
+  const inStores = new Set(account.vectorStores.flatMap((v) => v.file_ids));
+  return account.files
     .filter((f) => !inStores.has(f.id) && !fileUsers.has(f.id))
     .map((f) => ({
       kind: 'file' as const,
@@ -201,7 +230,15 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
       protected: parseUploadName(f.filename)?.protected === true,
     }))
     .sort((a, b) => b.cost.bytes - a.cost.bytes || byId(a, b));
+}
 
+function auditTotals(
+  account: AuditAccount,
+  stores: Store[],
+  listed: AuditedStore[],
+  files: AuditedFile[],
+  { vsRate, fileRate, days }: { vsRate: RateRef; fileRate: RateRef; days: number },
+): AuditReport['totals'] {
   const vectorBytes = stores.reduce((n, v) => n + v.usage_bytes, 0);
   const fileBytes = account.files.reduce((n, f) => n + f.bytes, 0);
   const listedVector = listed.reduce((n, s) => n + s.cost.bytes, 0);
@@ -211,7 +248,24 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
   const fileSavings = figures(listedFiles, fileRate, days);
   const vectorSavings = difference(afterCost, accountCost);
   const listedVectorCost = figures(listedVector, vsRate, days);
+  return {
+    account: { vector_stores: stores.length, files: account.files.length, vector_bytes: vectorBytes, file_bytes: fileBytes },
+    account_cost: accountCost,
+    listed: { vector_stores: listed.length, files: files.length, vector_bytes: listedVector, file_bytes: listedFiles },
+    savings: {
+      bytes: listedVector + listedFiles,
+      per_day: vectorSavings.per_day + fileSavings.per_day,
+      per_month: vectorSavings.per_month + fileSavings.per_month,
+    },
+    listed_cost: {
+      bytes: listedVector + listedFiles,
+      per_day: listedVectorCost.per_day + fileSavings.per_day,
+      per_month: listedVectorCost.per_month + fileSavings.per_month,
+    },
+  };
+}
 
+function auditNotes(account: AuditAccount, prices: LoadedPrices, vsRate: RateRef, leases: Store[]): string[] {
   const notes: string[] = [];
   if (account.assistantsApi) {
     notes.push(
@@ -223,7 +277,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     );
   }
   if (vsRate.free_bytes > 0) {
-    notes.push(`The free allowance (${table.prices.vector_store_storage.free_allowance?.description ?? `${vsRate.free_bytes} bytes`}) is applied once, to the whole account: savings are what the bill changes by.`);
+    notes.push(`The free allowance (${prices.table.prices.vector_store_storage.free_allowance?.description ?? `${vsRate.free_bytes} bytes`}) is applied once, to the whole account: savings are what the bill changes by.`);
   }
   notes.push('Deleting a vector store keeps its files; delete the files too to remove them. Deleting a file detaches it from every store.');
   if (leases.length > 0) {
@@ -233,37 +287,7 @@ export function audit(account: AuditAccount, options: AuditOptions): AuditReport
     );
   }
   notes.push('Not included: token usage and tool calls (file search calls, code interpreter sessions).');
-
-  return {
-    format_version: AUDIT_FORMAT_VERSION,
-    created_at: new Date(options.now).toISOString(),
-    target: { ...options.target, assistants_api: account.assistantsApi },
-    idle_days: options.idleDays,
-    prices: ref,
-    rates: { vector_storage: vsRate, file_storage: fileRate },
-    vector_stores: listed,
-    files,
-    referenced_idle: referencedIdle,
-    leases: leases.map((l) => ({ id: l.id, deployment: l.metadata[LEASE_TAG]! })).sort((a, b) => byId(a, b)),
-    thread_stores: threadStores,
-    totals: {
-      account: { vector_stores: stores.length, files: account.files.length, vector_bytes: vectorBytes, file_bytes: fileBytes },
-      account_cost: accountCost,
-      listed: { vector_stores: listed.length, files: files.length, vector_bytes: listedVector, file_bytes: listedFiles },
-      savings: {
-        bytes: listedVector + listedFiles,
-        per_day: vectorSavings.per_day + fileSavings.per_day,
-        per_month: vectorSavings.per_month + fileSavings.per_month,
-      },
-      listed_cost: {
-        bytes: listedVector + listedFiles,
-        per_day: listedVectorCost.per_day + fileSavings.per_day,
-        per_month: listedVectorCost.per_month + fileSavings.per_month,
-      },
-    },
-    notes,
-    read: account.stats,
-  };
+  return notes;
 }
 
 /** The ids `audit --delete` may delete: exactly the listed ones. */
