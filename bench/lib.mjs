@@ -22,11 +22,11 @@ export function parseArgs(argv) {
  * Runs the CLI without blocking this process (the emulator answers from this event loop). With
  * `measure`, GNU time reports the child's peak memory (max RSS, MB) as `rssMb`.
  */
-export function cli(argv, cwd, env, { measure = false } = {}) {
+export function cli(argv, cwd, env, { measure = false, bin = BIN } = {}) {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const command = measure ? '/usr/bin/time' : process.execPath;
-    const args = measure ? ['-f', '@@rss %M', process.execPath, BIN, ...argv] : [BIN, ...argv];
+    const args = measure ? ['-f', '@@rss %M', process.execPath, bin, ...argv] : [bin, ...argv];
     const child = spawn(command, args, { cwd, env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';

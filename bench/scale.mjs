@@ -28,7 +28,7 @@ function minimumPages({ assistants, stores, files }) {
 }
 
 /** Longest chain of requests that must follow one another in a no-op plan. */
-function criticalPath({ assistants, stores, files }) {
+export function criticalPath({ assistants, stores, files }) {
   const perStorePages = Math.max(1, Math.ceil(Math.ceil(files / stores) / 100));
   const storeChain = Math.max(1, Math.ceil(stores / 100)) + Math.ceil(stores / READ_CONCURRENCY) * perStorePages;
   return Math.max(Math.max(1, Math.ceil(assistants / 100)), Math.max(1, Math.ceil(files / 10_000)), storeChain);

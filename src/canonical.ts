@@ -48,10 +48,13 @@ export function sameFlat(a: Flat, b: Flat): boolean {
 /** A stable text for a flat map of primitives (keys sorted). */
 export function flatKey(a: Flat): string {
   if (!a) return '';
-  return Object.keys(a)
-    .sort()
-    .map((k) => `${JSON.stringify(k)}=${JSON.stringify(a[k])}`)
-    .join(',');
+  const keys = Object.keys(a).sort();
+  let out = '';
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    out += `${i === 0 ? '' : ','}${JSON.stringify(k)}=${JSON.stringify(a[k])}`;
+  }
+  return out;
 }
 
 /** A stable text for a chunking strategy: the common static case without a generic serialiser. */

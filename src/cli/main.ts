@@ -5,6 +5,7 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { ManifestError, UserError, formatProblem } from '../errors.js';
 import { redact } from './io.js';
+import { capYoungGeneration } from './memory.js';
 import { Interrupted } from './stop.js';
 import { VERSION } from '../package-root.js';
 
@@ -197,6 +198,7 @@ function declareEmulatorCommand(program: Command): void {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  capYoungGeneration();
   const verbose = argv.includes('--verbose') || argv.includes('-v');
   process.on('unhandledRejection', (error) => {
     process.exitCode = handleError(error, verbose);

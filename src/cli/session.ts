@@ -7,6 +7,7 @@ import type { Live } from '../targets/live.js';
 import { openTarget } from '../targets/target.js';
 import type { Target, TargetChoice } from '../targets/target.js';
 import { formatProblem, ManifestError } from '../errors.js';
+import { prepareFormats } from '../format.js';
 import { agentProblems } from '../kinds/index.js';
 import type { Desired, Warning } from '../manifest/desired.js';
 import { hashDesired } from '../manifest/hash.js';
@@ -31,10 +32,16 @@ import { VERSION } from '../package-root.js';
 /** With ASSISTANTS_DEPLOY_TIMINGS set, each stage's time goes to stderr (benchmarks read it). */
 const TIMINGS = Boolean(process.env.ASSISTANTS_DEPLOY_TIMINGS);
 if (TIMINGS) process.stderr.write(`timing: start ${performance.now().toFixed(0)} ms\n`);
+/** CPU time of this thread so far (not of the stat or hash workers): what the timings' wall times become on an idle machine. */
+export function threadCpu(): string {
+  const c = process.threadCpuUsage();
+  return `cpu ${((c.user + c.system) / 1000).toFixed(0)} ms`;
+}
+
 function timed(io: Io, stage: string, started: number, extra = ''): void {
   if (!TIMINGS) return;
   const m = process.memoryUsage();
-  io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra} [rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MiB]`);
+  io.err(`timing: ${stage} ${(performance.now() - started).toFixed(0)} ms${extra} [rss ${(m.rss / 2 ** 20).toFixed(0)} MiB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} of ${(m.heapTotal / 2 ** 20).toFixed(0)} MiB, external ${(m.external / 2 ** 20).toFixed(0)} MiB, ${threadCpu()}]`);
 }
 
 export function printWarnings(io: Io, warnings: Warning[]): void {
@@ -48,7 +55,7 @@ export async function loadDesired(opts: CommandOptions, io: Io, onStructure?: (s
     timed(io, 'structure', started);
     onStructure?.(structure);
   };
-  const { desired, warnings } = await loadManifest({ ...loadOptions(opts), onStructure: structured });
+  const { desired, warnings } = await loadManifest({ ...loadOptions(opts), cacheRoot: process.cwd(), onStructure: structured });
   timed(io, 'load', started);
   collectGarbage();
   printWarnings(io, warnings);
@@ -105,7 +112,7 @@ export async function loadAndRead(
   let opened: Promise<Target> | undefined;
   let reading: Promise<Live> | undefined;
   const start = (deployment: string) => {
-    opened = openQuietly(opts, io, extra);
+    opened = openQuietly(opts, io, { ...extra, prefetch: deployment });
     reading = opened.then((t) => readAccount(t, deployment, options.timed === false ? undefined : io));
     // awaited below, or dropped with the manifest: never an unhandled rejection
     opened.catch(() => {});
@@ -123,6 +130,8 @@ export async function loadAndRead(
   if (foundry && options.mapping !== false) checkFoundry(desired);
   const target = await (opened ?? openQuietly(opts, io, extra));
   announce(io, target);
+  // while the pages come in: the plan's money figures need ICU's data
+  prepareFormats();
   const live = reading ?? readAccount(target, desired.deployment, options.timed === false ? undefined : io);
   return { desired, target, live: () => live };
 }
@@ -180,7 +189,7 @@ function buildOptions(desired: Desired, target: Target, options: { prices?: unkn
 export function makePlan(desired: Desired, live: Live, target: Target, options: { prices?: unknown; manifestFile?: string } = {}): Plan {
   const started = performance.now();
   const plan = buildPlan(desired, live, buildOptions(desired, target, options));
-  if (TIMINGS) process.stderr.write(`timing: diff ${(performance.now() - started).toFixed(0)} ms\n`);
+  if (TIMINGS) process.stderr.write(`timing: diff ${(performance.now() - started).toFixed(0)} ms [${threadCpu()}]\n`);
   return plan;
 }
 

@@ -3,7 +3,7 @@
  * excluding, matches sorted and measured. A pattern that escapes the root or matches nothing is an
  * error at the pattern's line.
  */
-import { lstatSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
@@ -11,6 +11,7 @@ import type { Problem, SourceLoc } from '../errors.js';
 import type { LocalFile } from './desired.js';
 import { escapesLexically, isInside, toPosixRelative } from './paths.js';
 import type { Root } from './paths.js';
+import { statFiles } from './stat-files.js';
 
 export interface PatternAt {
   pattern: string;
@@ -44,7 +45,7 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
   await dropSymlinkLoops(found);
   const all = [...found.byPath.values()];
   const symlinked = new Set<string>();
-  const unreadable = measure(all, symlinked);
+  const unreadable = await measure(all, symlinked);
   for (const { file, code } of unreadable) {
     found.byPath.delete(file.path);
     const p = found.matchedBy.get(file.path)!;
@@ -58,7 +59,8 @@ export async function expandGlobs(root: Root, baseDir: string, patterns: Pattern
     });
   }
   if (!root.allowOutside) await dropOutside(found, all, symlinked);
-  const files = [...found.byPath.values()].filter((f) => !unreadable.some((u) => u.file === f)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const unread = new Set(unreadable.map((u) => u.file));
+  const files = [...found.byPath.values()].filter((f) => !unread.has(f)).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, matchedBy: found.matchedBy, problems: found.problems };
 }
 
@@ -129,23 +131,35 @@ async function dropSymlinkLoops(found: Found): Promise<void> {
   }
 }
 
-/** Drops the files outside the root: a symlink pointing out, or a file in a folder that resolves outside. */
+/**
+ * Drops the files outside the root: a symlink pointing out, or a file in a folder that resolves
+ * outside. A folder's real path is looked up once; a file in a folder inside the root is inside.
+ */
 async function dropOutside(found: Found, all: LocalFile[], symlinked: Set<string>): Promise<void> {
-  const dirs = new Map<string, Promise<string>>();
-  const realDir = (dir: string) => {
-    let known = dirs.get(dir);
-    if (!known) dirs.set(dir, (known = realpath(dir).catch(() => dir)));
-    return known;
-  };
+  const byDir = new Map<string, LocalFile[]>();
+  const links: LocalFile[] = [];
+  for (const f of all) {
+    if (symlinked.has(f.path)) {
+      links.push(f);
+      continue;
+    }
+    const dir = path.dirname(f.abs);
+    const same = byDir.get(dir);
+    if (same) same.push(f);
+    else byDir.set(dir, [f]);
+  }
   const outside: { file: string; p: PatternAt }[] = [];
-  await Promise.all(
-    all.map(async (f) => {
-      const real = symlinked.has(f.path)
-        ? await realpath(f.abs).catch(() => f.abs)
-        : path.join(await realDir(path.dirname(f.abs)), path.basename(f.abs));
-      if (!isInside(found.root.real, real)) outside.push({ file: f.path, p: found.matchedBy.get(f.path)! });
+  const out = (f: LocalFile) => outside.push({ file: f.path, p: found.matchedBy.get(f.path)! });
+  await Promise.all([
+    ...[...byDir].map(async ([dir, files]) => {
+      const real = await realpath(dir).catch(() => dir);
+      if (isInside(found.root.real, real)) return;
+      for (const f of files) if (!isInside(found.root.real, path.join(real, path.basename(f.abs)))) out(f);
     }),
-  );
+    ...links.map(async (f) => {
+      if (!isInside(found.root.real, await realpath(f.abs).catch(() => f.abs))) out(f);
+    }),
+  ]);
   for (const { file, p } of outside.sort((a, b) => (a.file < b.file ? -1 : 1))) {
     found.byPath.delete(file);
     found.problems.push({
@@ -157,25 +171,24 @@ async function dropOutside(found: Found, all: LocalFile[], symlinked: Set<string
 }
 
 /**
- * Fills size, mtime and inode (of the target, for symlinks, which it notes). Synchronous on
- * purpose: 100,000 lstat calls through the thread pool cost seconds of promise overhead, directly
- * a tenth of that.
+ * Fills size, mtime and inode (of the target, for symlinks, which it notes): stat-files.ts, not
+ * through the thread pool (100,000 lstat calls cost seconds of promise overhead that way), and a
+ * large batch on a thread of its own.
  */
-function measure(files: LocalFile[], symlinked: Set<string>): { file: LocalFile; code: string }[] {
+async function measure(files: LocalFile[], symlinked: Set<string>): Promise<{ file: LocalFile; code: string }[]> {
   const unreadable: { file: LocalFile; code: string }[] = [];
-  for (const f of files) {
-    try {
-      let st = lstatSync(f.abs);
-      if (st.isSymbolicLink()) {
-        symlinked.add(f.path);
-        st = statSync(f.abs);
-      }
-      f.size = st.size;
-      f.mtimeMs = st.mtimeMs;
-      f.ino = st.ino;
-    } catch (error) {
-      unreadable.push({ file: f, code: (error as NodeJS.ErrnoException).code ?? 'EIO' });
+  const measured = await statFiles(files.map((f) => f.abs));
+  for (let i = 0; i < files.length; i++) {
+    const f = files[i]!;
+    const m = measured[i]!;
+    if (typeof m === 'string') {
+      unreadable.push({ file: f, code: m });
+      continue;
     }
+    if (m.symlink) symlinked.add(f.path);
+    f.size = m.size;
+    f.mtimeMs = m.mtimeMs;
+    f.ino = m.ino;
   }
   return unreadable;
 }

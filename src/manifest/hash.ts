@@ -19,51 +19,11 @@ import type { Desired, LocalFile } from './desired.js';
 import { hashFileSync } from './hash-file.js';
 import type { FileDigest } from './hash-file.js';
 import type { HashWorkerData } from './hash-worker.js';
+import { breathe, BREATHE_EVERY } from './breathe.js';
+import { HASH_CACHE, HashCache } from './hash-cache.js';
+import { cachedDigests } from './stat-files.js';
 
-export const HASH_CACHE = path.join('.assistants-deploy', 'hash-cache.tsv');
-const CACHE_HEADER = '# assistants-deploy hash cache v3: path, size, mtime (ms), inode, sha256, first NUL byte (-1: none)';
-
-/**
- * The cache, one line per file: `path \t size \t mtimeMs \t ino \t sha256 \t nulAt`. Lines are
- * split only when looked up, and the key fields compared as text, so 100,000 entries load in tens
- * of ms. A cache of an older version is ignored (every file is hashed once again).
- */
-class HashCache {
-  private readonly lines = new Map<string, string>();
-  changed = false;
-
-  static key(f: LocalFile): string {
-    return `${f.size}\t${f.mtimeMs}\t${f.ino}`;
-  }
-
-  load(text: string): void {
-    if (!text.startsWith(CACHE_HEADER)) return;
-    for (const line of text.split('\n')) {
-      const tab = line.indexOf('\t');
-      if (tab > 0 && !line.startsWith('#')) this.lines.set(line.slice(0, tab), line);
-    }
-  }
-
-  get(f: LocalFile): FileDigest | undefined {
-    const line = this.lines.get(f.abs);
-    if (!line) return undefined;
-    const rest = line.slice(f.abs.length + 1);
-    const key = HashCache.key(f);
-    if (!(rest.length > key.length + 66 && rest.startsWith(key) && rest[key.length] === '\t' && rest[key.length + 65] === '\t')) return undefined;
-    const nulAt = Number(rest.slice(key.length + 66));
-    return Number.isInteger(nulAt) ? { sha256: rest.slice(key.length + 1, key.length + 65), nulAt } : undefined;
-  }
-
-  set(f: LocalFile, d: FileDigest): void {
-    if (/[\t\n\r]/.test(f.abs)) return; // such a name cannot be a line: never cached
-    this.lines.set(f.abs, `${f.abs}\t${HashCache.key(f)}\t${d.sha256}\t${d.nulAt}`);
-    this.changed = true;
-  }
-
-  text(): string {
-    return `${CACHE_HEADER}\n${[...this.lines.values()].join('\n')}\n`;
-  }
-}
+export { HASH_CACHE } from './hash-cache.js';
 
 export interface HashStats {
   files: number;
@@ -85,7 +45,7 @@ export function sha256OfFile(file: string): Promise<string> {
 async function readCache(file: string): Promise<HashCache> {
   const cache = new HashCache();
   try {
-    cache.load(await readFile(file, 'utf8'));
+    await cache.load(await readFile(file, 'utf8'));
   } catch {
     // no cache yet, or unreadable: start afresh
   }
@@ -168,20 +128,37 @@ export async function hashDesired(desired: Desired, options: HashOptions = {}): 
   return stats;
 }
 
+/**
+ * Each path's cache entry for its size, mtime and inode: looked up on the stat worker for many
+ * files (stat-files.ts), else here; `cache` is the whole cache when it was read here.
+ */
+async function lookUp(byAbs: Map<string, LocalFile[]>, cacheFile: string | undefined): Promise<{ hits: (FileDigest | undefined)[]; cache?: HashCache }> {
+  const firsts = [...byAbs.values()].map((list) => list[0]!);
+  const remote = cacheFile ? await cachedDigests(cacheFile, firsts) : undefined;
+  if (remote) return { hits: remote };
+  const cache = cacheFile ? await readCache(cacheFile) : new HashCache();
+  const hits: (FileDigest | undefined)[] = [];
+  for (let i = 0; i < firsts.length; i++) {
+    if (i % BREATHE_EVERY === BREATHE_EVERY - 1) await breathe();
+    hits.push(cache.get(firsts[i]!));
+  }
+  return { hits, cache };
+}
+
 export async function hashFiles(files: LocalFile[], options: HashOptions = {}): Promise<HashStats> {
   const cacheFile = options.cacheRoot ? path.join(options.cacheRoot, HASH_CACHE) : undefined;
-  const cache = cacheFile ? await readCache(cacheFile) : new HashCache();
   const byAbs = new Map<string, LocalFile[]>();
   for (const f of files) {
     const same = byAbs.get(f.abs);
     if (same) same.push(f);
     else byAbs.set(f.abs, [f]);
   }
+  const looked = await lookUp(byAbs, cacheFile);
   const stats: HashStats = { files: byAbs.size, hashed: 0, cached: 0, bytesHashed: 0 };
   const todo: [string, LocalFile[]][] = [];
+  let n = 0;
   for (const [abs, list] of byAbs) {
-    const f = list[0]!;
-    const hit = cache.get(f);
+    const hit = looked.hits[n++];
     if (hit) {
       for (const x of list) {
         x.sha256 = hit.sha256;
@@ -192,6 +169,8 @@ export async function hashFiles(files: LocalFile[], options: HashOptions = {}): 
       todo.push([abs, list]);
     }
   }
+  // what is hashed now goes into the cache: the whole of it, read here if the worker looked it up
+  const cache = looked.cache ?? (todo.length > 0 && cacheFile ? await readCache(cacheFile) : new HashCache());
   const record = (abs: string, list: LocalFile[], d: FileDigest) => {
     const f = list[0]!;
     for (const x of list) {

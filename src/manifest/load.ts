@@ -6,6 +6,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { readTextFile } from './text-file.js';
+import { breathe } from './breathe.js';
 import { ManifestError, UserError } from '../errors.js';
 import type { Problem } from '../errors.js';
 import type { Desired, Warning } from './desired.js';
@@ -17,6 +18,7 @@ import { displayFile, makeRoot } from './paths.js';
 import { resolveDesired, sortProblems } from './resolve.js';
 import { validateSchema } from './schema.js';
 import type { ManifestDoc } from './types.js';
+import { ParseCache } from './parse-cache.js';
 import { parseSource } from './yaml-source.js';
 
 export interface LoadOptions {
@@ -30,6 +32,8 @@ export interface LoadOptions {
   /** Environment variables for ${env:NAME}; defaults to process.env. */
   processEnv?: Record<string, string | undefined>;
   allowOutsideRoot?: boolean;
+  /** Folder of `.assistants-deploy/`: the parsed manifest files are cached there (parse-cache.ts); none when undefined. */
+  cacheRoot?: string;
   /**
    * Called once the manifest's structure is valid (parsed, merged, overlaid, interpolated, and
    * through the schema: the deployment is known), before its files are resolved: a command may
@@ -52,7 +56,7 @@ interface Sources {
   rootDir: string;
 }
 
-async function readSources(file: string, cwd: string): Promise<{ sources: Sources; problems: Problem[] }> {
+async function readSources(file: string, cwd: string, cache?: ParseCache): Promise<{ sources: Sources; problems: Problem[] }> {
   const target = path.resolve(cwd, file);
   let files: string[];
   let rootDir: string;
@@ -93,7 +97,11 @@ async function readSources(file: string, cwd: string): Promise<{ sources: Source
       problems.push({ loc: { file: label, line: 1, col: 1 }, message: `this manifest ${read.why}` });
       continue;
     }
-    const parsed = parseSource(read.text, label);
+    let parsed = cache?.get(label, read.text);
+    if (!parsed) {
+      parsed = parseSource(read.text, label);
+      cache?.put(label, read.text, parsed);
+    }
     problems.push(...parsed.problems);
     const value = parsed.value ?? {};
     if (!isObject(value)) {
@@ -102,6 +110,8 @@ async function readSources(file: string, cwd: string): Promise<{ sources: Source
     }
     docs.push({ value, locs: parsed.locs });
   }
+  // written before the values are merged and interpolated (in place, some of them)
+  await cache?.save();
   return { sources: { docs, labels, dirs, rootDir }, problems };
 }
 
@@ -127,7 +137,7 @@ function finalDocument(
 /** Loads the manifest for one environment (or the base with none) into Desired. */
 export async function loadManifest(options: LoadOptions): Promise<Loaded> {
   const cwd = options.cwd ?? process.cwd();
-  const { sources, problems } = await readSources(options.file, cwd);
+  const { sources, problems } = await readSources(options.file, cwd, options.cacheRoot ? await ParseCache.open(options.cacheRoot) : undefined);
   if (problems.length > 0) throw new ManifestError(sortProblems(problems));
   const merged = mergeFiles(sources.docs);
   if (merged.problems.length > 0) throw new ManifestError(sortProblems(merged.problems));
@@ -147,7 +157,13 @@ async function loadEnvironment(
   if (final.problems.length > 0) return { warnings: [], problems: sortProblems(final.problems) };
   const schemaProblems = await validateSchema(final.value, final.locs);
   if (schemaProblems.length > 0) return { warnings: [], problems: sortProblems(schemaProblems) };
-  options.onStructure?.({ deployment: String(final.value.deployment) });
+  if (options.onStructure) {
+    options.onStructure({ deployment: String(final.value.deployment) });
+    // two turns of the event loop: the requests it starts are made and sent (a connection made,
+    // the headers written) before the globs' first synchronous stretch
+    await breathe();
+    await breathe();
+  }
   const root = makeRoot(sources.rootDir, options.allowOutsideRoot ?? false);
   const resolved = await resolveDesired(final.value as unknown as ManifestDoc, {
     root,

@@ -12,7 +12,7 @@ import { conflictsOf } from './conflicts.js';
 import { estimatePlanCost } from './cost/plan-cost.js';
 import type { LoadedPrices } from './cost/prices.js';
 import { diff, type DiffOptions } from './diff.js';
-import { liveFingerprint } from './fingerprint.js';
+import { fingerprintOnce } from './fingerprint.js';
 import { manifestFingerprint } from './manifest-fingerprint.js';
 import type { Plan } from './types.js';
 
@@ -22,13 +22,32 @@ export interface BuildOptions extends Omit<DiffOptions, 'alsoProtected'> {
   prices: LoadedPrices;
 }
 
-/** Freezes the plan, arrays and objects all the way down: what apply executes is what was shown. */
+/**
+ * Freezes the plan, arrays and objects all the way down: what apply executes is what was shown.
+ * A getter (the live fingerprint, made when first read) is left to run when it is read.
+ */
 function frozen<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) frozen(v);
+    for (const d of Object.values(Object.getOwnPropertyDescriptors(value))) if ('value' in d) frozen(d.value);
     Object.freeze(value);
   }
   return value;
+}
+
+/**
+ * `{ ...plan, ...values }` (a key the plan has keeps its place, a new one goes last) without
+ * running the plan's getters; `fingerprint`, when given, becomes the new plan's live fingerprint.
+ */
+function withFields(plan: Plan, values: Partial<Plan>, fingerprint?: () => string): Plan {
+  const out = {} as Plan;
+  const put = (key: string, d: PropertyDescriptor) => Object.defineProperty(out, key, { ...d, enumerable: true, configurable: true, ...('value' in d ? { writable: true } : {}) });
+  for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(plan))) {
+    if (key === 'live_fingerprint' && fingerprint) put(key, { get: fingerprint });
+    else if (key in values) put(key, { value: (values as Record<string, unknown>)[key] });
+    else put(key, d);
+  }
+  for (const [key, v] of Object.entries(values)) if (!(key in out)) put(key, { value: v });
+  return out;
 }
 
 export function buildPlan(desired: Desired, live: Live, options: BuildOptions): Plan {
@@ -36,9 +55,22 @@ export function buildPlan(desired: Desired, live: Live, options: BuildOptions): 
 }
 
 function assemble(desired: Desired, live: Live, plan: Plan, options: BuildOptions): Plan {
-  const manifest = { ...plan.manifest, ...(options.manifestFile !== undefined ? { file: options.manifestFile } : {}), fingerprint: manifestFingerprint(desired) };
-  const drafted: Plan = { ...plan, manifest };
-  return frozen({ ...drafted, cost: estimatePlanCost(drafted, live, options.prices) });
+  // made when read (the plan's JSON, apply's check of a saved plan), as the live fingerprint is
+  let fingerprint: Plan['manifest']['fingerprint'] | undefined;
+  let from: Desired | undefined = desired;
+  const manifest = {
+    ...plan.manifest,
+    ...(options.manifestFile !== undefined ? { file: options.manifestFile } : {}),
+    get fingerprint() {
+      if (!fingerprint) {
+        fingerprint = manifestFingerprint(from!);
+        from = undefined;
+      }
+      return fingerprint;
+    },
+  };
+  const drafted = withFields(plan, { manifest });
+  return frozen(withFields(drafted, { cost: estimatePlanCost(drafted, live, options.prices) }));
 }
 
 /**
@@ -57,5 +89,5 @@ export function planDestroy(manifest: Desired, live: Live, options: BuildOptions
  * themselves do not depend on what others own.
  */
 export function withLive(plan: Plan, live: Live): Plan {
-  return frozen({ ...plan, live_fingerprint: liveFingerprint(live), conflicts: conflictsOf(plan.resource_changes, plan.file_deletions, live), read: live.stats });
+  return frozen(withFields(plan, { conflicts: conflictsOf(plan.resource_changes, plan.file_deletions, live), read: live.stats }, fingerprintOnce(live)));
 }

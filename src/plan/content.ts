@@ -6,7 +6,7 @@
  */
 import { protectedContent } from '../kinds/index.js';
 import type { DesiredFileSet, LiveAssistant, LiveFile, LocalFile, Ref } from '../kinds/index.js';
-import { parseUploadName, uploadName } from '../ownership/index.js';
+import { parseUploadName, uploadContent, uploadName } from '../ownership/index.js';
 import type { Live } from '../targets/live.js';
 import type { FileDeletion, ResourceChange, Upload } from './types.js';
 
@@ -18,30 +18,60 @@ export class Content {
   readonly uploads = new Map<string, Upload>();
   private readonly existing = new Map<string, string>();
   private readonly liveBySha16 = new Map<string, LiveFile[]>();
-  /** Uploads attached to a store or an assistant of the deployment before the plan. */
-  private readonly attachedIds = new Set<string>();
+  /** The live uploads named `adp~` (src/ownership/upload-name.ts), each name parsed once. */
+  private readonly protectedIds = new Set<string>();
+  private attached: Set<string> | undefined;
 
   constructor(
     private readonly deployment: string,
     fileSets: readonly DesiredFileSet[],
-    live: Live,
+    private readonly live: Live,
   ) {
     this.protectedShas = protectedContent({ fileSets });
     for (const f of live.files) {
-      const n = parseUploadName(f.filename);
+      const n = uploadContent(f.filename);
       if (!n) continue;
+      if (n.protected) this.protectedIds.add(f.id);
       const same = this.liveBySha16.get(n.sha16);
       if (same) same.push(f);
       else this.liveBySha16.set(n.sha16, [f]);
     }
-    for (const v of live.vectorStores) for (const f of v.files ?? []) this.attachedIds.add(f.id);
-    for (const a of live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) this.attachedIds.add(id);
   }
 
+  /**
+   * Uploads attached to a store or an assistant of the deployment before the plan: gathered when
+   * first needed (a content uploaded twice, a deletion), which a plan with nothing to do never is.
+   */
+  private get attachedIds(): Set<string> {
+    if (!this.attached) {
+      this.attached = new Set<string>();
+      for (const v of this.live.vectorStores) for (const f of v.files ?? []) this.attached.add(f.id);
+      for (const a of this.live.assistants) for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) this.attached.add(id);
+    }
+    return this.attached;
+  }
+
+  private protectedUpload(c: LiveFile): boolean {
+    return this.protectedIds.size > 0 && this.protectedIds.has(c.id);
+  }
+
+  /** The first live upload of this content (and protection) attached to something, else the first one. */
   private existingFor(f: LocalFile): LiveFile | undefined {
-    const wantProtected = this.protectedShas.has(f.sha256!);
-    const candidates = (this.liveBySha16.get(f.sha256!.slice(0, 16)) ?? []).filter((c) => c.bytes === f.size && (parseUploadName(c.filename)?.protected === true) === wantProtected);
-    return candidates.find((c) => this.attachedIds.has(c.id)) ?? candidates[0];
+    const same = this.liveBySha16.get(f.sha256!.slice(0, 16));
+    if (same === undefined) return undefined;
+    const wantProtected = this.protectedShas.size > 0 && this.protectedShas.has(f.sha256!);
+    // one upload of this content (the usual case): whether it is attached changes nothing
+    if (same.length === 1) {
+      const c = same[0]!;
+      return c.bytes === f.size && this.protectedUpload(c) === wantProtected ? c : undefined;
+    }
+    let first: LiveFile | undefined;
+    for (const c of same) {
+      if (c.bytes !== f.size || this.protectedUpload(c) !== wantProtected) continue;
+      if (this.attachedIds.has(c.id)) return c;
+      first ??= c;
+    }
+    return first;
   }
 
   /** The upload's id when the content is there, else a reference to the upload the plan makes. */
@@ -88,8 +118,9 @@ export class Content {
       for (const f of fs.files) if (!this.protectedShas.has(f.sha256!)) unprotecting.add(`${f.sha256!.slice(0, 16)}\t${f.size}`);
     }
     const out: FileDeletion[] = [];
-    for (const f of [...live.files].sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))) {
-      if (this.kept.has(f.id) || keptByAssistants.has(f.id)) continue;
+    // the kept ones (all of them in a plan with nothing to do) are left out before sorting by name
+    const unkept = live.files.filter((f) => !this.kept.has(f.id) && !keptByAssistants.has(f.id));
+    for (const f of unkept.sort((a, b) => (a.filename < b.filename ? -1 : a.filename > b.filename ? 1 : 0))) {
       const name = parseUploadName(f.filename)!;
       const protect = name.protected && !unprotecting.has(`${name.sha16}\t${f.bytes}`);
       const dupOfKept = (this.liveBySha16.get(name.sha16) ?? []).some((c) => c.id !== f.id && this.kept.has(c.id));

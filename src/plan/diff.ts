@@ -15,7 +15,7 @@ import { conflictsOf } from './conflicts.js';
 import { Content, keptByAssistants } from './content.js';
 import type { DeprecationTable } from './deprecations.js';
 import { allNew, diffStoreFiles, wantedFiles } from './files-diff.js';
-import { liveFingerprint } from './fingerprint.js';
+import { fingerprintOnce } from './fingerprint.js';
 import { deletionsOf, drifted, fieldChanges, matchByKey, updateReason } from './match.js';
 import { modelErrors, notDeployable, shutdownWarnings } from './models.js';
 import { summarize } from './summary.js';
@@ -133,6 +133,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   const file_deletions = content.deletions(live, keptByAssistants(live, changes, deletions.filter((d) => d.type === 'assistant')), desired.fileSets);
   const resource_changes = withAgents([...changes, ...deletions], desired, live);
   const uploads = content.sortedUploads();
+  const fingerprint = fingerprintOnce(live);
   return {
     format_version: PLAN_FORMAT_VERSION,
     tool_version: options.toolVersion,
@@ -141,7 +142,10 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     environment: desired.environment ?? null,
     manifest: { root: options.manifestRoot, sources: desired.sources },
     target: { ...options.target, assistants_api: live.assistantsApi, ...(live.foundry ? { kind: 'foundry' as const } : {}) },
-    live_fingerprint: liveFingerprint(live),
+    // made when read (the plan's JSON, apply's check), not for a plan shown as text
+    get live_fingerprint() {
+      return fingerprint();
+    },
     resource_changes,
     uploads,
     file_deletions,

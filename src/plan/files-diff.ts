@@ -75,15 +75,66 @@ const managedPath = (f: LiveVectorStoreFile) => {
 /** Canonical chunkings by the live object (src/targets/read.ts shares one object per distinct strategy). */
 const canonicalChunking = new WeakMap<object, unknown>();
 
+/** chunkKey of each canonical chunking, by the live object, so a store of 100,000 files normalises each distinct strategy once. */
+const liveChunkKeys = new WeakMap<object, string>();
+
+/** A live file's chunking in canonical form (one shared object per distinct live one). */
+function canonicalOf(raw: LiveVectorStoreFile['chunking_strategy']): unknown {
+  if (raw === null || typeof raw !== 'object') return normalizeChunking(raw);
+  let chunking = canonicalChunking.get(raw);
+  if (chunking === undefined) canonicalChunking.set(raw, (chunking = normalizeChunking(raw)));
+  return chunking;
+}
+
+/** chunkKey(normalizeChunking(raw)), computed once per distinct live object. */
+function liveChunkKey(raw: LiveVectorStoreFile['chunking_strategy']): string {
+  if (raw === null || typeof raw !== 'object') return chunkKey(normalizeChunking(raw));
+  let key = liveChunkKeys.get(raw);
+  if (key === undefined) liveChunkKeys.set(raw, (key = chunkKey(canonicalOf(raw))));
+  return key;
+}
+
 /** A live file's values, in the canonical form the plan compares them in (objects shared, not copied). */
 function beforeOf(l: LiveVectorStoreFile): FileBefore {
-  const raw = l.chunking_strategy;
-  let chunking = raw !== null && typeof raw === 'object' ? canonicalChunking.get(raw) : undefined;
-  if (chunking === undefined) {
-    chunking = normalizeChunking(raw);
-    if (raw !== null && typeof raw === 'object') canonicalChunking.set(raw, chunking);
+  return { file_id: l.id, attributes: l.attributes ?? {}, chunking_strategy: canonicalOf(l.chunking_strategy) };
+}
+
+/** Live files in the order they were created (ties by id). */
+const byCreation = (a: LiveVectorStoreFile, b: LiveVectorStoreFile): number => a.created_at - b.created_at || (a.id < b.id ? -1 : 1);
+
+/**
+ * The live files by path: per path the earliest (created first, then by id); the others, and the
+ * files without a path, go to `detach` in that order. Only those few and the paths the manifest no
+ * longer names (`unnamed`, in that order too) are sorted, not the whole store; `spare` holds the
+ * unnamed ones by content, candidates for a rename.
+ */
+function indexLive(wanted: WantedFile[], live: LiveVectorStoreFile[], detach: FileDetach[]) {
+  const byPath = new Map<string, LiveVectorStoreFile>();
+  const extra: LiveVectorStoreFile[] = [];
+  for (const f of live) {
+    const p = managedPath(f);
+    const had = p === undefined ? undefined : byPath.get(p);
+    if (p === undefined) extra.push(f);
+    else if (had === undefined) byPath.set(p, f);
+    else if (byCreation(f, had) < 0) {
+      byPath.set(p, f);
+      extra.push(had);
+    } else extra.push(f);
   }
-  return { file_id: l.id, attributes: l.attributes ?? {}, chunking_strategy: chunking };
+  for (const f of extra.sort(byCreation)) {
+    const p = managedPath(f);
+    detach.push(p === undefined ? { file_id: f.id, path: null, reason: 'unmanaged' } : { file_id: f.id, path: p, reason: 'duplicate' });
+  }
+  const wantedPaths = new Set(wanted.map((w) => w.file.path));
+  const unnamed: [string, LiveVectorStoreFile][] = [];
+  for (const entry of byPath) if (!wantedPaths.has(entry[0])) unnamed.push(entry);
+  unnamed.sort((a, b) => byCreation(a[1], b[1]));
+  const spare = new Map<string, LiveVectorStoreFile>();
+  for (const [, f] of unnamed) {
+    const sha = f.attributes?.[ATTR_SHA256];
+    if (typeof sha === 'string' && f.status !== 'failed' && f.status !== 'cancelled' && !spare.has(sha)) spare.set(sha, f);
+  }
+  return { byPath, unnamed, spare };
 }
 
 export function diffStoreFiles(
@@ -97,23 +148,7 @@ export function diffStoreFiles(
   const update_attributes: FileReattribute[] = [];
   let unchanged = 0;
 
-  const byPath = new Map<string, LiveVectorStoreFile>();
-  const sorted = [...live].sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1));
-  for (const f of sorted) {
-    const p = managedPath(f);
-    if (p === undefined) detach.push({ file_id: f.id, path: null, reason: 'unmanaged' });
-    else if (byPath.has(p)) detach.push({ file_id: f.id, path: p, reason: 'duplicate' });
-    else byPath.set(p, f);
-  }
-  const wantedPaths = new Set(wanted.map((w) => w.file.path));
-  // live files whose path the manifest no longer names: candidates for a rename, by content
-  const spare = new Map<string, LiveVectorStoreFile>();
-  for (const [p, f] of byPath) {
-    const sha = f.attributes?.[ATTR_SHA256];
-    if (!wantedPaths.has(p) && typeof sha === 'string' && f.status !== 'failed' && f.status !== 'cancelled' && !spare.has(sha)) {
-      spare.set(sha, f);
-    }
-  }
+  const { byPath, unnamed, spare } = indexLive(wanted, live, detach);
   const claimed = new Set<string>();
 
   const toAttach = (w: WantedFile, reason: FileAttach['reason'], replaced?: LiveVectorStoreFile): FileAttach => ({
@@ -136,7 +171,7 @@ export function diffStoreFiles(
       } else if (l.status === 'failed' || l.status === 'cancelled') {
         detach.push({ file_id: l.id, path: w.file.path, reason: 'failed' });
         attach.push(toAttach(w, 'retry_failed', l));
-      } else if (chunkKey(normalizeChunking(l.chunking_strategy)) !== w.chunkKey) {
+      } else if (liveChunkKey(l.chunking_strategy) !== w.chunkKey) {
         detach.push({ file_id: l.id, path: w.file.path, reason: 'chunking_changed' });
         attach.push(toAttach(w, 'chunking_changed', l));
       } else if (!attributesMatch(l.attributes, w)) {
@@ -147,7 +182,7 @@ export function diffStoreFiles(
       continue;
     }
     const renamed = spare.get(w.file.sha256);
-    if (renamed && !claimed.has(renamed.id) && chunkKey(normalizeChunking(renamed.chunking_strategy)) === w.chunkKey) {
+    if (renamed && !claimed.has(renamed.id) && liveChunkKey(renamed.chunking_strategy) === w.chunkKey) {
       claimed.add(renamed.id);
       update_attributes.push({
         file_id: renamed.id,
@@ -161,7 +196,8 @@ export function diffStoreFiles(
     }
     attach.push(toAttach(w, 'new'));
   }
-  for (const [p, f] of byPath) {
+  // every path the manifest names was claimed above: what is left unclaimed is among the unnamed ones
+  for (const [p, f] of unnamed) {
     if (!claimed.has(f.id)) detach.push({ file_id: f.id, path: p, reason: 'removed' });
   }
   const { chunking_strategy, attributes } = settings;

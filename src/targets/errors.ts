@@ -2,7 +2,7 @@
  * Turns the SDK's errors into messages people can act on (status, what the API said, the request
  * id, and a hint), keeping the API key out of every message.
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai/core/error';
 import { ApiError } from '../errors.js';
 
 const HINTS: Record<number, string> = {

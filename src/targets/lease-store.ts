@@ -5,7 +5,7 @@
  * terms; a create whose answer was lost is recovered by listing for the holder's token.
  */
 import type OpenAI from 'openai';
-import { APIError } from 'openai';
+import { APIError } from 'openai/core/error';
 import { DEFAULT_RETRY, withRetry } from './retry.js';
 import { PAGE, readAll } from './read.js';
 import { LEASE_BEAT, LEASE_COMMAND, LEASE_HOLDER, LEASE_MACHINE, LEASE_PROCESS, LEASE_TAG } from './lease.js';

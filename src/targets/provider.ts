@@ -18,7 +18,8 @@ import type { AuditAssistant } from './audit.js';
 import { describeApiError } from './errors.js';
 import { checkForeignHoldings } from './foreign.js';
 import type { Live, LiveFile } from './live.js';
-import { readAssistant, readLive, readUploads, readVectorStore } from './read.js';
+import type { ListSource } from './list-http.js';
+import { readAssistant, readLive, readUploads, readVectorStore, sdkLists } from './read.js';
 import { accountFor, type Account } from './write.js';
 
 export interface Target {
@@ -67,6 +68,10 @@ export interface ProviderInfo {
   openai: boolean;
   /** ASSISTANTS_DEPLOY_PACE: `always`, `on-429`, or unset (pace from the start on OpenAI's platform). */
   pace?: string;
+  /** How the read gets its list pages (default: through the SDK client). */
+  lists?: ListSource;
+  /** A read of this deployment already under way (openTarget's prefetch): the first read of it is this one. */
+  prefetched?: { deployment: string; live: Promise<Live> };
   close(): Promise<void>;
 }
 
@@ -84,6 +89,8 @@ export function apiProvider(client: OpenAI, info: ProviderInfo): Target {
   let assistantsApi = true;
   const { baseUrl } = info;
   const account = accountFor(client);
+  const lists = info.lists ?? sdkLists(client);
+  let prefetched = info.prefetched;
   return {
     client,
     baseUrl,
@@ -93,7 +100,9 @@ export function apiProvider(client: OpenAI, info: ProviderInfo): Target {
     serves: (type) => type !== 'assistant' || assistantsApi,
     read: (deployment) =>
       described('reading the account', baseUrl, async () => {
-        const live = await readLive(client, { deployment });
+        const ahead = prefetched?.deployment === deployment ? prefetched.live : undefined;
+        prefetched = undefined;
+        const live = await (ahead ?? readLive(lists, { deployment }));
         assistantsApi = live.assistantsApi;
         return live;
       }),
@@ -104,6 +113,9 @@ export function apiProvider(client: OpenAI, info: ProviderInfo): Target {
     account,
     pacesFromStart: info.pace === 'always' || (info.pace !== 'on-429' && info.openai),
     settleDelays: info.openai ? [1_000, 3_000] : [],
-    close: () => info.close(),
+    close: () => {
+      lists.close?.();
+      return info.close();
+    },
   };
 }

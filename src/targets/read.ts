@@ -4,9 +4,10 @@
  * stores, a few stores at a time. No per-resource reads.
  */
 import type OpenAI from 'openai';
-import { APIError } from 'openai';
+import { APIError } from 'openai/core/error';
 import { isNotFound } from './errors.js';
 import { deploymentOf, parseUploadName } from '../ownership/index.js';
+import type { ListSource } from './list-http.js';
 import type { ForeignStore, ForeignUse, Json, Live, LiveAssistant, LiveFile, LiveModels, LiveVectorStore, LiveVectorStoreFile } from './live.js';
 
 /** Reads are safe to repeat: the SDK retries them on 429, 5xx, timeouts and dropped connections. */
@@ -121,9 +122,9 @@ function dayOf(seconds: unknown): string | undefined {
  * or a key that may not read it (403, a restricted key without the models scope) gives none, and
  * the plan checks no model.
  */
-export async function readModels(client: OpenAI): Promise<LiveModels | undefined> {
+export async function readModels(from: OpenAI | Pick<ListSource, 'models'>): Promise<LiveModels | undefined> {
   try {
-    const page = await client.models.list(READ);
+    const page = typeof from.models === 'function' ? await from.models() : await (from as OpenAI).models.list(READ);
     const ids: string[] = [];
     const shutdowns: Record<string, string> = {};
     for (const m of page.data) {
@@ -152,15 +153,26 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   return out;
 }
 
-export async function readLive(client: OpenAI, options: ReadOptions): Promise<Live> {
+/** The lists readLive reads, through the SDK. */
+export function sdkLists(client: OpenAI): ListSource {
+  return {
+    assistants: () => client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>,
+    files: () => client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>,
+    vectorStores: () => client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>,
+    vectorStoreFiles: (id) => client.vectorStores.files.list(id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
+    models: () => client.models.list(READ),
+  };
+}
+
+export async function readLive(lists: ListSource, options: ReadOptions): Promise<Live> {
   const { deployment } = options;
   const ours = (metadata: unknown) => deploymentOf(metadata) === deployment;
   const tagged = (metadata: unknown) => deploymentOf(metadata) !== undefined;
 
-  const reads = startReads(client, options);
+  const reads = startReads(lists, options);
   const stores = await reads.stores;
   const owned = stores.items.filter((v) => ours(v.metadata)).map(toLiveVectorStore);
-  const storeFilePages = await readStoreFiles(client, owned, options.concurrency ?? 32);
+  const storeFilePages = await readStoreFiles(lists, owned, options.concurrency ?? 32);
   const assistants = await unwrap(reads.assistants);
   const files = await unwrap(reads.files);
   const models = await unwrap(reads.models);
@@ -205,15 +217,17 @@ type AssistantsRead = { items: OpenAI.Beta.Assistant[]; pages: number; served: b
 type FilesRead = { items: (LiveFile | undefined)[]; pages: number; count: number };
 
 /**
- * The four account lists, all sent at once: assistants (a 404 says the API is not served; or
- * another source's, a Foundry project's agents), uploads, vector stores, models (unless the target
- * has none).
+/**
+ * The four account lists, all sent at once: vector stores first (the chains of store file pages,
+ * the longest wait of the read, start from it), assistants (a 404 says the API is not served; or
+ * another source's, a Foundry project's agents), uploads, models (unless the target has none).
  */
-function startReads(client: OpenAI, options: ReadOptions) {
+function startReads(lists: ListSource, options: ReadOptions) {
   const { deployment } = options;
+  const stores = readAll(lists.vectorStores());
   const assistants = options.assistants
     ? options.assistants().then((r): AssistantsRead => ({ ...r, items: r.items as unknown as OpenAI.Beta.Assistant[], served: true }))
-    : readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
+    : readAll(lists.assistants())
         .then((r): AssistantsRead => ({ ...r, served: true }))
         .catch((error: unknown): AssistantsRead => {
           if (isNotFound(error)) return { items: [], pages: 1, served: false };
@@ -222,7 +236,7 @@ function startReads(client: OpenAI, options: ReadOptions) {
   // only this deployment's uploads are kept: the rest of a 100,000-file account is counted and dropped
   let count = 0;
   const files = readAllAs(
-    client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>,
+    lists.files(),
     (f): LiveFile | undefined => {
       count++;
       return parseUploadName(f.filename)?.deployment === deployment
@@ -230,19 +244,15 @@ function startReads(client: OpenAI, options: ReadOptions) {
         : undefined;
     },
   ).then((r): FilesRead => ({ ...r, count }));
-  const stores = readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
-  const models = options.models === false ? Promise.resolve(undefined) : readModels(client);
+  const models = options.models === false ? Promise.resolve(undefined) : readModels(lists);
   return { assistants: settled(assistants), files: settled(files), stores, models: settled(models) };
 }
 
 /** Fills in each owned store's files, `concurrency` stores at a time; returns the pages read. */
-async function readStoreFiles(client: OpenAI, owned: LiveVectorStore[], concurrency: number): Promise<number> {
+async function readStoreFiles(lists: ListSource, owned: LiveVectorStore[], concurrency: number): Promise<number> {
   let pages = 0;
   await mapLimit(owned, concurrency, async (store) => {
-    const r = await readAllAs(
-      client.vectorStores.files.list(store.id, { limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStoreFile>>,
-      toLiveVectorStoreFile,
-    );
+    const r = await readAllAs(lists.vectorStoreFiles(store.id), toLiveVectorStoreFile);
     store.files = r.items;
     pages += r.pages;
   });

@@ -4,7 +4,7 @@
  * this run just created (accounts answer reads of new objects with 404 for a moment). Backoff is
  * exponential with full jitter, capped.
  */
-import { APIConnectionError, APIError } from 'openai';
+import { APIConnectionError, APIError } from 'openai/core/error';
 import type { Clock } from './pace.js';
 import { realClock, sleepFor } from './pace.js';
 

@@ -6,10 +6,13 @@
  * module except inside the SDK.
  */
 import path from 'node:path';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import type { Live } from './live.js';
 import { UserError } from '../errors.js';
+import { HttpLists, listsOverHttp, type ListSource } from './list-http.js';
 import { startLocal } from './local.js';
 import { apiProvider, type Target } from './provider.js';
+import { PAGE, READ, readLive, sdkLists } from './read.js';
 
 export type { Target } from './provider.js';
 
@@ -30,6 +33,12 @@ export interface TargetOptions {
   wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
   /** `--project-endpoint` (with `foundry`; else AZURE_AI_PROJECT_ENDPOINT). */
   projectEndpoint?: string;
+  /**
+   * This deployment's live state is read at once, before the SDK is loaded (a no-op plan's reads
+   * go out tens of milliseconds sooner), where the lists are read over node:http; the target's
+   * first `read` of it is that read.
+   */
+  prefetch?: string;
 }
 
 export interface RequestRecord {
@@ -64,6 +73,28 @@ function instrumentedFetch(options: TargetOptions): typeof globalThis.fetch {
   };
 }
 
+/**
+ * The plan's list pages over node:http (list-http.ts) where that sends what the SDK would: no fetch
+ * wrapper (apply's fences), a plain base URL, bearer-key auth; else through the SDK client.
+ */
+function listsFor(sdk: Promise<OpenAI>, options: TargetOptions, auth: { baseURL: string; apiKey: string; organization: string | null; project: string | null }): ListSource | undefined {
+  if (options.wrapFetch || !listsOverHttp(auth.baseURL, options.env)) return undefined;
+  return new HttpLists({
+    ...auth,
+    timeoutMs: options.timeoutMs ?? 60_000,
+    maxRetries: READ.maxRetries,
+    pageSize: PAGE,
+    ...(options.onRequest ? { onRequest: options.onRequest } : {}),
+    fallback: { vectorStoreFiles: (id) => sdk.then((client) => sdkLists(client).vectorStoreFiles(id)) },
+  });
+}
+
+/** The SDK, loaded when a target is opened (after a prefetch has sent its first requests). */
+async function sdkClient(options: ConstructorParameters<typeof OpenAI>[0]): Promise<OpenAI> {
+  const { default: OpenAI } = await import('openai');
+  return new OpenAI(options);
+}
+
 export async function openTarget(options: TargetOptions): Promise<Target> {
   const env = options.env;
   const key = env.OPENAI_API_KEY?.trim() || undefined;
@@ -84,32 +115,42 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
       implicitLocal = true;
     }
   }
-  const common = {
-    maxRetries: options.maxRetries ?? 4,
-    timeout: options.timeoutMs ?? 60_000,
-    fetch: instrumentedFetch(options),
-  };
   if (choice === 'foundry') {
     // a Foundry project (src/targets/foundry/): the Azure SDK is loaded only for it
     const { openFoundry } = await import('./foundry/index.js');
+    const common = clientOptions(options);
     return openFoundry({ ...(options.projectEndpoint !== undefined ? { endpoint: options.projectEndpoint } : {}), env, fetch: common.fetch, maxRetries: common.maxRetries, timeoutMs: common.timeout });
   }
-  if (choice === 'local') {
-    const local = await startLocal(options.cwd, env);
-    return apiProvider(new OpenAI({ apiKey: 'local', baseURL: local.url, ...common }), {
-      baseUrl: 'local',
-      local: true,
-      implicitLocal,
-      description: `local target (embedded emulator, data in ${path.relative(options.cwd, local.dir) || local.dir})`,
-      openai: false,
-      ...(env.ASSISTANTS_DEPLOY_PACE ? { pace: env.ASSISTANTS_DEPLOY_PACE } : {}),
-      close: () => local.close(),
-    });
-  }
+  if (choice === 'local') return openLocal(options, implicitLocal);
   if (!key && !baseEnv) {
     throw new UserError('--target env needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)');
   }
-  const baseURL = baseEnv ?? 'https://api.openai.com/v1';
+  return openEnv(options, key, baseEnv ?? 'https://api.openai.com/v1');
+}
+
+/** The SDK client's options besides the account: retries, timeout, the instrumented fetch (which loads fetch). */
+function clientOptions(options: TargetOptions) {
+  return { maxRetries: options.maxRetries ?? 4, timeout: options.timeoutMs ?? 60_000, fetch: instrumentedFetch(options) };
+}
+
+async function openLocal(options: TargetOptions, implicitLocal: boolean): Promise<Target> {
+  const local = await startLocal(options.cwd, options.env);
+  const sdk = sdkClient({ apiKey: 'local', baseURL: local.url, ...clientOptions(options) });
+  const lists = listsFor(sdk, options, { baseURL: local.url, apiKey: 'local', organization: null, project: null });
+  return apiProvider(await sdk, {
+    ...(lists ? { lists } : {}),
+    baseUrl: 'local',
+    local: true,
+    implicitLocal,
+    description: `local target (embedded emulator, data in ${path.relative(options.cwd, local.dir) || local.dir})`,
+    openai: false,
+    ...(options.env.ASSISTANTS_DEPLOY_PACE ? { pace: options.env.ASSISTANTS_DEPLOY_PACE } : {}),
+    close: () => local.close(),
+  });
+}
+
+async function openEnv(options: TargetOptions, key: string | undefined, baseURL: string): Promise<Target> {
+  const env = options.env;
   let shown: string;
   try {
     const u = new URL(baseURL);
@@ -117,14 +158,21 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
   } catch {
     throw new UserError(`OPENAI_BASE_URL is not a URL: ${JSON.stringify(baseURL)}`);
   }
-  const client = new OpenAI({
-    apiKey: key ?? 'unset',
-    baseURL,
-    organization: env.OPENAI_ORG_ID?.trim() || null,
-    project: env.OPENAI_PROJECT_ID?.trim() || null,
-    ...common,
-  });
+  const auth = { baseURL, apiKey: key ?? 'unset', organization: env.OPENAI_ORG_ID?.trim() || null, project: env.OPENAI_PROJECT_ID?.trim() || null };
+  let loaded!: (client: OpenAI) => void;
+  const sdk = new Promise<OpenAI>((resolve) => (loaded = resolve));
+  const lists = listsFor(sdk, options, auth);
+  // the deployment's pages first, then the SDK (and fetch) is loaded while they come in
+  let prefetched: { deployment: string; live: Promise<Live> } | undefined;
+  if (lists && options.prefetch !== undefined) {
+    prefetched = { deployment: options.prefetch, live: readLive(lists, { deployment: options.prefetch }) };
+    prefetched.live.catch(() => {}); // awaited by the target's read, or dropped with it
+  }
+  const client = await sdkClient({ ...auth, ...clientOptions(options) });
+  loaded(client);
   return apiProvider(client, {
+    ...(lists ? { lists } : {}),
+    ...(prefetched ? { prefetched } : {}),
     baseUrl: shown,
     local: false,
     implicitLocal: false,

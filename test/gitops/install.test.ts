@@ -104,6 +104,7 @@ describe('the package', () => {
       'bin/assistants-deploy.js',
       'dist/bundle/main.js',
       'dist/bundle/hash-worker.js',
+      'dist/bundle/stat-worker.js',
       'schemas/manifest.schema.json',
       'schemas/plan.schema.json',
       'schemas/test-report.schema.json',

@@ -26,7 +26,7 @@ import { loadManifest } from '../../src/manifest/load.js';
 import { resourceKeyOf } from '../../src/ownership/index.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { loadPrices } from '../../src/plan/cost/prices.js';
-import { readLive } from '../../src/targets/read.js';
+import { readLive, sdkLists } from '../../src/targets/read.js';
 import { tempProject } from '../helpers/cli.js';
 import { startAccount, type Account } from '../helpers/deploy.js';
 
@@ -236,7 +236,7 @@ async function addLookalikes(m: GenManifest): Promise<void> {
 async function planOf(dir: string, deployment: string) {
   const { desired } = await loadManifest({ file: 'assistants.yaml', cwd: dir });
   await hashDesired(desired);
-  const live = await readLive(account.client, { deployment });
+  const live = await readLive(sdkLists(account.client), { deployment });
   const plan = buildPlan(desired, live, {
     toolVersion: 'test',
     createdAt: new Date().toISOString(),

@@ -15,7 +15,7 @@ import { AGENT_NAME, ASSISTANTS_TOOL_TYPES, liveFromVersion, RESPONSES_ERA_TOOL_
 import { checkForeignHoldings } from '../foreign.js';
 import type { Live } from '../live.js';
 import { described, type Target } from '../provider.js';
-import { readLive, readUploads, readVectorStore } from '../read.js';
+import { readLive, readUploads, readVectorStore, sdkLists } from '../read.js';
 import { accountFor, type Account } from '../write.js';
 import { agentsApi } from './agents.js';
 import { isLoopbackHost, projectCredential, projectEndpoint } from './endpoint.js';
@@ -82,7 +82,7 @@ export async function openFoundry(options: FoundryOptions): Promise<Target> {
     read: (deployment) =>
       describedHere('reading the Foundry project', baseUrl, async (): Promise<Live> => {
         let agents: AgentsRead | undefined;
-        const live = await readLive(client, { deployment, models: false, assistants: async () => (agents = await readAgents(api, deployment)) });
+        const live = await readLive(sdkLists(client), { deployment, models: false, assistants: async () => (agents = await readAgents(api, deployment)) });
         // prompt agents take the tools of the Responses era too (src/kinds/tools.ts)
         return { ...live, toolTypes: [...ASSISTANTS_TOOL_TYPES, ...RESPONSES_ERA_TOOL_TYPES], foundry: { agentNames: agents?.names ?? [] } };
       }),

@@ -1,0 +1,139 @@
+/**
+ * Size, mtime and inode of each file a manifest names (of the target, for a symlink): what the
+ * hash cache is keyed by, so every file is stat'ed on every run. At 100,000 files that is a few
+ * hundred milliseconds of system calls, which plan, apply and destroy spend while they read the
+ * account on the same thread: a large batch goes to a worker thread (shared by the batches sent
+ * together, ended when none is left), a small one is stat'ed here. The same answers
+ * either way, and synchronously here when the worker cannot be had.
+ */
+import { existsSync, lstatSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { breathe } from './breathe.js';
+import type { CacheKey } from './hash-cache.js';
+import type { FileDigest } from './hash-file.js';
+import type { StatAnswer, StatJob } from './stat-worker.js';
+
+export interface Measured {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+  symlink: boolean;
+}
+
+/** Below this many files a batch is stat'ed on this thread (a millisecond or two). */
+const WORKER_BATCH = 500;
+const WORKER_FILE = fileURLToPath(new URL('./stat-worker.js', import.meta.url));
+
+function statHere(paths: readonly string[]): (Measured | string)[] {
+  return paths.map((p) => {
+    try {
+      let st = lstatSync(p);
+      const symlink = st.isSymbolicLink();
+      if (symlink) st = statSync(p);
+      return { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, symlink };
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code ?? 'EIO';
+    }
+  });
+}
+
+let worker: Worker | undefined;
+let broken = false;
+/** Batches the worker answered (for tests: a large batch did go to it). */
+export const workerBatches = { count: 0 };
+let nextId = 0;
+const pending = new Map<number, { resolve: (a: StatAnswer) => void; reject: (e: unknown) => void }>();
+
+function fail(error: unknown): void {
+  broken = true;
+  void worker?.terminate();
+  worker = undefined;
+  for (const p of pending.values()) p.reject(error);
+  pending.clear();
+}
+
+function statWorker(): Worker | undefined {
+  if (broken || !existsSync(WORKER_FILE)) return undefined;
+  if (!worker) {
+    // its young generation kept small, as the main thread's is (cli/memory.ts): it only reads and looks up
+    worker = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    worker.unref();
+    const w = worker;
+    w.on('message', (a: StatAnswer) => {
+      const p = pending.get(a.id);
+      pending.delete(a.id);
+      // the manifest's batches come together: once none is left, the thread (and its heap) goes
+      if (pending.size === 0) {
+        worker = undefined;
+        void w.terminate();
+      }
+      p?.resolve(a);
+    });
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (worker === w) fail(new Error(`the stat thread stopped (exit code ${code})`));
+    });
+  }
+  return worker;
+}
+
+/** A job for the worker, its answer (undefined when the worker failed). */
+async function ask(w: Worker, job: StatJob, transfer: ArrayBuffer[] = []): Promise<StatAnswer | undefined> {
+  try {
+    const answer = await new Promise<StatAnswer>((resolve, reject) => {
+      pending.set(job.id, { resolve, reject });
+      w.ref();
+      w.postMessage(job, transfer);
+    });
+    workerBatches.count++;
+    return answer;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Each path's size, mtime, inode and whether it is a symlink, or the error code it could not be read with. */
+export async function statFiles(paths: readonly string[]): Promise<(Measured | string)[]> {
+  const w = paths.length >= WORKER_BATCH ? statWorker() : undefined;
+  const answer = w ? await ask(w, { id: nextId++, kind: 'stat', paths: paths.join('\0') }) : undefined;
+  if (answer?.kind !== 'stat') {
+    const here = statHere(paths);
+    // the stores of a manifest are expanded together: answers that came in meanwhile go first
+    await breathe();
+    return here;
+  }
+  const out: (Measured | string)[] = new Array(paths.length);
+  const v = answer.values;
+  for (let i = 0; i < paths.length; i++) out[i] = { size: v[i * 4]!, mtimeMs: v[i * 4 + 1]!, ino: v[i * 4 + 2]!, symlink: v[i * 4 + 3] === 1 };
+  for (const [i, code] of answer.errors) out[i] = code;
+  return out;
+}
+
+/** Below this many files the hash cache is read and looked up on this thread (hash.ts). */
+export const CACHE_WORKER_FILES = 2000;
+
+/**
+ * The hash cache's entry for each file (by path, size, mtime and inode), looked up on the worker:
+ * the cache of 100,000 files is 17 MB of text, a few hundred milliseconds to load and look up on
+ * the thread that reads the account meanwhile. Undefined when there is no worker to ask (the
+ * caller looks them up itself).
+ */
+export async function cachedDigests(cacheFile: string, files: readonly CacheKey[]): Promise<(FileDigest | undefined)[] | undefined> {
+  const w = files.length >= CACHE_WORKER_FILES ? statWorker() : undefined;
+  if (!w) return undefined;
+  const keys = new Float64Array(files.length * 3);
+  for (let i = 0; i < files.length; i++) {
+    keys[i * 3] = files[i]!.size;
+    keys[i * 3 + 1] = files[i]!.mtimeMs;
+    keys[i * 3 + 2] = files[i]!.ino;
+  }
+  const answer = await ask(w, { id: nextId++, kind: 'cache', cacheFile, paths: files.map((f) => f.abs).join('\0'), keys }, [keys.buffer]);
+  if (answer?.kind !== 'cache') return undefined;
+  const out: (FileDigest | undefined)[] = new Array(files.length);
+  for (let i = 0; i < files.length; i++) {
+    const nulAt = answer.nulAt[i]!;
+    out[i] = Number.isNaN(nulAt) ? undefined : { sha256: answer.shas.slice(i * 64, i * 64 + 64), nulAt };
+  }
+  return out;
+}
