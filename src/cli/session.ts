@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Live } from '../targets/live.js';
-import { openTarget } from '../targets/target.js';
+import { isFoundryChoice, openTarget } from '../targets/target.js';
 import type { Target, TargetChoice } from '../targets/target.js';
 import { formatProblem, ManifestError } from '../errors.js';
 import { prepareFormats } from '../format.js';
@@ -119,7 +119,7 @@ export async function loadAndRead(
     reading.catch(() => {});
   };
   // a Foundry project is read once the manifest is known to map onto it (nothing is sent before)
-  const foundry = opts.target === 'foundry';
+  const foundry = isFoundryChoice(opts.target);
   let desired: Desired;
   try {
     desired = await loadDesired(opts, io, foundry ? undefined : ({ deployment }) => start(deployment));

@@ -18,7 +18,12 @@ export type { Target } from './provider.js';
 
 export { LOCAL_DIR, localModels } from './local.js';
 
-export type TargetChoice = 'auto' | 'local' | 'env' | 'foundry';
+export type TargetChoice = 'auto' | 'local' | 'env' | 'foundry' | 'local-foundry';
+
+/** A Foundry project, remote or the embedded one: what maps onto it is checked against Foundry's rules. */
+export function isFoundryChoice(choice: unknown): boolean {
+  return choice === 'foundry' || choice === 'local-foundry';
+}
 
 export interface TargetOptions {
   choice: TargetChoice;
@@ -122,6 +127,7 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     return openFoundry({ ...(options.projectEndpoint !== undefined ? { endpoint: options.projectEndpoint } : {}), env, fetch: common.fetch, maxRetries: common.maxRetries, timeoutMs: common.timeout });
   }
   if (choice === 'local') return openLocal(options, implicitLocal);
+  if (choice === 'local-foundry') return openLocalFoundry(options);
   if (!key && !baseEnv) {
     throw new UserError('--target env needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)');
   }
@@ -147,6 +153,29 @@ async function openLocal(options: TargetOptions, implicitLocal: boolean): Promis
     ...(options.env.ASSISTANTS_DEPLOY_PACE ? { pace: options.env.ASSISTANTS_DEPLOY_PACE } : {}),
     close: () => local.close(),
   });
+}
+
+/** The embedded emulator playing a Foundry project, opened as the Foundry target is (any token is accepted). */
+async function openLocalFoundry(options: TargetOptions): Promise<Target> {
+  const local = await startLocal(options.cwd, options.env, true);
+  try {
+    const { openFoundry } = await import('./foundry/index.js');
+    const common = clientOptions(options);
+    const env = { ...options.env, AZURE_AI_PROJECT_TOKEN: 'local' };
+    const target = await openFoundry({ endpoint: local.projectEndpoint ?? local.url, env, fetch: common.fetch, maxRetries: common.maxRetries, timeoutMs: common.timeout });
+    return {
+      ...target,
+      local: true,
+      description: `local Foundry project (embedded emulator, data in ${path.relative(options.cwd, local.dir) || local.dir})`,
+      close: async () => {
+        await target.close();
+        await local.close();
+      },
+    };
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
 }
 
 async function openEnv(options: TargetOptions, key: string | undefined, baseURL: string): Promise<Target> {

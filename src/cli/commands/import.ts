@@ -12,6 +12,7 @@ import { loadManifest } from '../../manifest/load.js';
 import { closest } from '../../manifest/suggest.js';
 import { deploymentOf, FOUNDRY_USER_MAX_METADATA, resourceKeyOf, userMetadata, USER_MAX_METADATA } from '../../ownership/index.js';
 import { isLeaseMetadata, LEASE_TAG } from '../../targets/lease.js';
+import { isFoundryChoice } from '../../targets/target.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { loadOptions } from '../options.js';
@@ -31,7 +32,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   const io = createIo(opts);
   const [address, id] = args as [string, string];
   const { kind, key } = parseAddress(address, id);
-  if (opts.target !== 'foundry' && !id.startsWith(kind.idPrefix)) throw new UserError(`${id} is not ${kind.noun} id (${kind.idPrefix}…)`);
+  if (!isFoundryChoice(opts.target) && !id.startsWith(kind.idPrefix)) throw new UserError(`${id} is not ${kind.noun} id (${kind.idPrefix}…)`);
 
   const { desired } = await loadManifest(loadOptions(opts));
   const keys = desired[kind.collection].map((r) => r.key);

@@ -13,6 +13,7 @@ import { validateManifest } from '../../manifest/load.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { loadOptions } from '../options.js';
+import { isFoundryChoice } from '../../targets/target.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -46,7 +47,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
     }
   }
   // --target foundry: what a Foundry project has no place for, too (offline, src/kinds/agent-checks.ts)
-  if (opts.target === 'foundry') {
+  if (isFoundryChoice(opts.target)) {
     for (const r of results) if (r.desired && r.problems.length === 0) r.problems.push(...agentProblems(r.desired, r.desired.locate ?? (() => undefined)));
   }
   const valid = results.every((r) => r.problems.length === 0);
