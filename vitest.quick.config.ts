@@ -31,6 +31,8 @@ export const SLOW = [
   'test/reliability/load.test.ts',
   'test/reliability/secrets.test.ts',
   'test/reliability/signals.test.ts',
+  'test/targets/foundry-adopt.test.ts',
+  'test/targets/foundry-plan.test.ts',
 ];
 
 // these tests wait on child processes and HTTP more than they compute: two at once on two cores

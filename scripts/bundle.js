@@ -19,7 +19,8 @@ await build({
   format: 'esm',
   platform: 'node',
   target: 'node22',
-  external: ['fastify', '@fastify/multipart', 'unpdf'],
+  // the Azure SDKs (a Foundry project's agents and Entra credentials) load from node_modules when --target foundry runs
+  external: ['fastify', '@fastify/multipart', 'unpdf', '@azure/ai-projects', '@azure/identity', '@azure/core-rest-pipeline'],
   // CommonJS dependencies call require(); give the ESM bundle one
   banner: { js: "import { createRequire as __adCreateRequire } from 'node:module'; const require = __adCreateRequire(import.meta.url);" },
   // Node's built-in modules as CommonJS (process.getBuiltinModule): an ESM import of one makes its

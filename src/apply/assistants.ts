@@ -45,7 +45,8 @@ export async function writeAssistants(run: Run, changes: readonly ResourceChange
         run.emit({ type: 'done', address: c.address, action: 'create', id });
       } else {
         const fields = new Set(c.field_changes.map((f) => f.field));
-        await run.call(`update ${c.address}`, () => account.updateAssistant(c.id!, assistantRequest(body, metadata, fields)));
+        // a target that keeps versions (Foundry) takes the whole assistant on every update
+        await run.call(`update ${c.address}`, () => account.updateAssistant(c.id!, assistantRequest(body, metadata, account.wholeUpdates ? null : fields)));
         result.updated++;
         run.did.add(`${c.address} update`);
         run.emit({ type: 'done', address: c.address, action: 'update', id: c.id! });

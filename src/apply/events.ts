@@ -4,7 +4,7 @@
  */
 
 export type ApplyEvent =
-  | { type: 'phase'; name: 'upload' | 'vector_stores' | 'attach' | 'index' | 'assistants' | 'prune'; total: number }
+  | { type: 'phase'; name: 'upload' | 'vector_stores' | 'attach' | 'index' | 'assistants' | 'prune' | 'retention'; total: number }
   | { type: 'progress'; phase: 'upload' | 'attach' | 'index'; done: number; total: number; item: string }
   | { type: 'done'; address: string; action: 'create' | 'update' | 'delete'; id: string }
   | { type: 'fail'; address: string; message: string }

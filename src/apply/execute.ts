@@ -1,8 +1,9 @@
 /**
  * Executes a Plan, exactly its changes, in dependency order: upload files, create and update
  * vector stores, attach / detach / re-attribute files, wait for indexing, create and update
- * assistants, then prune (assistants, vector stores, files); a phase each (uploads.ts, stores.ts,
- * store-files.ts, indexing.ts, assistants.ts, prune.ts) over what they share (run.ts).
+ * assistants, then prune (assistants, vector stores, files), then, on a Foundry project, the
+ * retention of agent versions; a phase each (uploads.ts, stores.ts, store-files.ts, indexing.ts,
+ * assistants.ts, prune.ts, retention.ts) over what they share (run.ts).
  * Independent work runs concurrently under one budget; a failure stops only what depends on it,
  * and the run ends with the list.
  *
@@ -15,6 +16,7 @@ import type { ApplyResult } from './events.js';
 import { writeAssistants } from './assistants.js';
 import { waitForIndexing } from './indexing.js';
 import { prune } from './prune.js';
+import { keepVersions } from './retention.js';
 import { Run, type ApplyContext } from './run.js';
 import { writeStores } from './stores.js';
 import { fileChanges, writeStoreFiles } from './store-files.js';
@@ -48,6 +50,7 @@ export async function executePlan(ctx: ApplyContext): Promise<ApplyResult> {
   const deletions = plan.resource_changes.filter((c) => removes(c));
   if (await run.stopsBefore(deletions.length + plan.file_deletions.length)) return run.stop();
   await prune(run, deletions);
+  await keepVersions(run, assistantChanges);
 
   const result = run.result;
   if (run.aborted) {

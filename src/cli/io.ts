@@ -30,7 +30,7 @@ export interface Io {
  */
 export function redact(text: string, env: NodeJS.ProcessEnv = process.env): string {
   let out = text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+(:[^\s/@]*)?@/gi, '$1***@');
-  for (const name of ['OPENAI_API_KEY', 'OPENAI_ADMIN_KEY']) {
+  for (const name of ['OPENAI_API_KEY', 'OPENAI_ADMIN_KEY', 'AZURE_AI_PROJECT_TOKEN']) {
     const secret = env[name]?.trim();
     if (secret && secret.length >= 8) out = out.split(secret).join(`[${name}]`);
   }

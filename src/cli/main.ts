@@ -43,11 +43,14 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'print only results and errors')
     .option('-v, --verbose', 'log each API request (method, route, status, time; the key is never shown)')
     .addOption(
-      new Option('--target <target>', 'the account: local (embedded emulator) or env (OPENAI_API_KEY / OPENAI_BASE_URL); default: env when set, else local').choices([
+      new Option('--target <target>', 'the account: local (embedded emulator), env (OPENAI_API_KEY / OPENAI_BASE_URL), foundry (a Foundry project: AZURE_AI_PROJECT_ENDPOINT) or local-foundry (the embedded emulator playing a Foundry project); default: env when set, else local').choices([
         'local',
         'env',
+        'foundry',
+        'local-foundry',
       ]),
     )
+    .option('--project-endpoint <url>', 'with --target foundry: the project endpoint (default: AZURE_AI_PROJECT_ENDPOINT)')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ outputError: (str, write) => write(str) });
   // the order declared is the order `--help` lists them in

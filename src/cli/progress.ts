@@ -45,7 +45,7 @@ function lineReporter(io: Io): Reporter {
       }
       if (io.quiet) return;
       if (event.type === 'phase') {
-        if (event.total > 0 && event.name !== 'vector_stores' && event.name !== 'assistants' && event.name !== 'prune') {
+        if (event.total > 0 && (event.name === 'upload' || event.name === 'attach' || event.name === 'index')) {
           io.info(`${PHASE_LABEL[event.name]} ${event.total} file${event.total === 1 ? '' : 's'}…`);
         }
         return;

@@ -4,10 +4,11 @@
  */
 import path from 'node:path';
 import type { Live } from '../targets/live.js';
-import { openTarget } from '../targets/target.js';
+import { isFoundryChoice, openTarget } from '../targets/target.js';
 import type { Target, TargetChoice } from '../targets/target.js';
-import { formatProblem } from '../errors.js';
+import { formatProblem, ManifestError } from '../errors.js';
 import { prepareFormats } from '../format.js';
+import { agentProblems } from '../kinds/index.js';
 import type { Desired, Warning } from '../manifest/desired.js';
 import { hashDesired } from '../manifest/hash.js';
 import { loadManifest } from '../manifest/load.js';
@@ -81,6 +82,7 @@ function openQuietly(opts: CommandOptions, io: Io, extra: ConnectExtra): Promise
     choice,
     env: process.env,
     cwd: process.cwd(),
+    ...(typeof opts.projectEndpoint === 'string' ? { projectEndpoint: opts.projectEndpoint } : {}),
     onRequest: io.verbose ? (r) => io.debug(`api: ${r.method} ${r.route} -> ${r.status} (${r.ms.toFixed(0)} ms)`) : undefined,
     ...extra,
   });
@@ -90,7 +92,7 @@ function openQuietly(opts: CommandOptions, io: Io, extra: ConnectExtra): Promise
 function announce(io: Io, target: Target): void {
   if (target.implicitLocal) {
     // the description already says "local target (embedded emulator, data in …)"
-    io.info(`Using the ${target.description}: no OPENAI_API_KEY or OPENAI_BASE_URL is set.`);
+    io.info(`Using the ${target.description}: no OPENAI_API_KEY or OPENAI_BASE_URL is set.${process.env.AZURE_AI_PROJECT_ENDPOINT?.trim() ? ' (AZURE_AI_PROJECT_ENDPOINT is set: pass --target foundry to use that Foundry project.)' : ''}`);
   } else {
     io.debug(`target: ${target.description}`);
   }
@@ -107,7 +109,7 @@ export async function loadAndRead(
   opts: CommandOptions,
   io: Io,
   extra: ConnectExtra = {},
-  options: { timed?: boolean } = {},
+  options: { timed?: boolean; mapping?: boolean } = {},
 ): Promise<{ desired: Desired; target: Target; live: () => Promise<Live> }> {
   let opened: Promise<Target> | undefined;
   let reading: Promise<Live> | undefined;
@@ -118,19 +120,28 @@ export async function loadAndRead(
     opened.catch(() => {});
     reading.catch(() => {});
   };
+  // a Foundry project is read once the manifest is known to map onto it (nothing is sent before)
+  const foundry = isFoundryChoice(opts.target);
   let desired: Desired;
   try {
-    desired = await loadDesired(opts, io, ({ deployment }) => start(deployment));
+    desired = await loadDesired(opts, io, foundry ? undefined : ({ deployment }) => start(deployment));
   } catch (error) {
     if (opened) await opened.then((t) => t.close(), () => {});
     throw error;
   }
+  if (foundry && options.mapping !== false) checkFoundry(desired);
   const target = await (opened ?? openQuietly(opts, io, extra));
   announce(io, target);
   // while the pages come in: the plan's money figures need ICU's data
   prepareFormats();
   const live = reading ?? readAccount(target, desired.deployment, options.timed === false ? undefined : io);
   return { desired, target, live: () => live };
+}
+
+/** With --target foundry: what the manifest says that a Foundry project has no place for, each located (src/kinds/agent-checks.ts). */
+export function checkFoundry(desired: Desired): void {
+  const problems = agentProblems(desired, desired.locate ?? (() => undefined));
+  if (problems.length > 0) throw new ManifestError(problems);
 }
 
 export async function readAccount(target: Target, deployment: string, io?: Io): Promise<Live> {

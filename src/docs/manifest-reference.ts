@@ -28,6 +28,7 @@ const LINKED: Record<string, string> = {
   McpToolFilter: '[MCP tool filter](#mcp-tool-filter)',
   ResponseFormat: '[response format](#response_format)',
   Environment: '[environment](#environments)',
+  Foundry: '[Foundry settings](#foundry)',
   ChunkingStrategy: '[chunking strategy](#chunking_strategy)',
   Metadata: 'map of string → string',
   Attributes: 'map of string → string, number or boolean',
@@ -137,6 +138,7 @@ export function renderManifestReference(root: Schema): string {
   const objects = ((defs.ResponseFormat!.anyOf as Schema[])[1]!.oneOf as Schema[]) ?? [];
   const js = objects.find((o) => (o.properties as Record<string, Schema>).type!.const === 'json_schema')!;
   out.push(table(root, (js.properties as Record<string, Schema>).json_schema!, 'json_schema.'), '');
+  if (defs.Foundry) out.push('### foundry', '', clean(defs.Foundry.description), '', table(root, defs.Foundry), '');
   out.push(...suiteReference(root, defs));
   out.push('### environments', '', clean(root.properties && (root.properties as Record<string, Schema>).environments!.description), '');
   out.push(table(root, defs.Environment!), '', REFERENCE_END);

@@ -60,6 +60,19 @@ export interface LiveAssistant {
   response_format: Json;
   /** undefined when the target does not return it. */
   reasoning_effort?: string | null;
+  /** On a Foundry project: the prompt agent this is, read from its latest version (src/kinds/agent.ts). */
+  agent?: AgentInfo;
+}
+
+/** A Foundry prompt agent as a plan needs it: its name, its latest version, and what that version holds beyond the manifest. */
+export interface AgentInfo {
+  name: string;
+  /** The latest version's number, as the service numbers them ("1", "2", …). */
+  version: string;
+  /** The latest version carries no tags of this deployment (made outside the tool): the tags are this older version's. */
+  tagged_version?: string;
+  /** What the latest version's definition holds that the manifest has no field for, by path (`definition.rai_config`). */
+  unmapped?: Record<string, unknown>;
 }
 
 export interface AssistantSpec {

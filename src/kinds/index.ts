@@ -7,6 +7,8 @@ import { assistantKind } from './assistant.js';
 import type { ResourceType } from './kind.js';
 import { vectorStoreKind } from './vector-store.js';
 
+export * from './agent.js';
+export * from './agent-checks.js';
 export * from './assistant.js';
 export * from './checks.js';
 export * from './file-set.js';

@@ -47,7 +47,24 @@ export function normalizeTool(tool: unknown): unknown {
     return { type: 'function', function: out };
   }
   if (tool.type === 'code_interpreter') return { type: 'code_interpreter' };
+  if (tool.type === 'mcp') return normalizeMcp(tool);
   return sortKeys(tool);
+}
+
+/** An mcp tool's secrets as compared and shown: never the value (the manifest's `${env:…}` template, or what the account echoes). */
+export const SECRET = '(secret)';
+
+/**
+ * An mcp tool in canonical form: its header names and whether it has an authorization, never their
+ * values, whichever side they come from (the manifest keeps templates, a Foundry agent's version
+ * the values sent): a secret changed in the environment is not a change a plan can see.
+ */
+function normalizeMcp(tool: Obj): unknown {
+  const { headers, authorization, ...rest } = tool;
+  const out = sortKeys(rest) as Obj;
+  if (isObj(headers) && Object.keys(headers).length > 0) out.headers = Object.fromEntries(Object.keys(headers).sort().map((k) => [k, SECRET]));
+  if (authorization !== undefined && authorization !== null && authorization !== '') out.authorization = SECRET;
+  return out;
 }
 
 export function normalizeResponseFormat(rf: unknown): unknown {

@@ -22,6 +22,10 @@ export interface Desired {
   vectorStores: DesiredVectorStore[];
   fileSets: DesiredFileSet[];
   assistants: DesiredAssistant[];
+  /** Where a manifest path (`['assistants', 'support', 'metadata']`) is written, for the checks a target makes (src/kinds/agent-checks.ts). */
+  locate?: (path: readonly (string | number)[]) => SourceLoc | undefined;
+  /** `foundry:` of the manifest: how a Foundry project keeps agent versions. */
+  foundry?: { keepVersions?: number };
   /**
    * The vector stores' retrieval checks (`assistants-deploy test`), the suite's thresholds and the
    * evals for promptfoo: kept apart from the resources, so they never make a plan or its

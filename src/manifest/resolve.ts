@@ -45,6 +45,8 @@ export async function resolveDesired(doc: ManifestDoc, ctx: ResolveContext): Pro
     vectorStores: sortByKey(vectorStores),
     fileSets: sortByKey(fileSets),
     assistants: sortByKey(assistants),
+    locate: (path) => s.at(path).loc,
+    ...(doc.foundry?.keep_versions !== undefined ? { foundry: { keepVersions: doc.foundry.keep_versions } } : {}),
     checks,
     suite,
     evals,

@@ -128,6 +128,8 @@ export interface ManifestDoc {
   test?: TestSuiteSpec;
   evals?: Record<string, EvalSpec>;
   environments?: Record<string, Record<string, unknown>>;
+  /** How a Foundry project keeps agent versions (README, "Targets"). */
+  foundry?: { keep_versions?: number };
 }
 
 export function isFileRef(v: unknown): v is FileRef {

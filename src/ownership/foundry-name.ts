@@ -3,8 +3,8 @@
  * assistant's key, so the target and the generated client (`codegen python --api foundry`) find
  * the same agent without an id (Foundry's agent id is its name).
  *
- * The rule is the Foundry target's (`agentNameFor` in src/kinds/agent.ts on the foundry-target
- * branch, not merged when this was written; the two must stay one rule): `<deployment>-<key>`,
+ * The rule is the Foundry target's and codegen's alike (src/kinds/agent.ts `agentNameFor` is this
+ * function): `<deployment>-<key>`,
  * lower case, `_` and `.` (which Foundry refuses) as `-`. Foundry's rule
  * (../shared/azure-foundry/README.md §6; docs/API-DEVIATIONS.md F6): at most 63 characters,
  * letters, digits and hyphens, starting and ending with a letter or digit. Two keys of a manifest

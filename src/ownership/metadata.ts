@@ -12,6 +12,12 @@ export const TAG_DEPLOYMENT = 'assistants-deploy.deployment';
 /** Metadata key whose value is the resource key and the fingerprint of what was last applied. */
 export const TAG_RESOURCE = 'assistants-deploy.resource';
 
+/**
+ * Metadata key of a Foundry agent version: the manifest's display `name` (a Foundry agent's own
+ * name is an identifier, derived from the deployment and the key, src/kinds/agent.ts).
+ */
+export const TAG_DISPLAY_NAME = 'assistants-deploy.name';
+
 /** Vector store file attribute: the file's path relative to the manifest root. */
 export const ATTR_PATH = 'assistants-deploy.path';
 /** Vector store file attribute: hex SHA-256 of the file's content. */
@@ -26,3 +32,6 @@ export const USER_MAX_ATTRIBUTES = API_MAX_ATTRIBUTES - 2;
 export function isReservedKey(key: string): boolean {
   return key.toLowerCase().startsWith(RESERVED_PREFIX);
 }
+
+/** A Foundry agent version keeps the display name beside the two tags: 13 of its 16 keys are the user's. */
+export const FOUNDRY_USER_MAX_METADATA = API_MAX_METADATA - 3;

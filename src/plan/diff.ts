@@ -10,6 +10,7 @@ import { assistantBody, assistantKind, desiredAssistantSpec, desiredVectorStoreS
 import type { AnyKind, DesiredAssistant, DesiredVectorStore, Ref, RefResolver } from '../kinds/index.js';
 import type { Desired } from '../manifest/desired.js';
 import type { Live } from '../targets/live.js';
+import { agentDrift, agentNameErrors, withAgents } from './agents.js';
 import { conflictsOf } from './conflicts.js';
 import { Content, keptByAssistants } from './content.js';
 import type { DeprecationTable } from './deprecations.js';
@@ -98,7 +99,7 @@ function planAssistants(desired: Desired, live: Live, storeIds: StoreIds, fileSe
       changes.push(assistantChange(d, null, ['create'], 'create_because_missing', [], body));
       continue;
     }
-    const fields = fieldChanges(assistantKind, spec, assistantKind.liveSpec(matched.live), matched.tag, d.protect);
+    const fields = [...fieldChanges(assistantKind, spec, assistantKind.liveSpec(matched.live), matched.tag, d.protect), ...agentDrift(matched.live)];
     if (fields.length > 0) changes.push(assistantChange(d, matched.live.id, ['update'], updateReason(fields), fields, body));
   }
   return { changes, matching };
@@ -111,8 +112,8 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   // file sets (code_interpreter files): stores first, so a content's upload is named after its first store path
   const fileSetRefs = new Map(desired.fileSets.map((fs) => [fs.key, fs.files.map((f) => content.keep(f))]));
   // a model the target does not serve: nothing is sent for that assistant, the rest goes ahead
-  // so is a tool of the Responses era on a target serving the Assistants API
-  const errors = [...modelErrors(desired, live), ...toolErrors(desired, live)];
+  // so is a tool of the Responses era on a target serving the Assistants API, and an agent name someone else's agent has (Foundry)
+  const errors = [...modelErrors(desired, live), ...toolErrors(desired, live), ...agentNameErrors(desired, live)];
   warnings.push(...shutdownWarnings(desired, live, options));
   const assistants = live.assistantsApi ? planAssistants(desired, live, stores.storeIds, fileSetRefs, new Set(errors.map((e) => e.key))) : undefined;
   // deletions, kind by kind (none of a kind the target does not serve): KINDS lists what is
@@ -130,7 +131,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
   }
   const changes = [...stores.changes, ...(assistants?.changes ?? [])];
   const file_deletions = content.deletions(live, keptByAssistants(live, changes, deletions.filter((d) => d.type === 'assistant')), desired.fileSets);
-  const resource_changes = [...changes, ...deletions];
+  const resource_changes = withAgents([...changes, ...deletions], desired, live);
   const uploads = content.sortedUploads();
   const fingerprint = fingerprintOnce(live);
   return {
@@ -140,7 +141,7 @@ export function diff(desired: Desired, live: Live, options: DiffOptions): Plan {
     deployment: desired.deployment,
     environment: desired.environment ?? null,
     manifest: { root: options.manifestRoot, sources: desired.sources },
-    target: { ...options.target, assistants_api: live.assistantsApi },
+    target: { ...options.target, assistants_api: live.assistantsApi, ...(live.foundry ? { kind: 'foundry' as const } : {}) },
     // made when read (the plan's JSON, apply's check), not for a plan shown as text
     get live_fingerprint() {
       return fingerprint();

@@ -10,9 +10,10 @@ import type { PlanCost } from './cost/types.js';
  * Minor versions add optional fields (a reader of 1.x reads every earlier 1.x); 1.1 added the
  * stores' file settings (`files.chunking_strategy`, `files.attributes`) and the live file's values
  * (`before`) on file attaches and re-attributions; 1.2 added `errors` (an assistant whose model the
- * target does not serve) and `read.pages.models`.
+ * target does not serve) and `read.pages.models`; 1.3 the Foundry target (`target.kind`, each
+ * assistant change's `agent`, the `agent_name_taken` error; `tool_not_supported` came with it).
  */
-export const PLAN_FORMAT_VERSION = '1.2';
+export const PLAN_FORMAT_VERSION = '1.3';
 
 export type Action = 'create' | 'update' | 'delete';
 
@@ -124,6 +125,19 @@ export interface ResourceChange {
   body: AssistantBody | VectorStoreBody | null;
   /** Vector stores: the file-level changes. */
   files?: VectorStoreFiles;
+  /** An assistant on a Foundry project: the prompt agent (absent elsewhere, and in plans before 1.3). */
+  agent?: AgentChange;
+}
+
+/** What a change does to a Foundry prompt agent: which agent, its latest version, and the version apply makes. */
+export interface AgentChange {
+  name: string;
+  /** The latest version before the plan; null for a create. */
+  live_version: string | null;
+  /** The version apply makes (the latest plus one, as the service numbers them); null for a delete. */
+  next_version: number | null;
+  /** Retention: the newest versions of the agent this deployment made that apply keeps (`foundry.keep_versions`). */
+  keep_versions?: number;
 }
 
 export interface Upload {
@@ -162,8 +176,8 @@ export interface PlanError {
   /** `assistant.<key>` */
   address: string;
   key: string;
-  /** model_not_served: plan/models.ts; tool_not_supported: plan/tools.ts. */
-  code: 'model_not_served' | 'tool_not_supported';
+  /** model_not_served: plan/models.ts; tool_not_supported: plan/tools.ts; agent_name_taken: plan/agents.ts (on a Foundry project, the agent name the assistant would get belongs to an agent the deployment does not own). */
+  code: 'model_not_served' | 'tool_not_supported' | 'agent_name_taken';
   /** The manifest field, as people read it: `assistants.support.model`. */
   path: string;
   /** Where the field is written; null when not known. */
@@ -214,7 +228,8 @@ export interface Plan {
     /** What the resolved manifest was (src/plan/manifest-fingerprint.ts): `apply PLANFILE` refuses the plan when it differs. */
     fingerprint?: { sha256: string; resources: Record<string, string> };
   };
-  target: { base_url: string; local: boolean; assistants_api: boolean };
+  /** `kind: 'foundry'`: a Microsoft Foundry project (absent: an OpenAI-compatible account). */
+  target: { base_url: string; local: boolean; assistants_api: boolean; kind?: 'foundry' };
   /** SHA-256 of the deployment's live state the plan was made against (apply checks it). */
   live_fingerprint: string;
   resource_changes: ResourceChange[];

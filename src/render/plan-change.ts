@@ -3,6 +3,7 @@
  * (defaults left out, instructions and tools summarised), its field changes (multi-line strings as a
  * patch), and a vector store's file changes, listed up to a limit. Pure.
  */
+import { agentHeading, agentVerb, retentionNote } from './agent-text.js';
 import { structuredPatch } from 'diff';
 import { chunkKey } from '../canonical.js';
 import { DEFAULTS } from '../kinds/index.js';
@@ -43,9 +44,11 @@ export function renderChange(
   const s = symbolFor(c);
   const lines: string[] = [];
   const protectNote = c.protect && removes(c) ? ` — PROTECTED: ${command} will refuse` : '';
-  lines.push(`  # ${c.address} ${verbFor(c)} (${reasonFor(c)})${protectNote}`);
-  lines.push(`${paint(symbolColor(s), s.padStart(3))} ${c.type} "${c.key}" {`);
+  lines.push(`  # ${c.address} ${agentVerb(c) ?? verbFor(c)} (${reasonFor(c)})${protectNote}`);
+  lines.push(`${paint(symbolColor(s), s.padStart(3))} ${agentHeading(c) ?? `${c.type} "${c.key}"`} {`);
   if (c.id) lines.push(`        id = ${JSON.stringify(c.id)}`);
+  const retention = retentionNote(c);
+  if (retention) lines.push(retention);
   if (impactOf(c) === 'create' && c.body) {
     const rows: [string, string][] = [];
     for (const [k, v] of Object.entries(c.body)) {

@@ -25,7 +25,7 @@ export interface TextOptions {
 /** Which account was read, for which deployment, and with how many requests: a status line (stderr). */
 export function statusLine(plan: Plan): string {
   const env = plan.environment ? `, environment "${plan.environment}"` : '';
-  const target = `${plan.target.local ? 'local (embedded emulator)' : plan.target.base_url}${plan.target.assistants_api ? '' : ' (Assistants API not served)'}`;
+  const target = `${plan.target.local ? 'local (embedded emulator)' : plan.target.base_url}${plan.target.kind === 'foundry' ? ' (Foundry project)' : plan.target.assistants_api ? '' : ' (Assistants API not served)'}`;
   const check = plan.read?.foreign_check;
   const checked = check ? check.lookups + check.pages : 0;
   const read = !plan.read

@@ -1,7 +1,8 @@
 /**
  * What `audit` reads and deletes. Reads the whole account (not one deployment) with list requests
- * only, at the largest page each endpoint serves, as plan does: assistants, vector stores and
- * uploaded files in parallel, then the files of every vector store, a few stores at a time. The
+ * only, at the largest page each endpoint serves, as plan does: assistants (or a Foundry project's
+ * agents, `options.assistants`), vector stores and uploaded files in parallel, then the files of
+ * every vector store, a few stores at a time. The
  * deletes are single calls; the caller retries them (src/targets/retry.ts).
  */
 import type OpenAI from 'openai';
@@ -53,21 +54,41 @@ export interface AuditAccount {
   stats: ReadStats;
 }
 
-export async function readAccountForAudit(client: OpenAI, options: { concurrency?: number } = {}): Promise<AuditAccount> {
+export interface AuditOptions {
+  concurrency?: number;
+  /** The assistants from another source (a Foundry project's agents, src/targets/foundry/), with the pages they took. */
+  assistants?: () => Promise<{ items: AuditAssistant[]; pages: number; minimumPages: number }>;
+}
+
+/** The Assistants API's list, or none (served: false) when the target answers it with 404. */
+function auditAssistants(client: OpenAI): Promise<{ items: AuditAssistant[]; pages: number; minimumPages: number; served: boolean }> {
+  return readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
+    .then((r) => ({
+      items: r.items.map((a) => ({
+        id: a.id,
+        name: a.name ?? null,
+        metadata: (a.metadata ?? {}) as Record<string, string>,
+        vector_store_ids: a.tool_resources?.file_search?.vector_store_ids ?? [],
+        file_ids: a.tool_resources?.code_interpreter?.file_ids ?? [],
+      })),
+      pages: r.pages,
+      minimumPages: pagesFor(r.items.length, PAGE.list),
+      served: true,
+    }))
+    .catch((error: unknown) => {
+      if (isNotFound(error)) return { items: [] as AuditAssistant[], pages: 1, minimumPages: 1, served: false };
+      throw error;
+    });
+}
+
+export async function readAccountForAudit(client: OpenAI, options: AuditOptions = {}): Promise<AuditAccount> {
   const settled = <T>(p: Promise<T>) => p.then((value) => ({ value }), (error: unknown) => ({ error }));
   const unwrap = async <T>(p: Promise<{ value: T } | { error: unknown }>): Promise<T> => {
     const r = await p;
     if ('error' in r) throw r.error;
     return r.value;
   };
-  const assistantsRead = settled(
-    readAll(client.beta.assistants.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.Beta.Assistant>>)
-      .then((r) => ({ ...r, served: true }))
-      .catch((error: unknown) => {
-        if (isNotFound(error)) return { items: [] as OpenAI.Beta.Assistant[], pages: 1, served: false };
-        throw error;
-      }),
-  );
+  const assistantsRead = settled(options.assistants ? options.assistants().then((r) => ({ ...r, served: true })) : auditAssistants(client));
   const filesRead = settled(readAll(client.files.list({ purpose: 'assistants', limit: PAGE.files }, READ) as unknown as Promise<Paged<OpenAI.FileObject>>));
   const stores = await readAll(client.vectorStores.list({ limit: PAGE.list }, READ) as unknown as Promise<Paged<OpenAI.VectorStores.VectorStore>>);
 
@@ -101,20 +122,14 @@ export async function readAccountForAudit(client: OpenAI, options: { concurrency
   const files = await unwrap(filesRead);
 
   const minimumPages =
-    (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1) +
+    assistants.minimumPages +
     pagesFor(stores.items.length, PAGE.list) +
     pagesFor(files.items.length, PAGE.files) +
     vectorStores.reduce((n, s) => n + pagesFor(s.file_ids.length, PAGE.list), 0);
 
   return {
     assistantsApi: assistants.served,
-    assistants: assistants.items.map((a) => ({
-      id: a.id,
-      name: a.name ?? null,
-      metadata: (a.metadata ?? {}) as Record<string, string>,
-      vector_store_ids: a.tool_resources?.file_search?.vector_store_ids ?? [],
-      file_ids: a.tool_resources?.code_interpreter?.file_ids ?? [],
-    })),
+    assistants: assistants.items,
     vectorStores,
     files: files.items.map((f) => ({ id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose })),
     stats: {

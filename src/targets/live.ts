@@ -102,4 +102,6 @@ export interface Live {
   /** Every vector store the account lists (any owner): their count and usage_bytes in all (for cost). */
   accountUsage?: { vectorStores: number; vectorStoreBytes: number };
   stats: ReadStats;
+  /** A Foundry project (src/targets/foundry/): every agent's name, whoever owns it, so a plan can tell a name that is taken. */
+  foundry?: { agentNames: string[] };
 }

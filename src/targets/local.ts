@@ -11,6 +11,10 @@ export type EmulatorOptions = NonNullable<Parameters<(typeof import('../emulator
 export type FaultSpec = NonNullable<EmulatorOptions['faults']>;
 
 export const LOCAL_DIR = path.join('.assistants-deploy', 'local');
+/** The local Foundry project's data (`--target local-foundry`), apart from the local OpenAI account's. */
+export const LOCAL_FOUNDRY_DIR = path.join('.assistants-deploy', 'local-foundry');
+/** The project the local Foundry target serves. */
+export const LOCAL_FOUNDRY_PROJECT = 'local';
 
 /**
  * Models the local target serves beyond the emulator's catalogue (fine-tunes, newer models):
@@ -31,23 +35,31 @@ async function lock(dir: string, busy: (pid: number) => UserError): Promise<() =
   }
 }
 
-/** The emulator serving the local account of `cwd`, for the tool's own requests. */
-export async function startLocal(cwd: string, env: NodeJS.ProcessEnv): Promise<{ url: string; dir: string; close(): Promise<void> }> {
-  const dir = path.resolve(cwd, LOCAL_DIR);
+/**
+ * The emulator serving the local account of `cwd`, for the tool's own requests; with `foundry`, the
+ * local Foundry project (its own data folder), whose endpoint is then `projectEndpoint`.
+ */
+export async function startLocal(cwd: string, env: NodeJS.ProcessEnv, foundry = false): Promise<{ url: string; dir: string; projectEndpoint?: string; close(): Promise<void> }> {
+  const dir = path.resolve(cwd, foundry ? LOCAL_FOUNDRY_DIR : LOCAL_DIR);
+  const flag = foundry ? ` --foundry --project ${LOCAL_FOUNDRY_PROJECT}` : '';
+  const pointAt = foundry
+    ? `AZURE_AI_PROJECT_ENDPOINT=http://127.0.0.1:8787/api/projects/${LOCAL_FOUNDRY_PROJECT} AZURE_AI_PROJECT_TOKEN=local with --target foundry`
+    : 'OPENAI_BASE_URL=http://127.0.0.1:8787/v1 OPENAI_API_KEY=local';
   const unlock = await lock(
     dir,
     (pid) =>
       new UserError(
         `the local target (${dir}) is in use by another process (pid ${pid})`,
-        'if it is `assistants-deploy emulator --data .assistants-deploy/local`, point the tool at it instead: OPENAI_BASE_URL=http://127.0.0.1:8787/v1 OPENAI_API_KEY=local',
+        `if it is \`assistants-deploy emulator --data ${foundry ? LOCAL_FOUNDRY_DIR : LOCAL_DIR}${flag}\`, point the tool at it instead: ${pointAt}`,
       ),
   );
   try {
     const { startEmulator } = await import('../emulator/index.js');
-    const emulator = await startEmulator({ dataDir: dir, indexingDelayMs: 0, quiet: true, models: localModels(env) });
+    const emulator = await startEmulator({ dataDir: dir, indexingDelayMs: 0, quiet: true, models: localModels(env), ...(foundry ? { foundry: { project: LOCAL_FOUNDRY_PROJECT } } : {}) });
     return {
       url: emulator.url,
       dir,
+      ...(emulator.projectEndpoint ? { projectEndpoint: emulator.projectEndpoint } : {}),
       close: async () => {
         await emulator.close();
         unlock();

@@ -7,11 +7,14 @@
  * Today's providers: the Assistants protocol over HTTP (`apiProvider`: OpenAI-compatible servers,
  * older deployments), which is also OpenAI without the Assistants API once its first read finds
  * `/v1/assistants` answered with 404 (assistants are then not served: the plan reports them not
- * deployable); and the local target, the same protocol served by the embedded emulator
- * (local.ts). A provider for another kind of target is a module that makes a `Target`.
+ * deployable); the local target, the same protocol served by the embedded emulator
+ * (local.ts); and a Microsoft Foundry project (foundry/: agents through @azure/ai-projects,
+ * stores and files through this same openai SDK on the project's `/openai/v1`). A provider for
+ * another kind of target is a module that makes a `Target`.
  */
 import type OpenAI from 'openai';
 import type { ResourceType, Tagged } from '../kinds/index.js';
+import type { AuditAssistant } from './audit.js';
 import { describeApiError } from './errors.js';
 import { checkForeignHoldings } from './foreign.js';
 import type { Live, LiveFile } from './live.js';
@@ -47,6 +50,12 @@ export interface Target {
   pacesFromStart: boolean;
   /** Waits before reading again when the check after an apply finds a difference: its lists may trail writes. */
   settleDelays: readonly number[];
+  /** Which kind an id names (`pull --ids`, `import`), when not told by the kinds' id prefixes (a Foundry agent is named, not prefixed). */
+  kindOfId?(id: string): ResourceType | undefined;
+  /** `foundry`: a Microsoft Foundry project (foundry/); absent: an OpenAI-compatible account. */
+  kind?: 'foundry';
+  /** What audit reads as the account's assistants when they are not the Assistants API's (a Foundry project's agents, every version). */
+  auditAssistants?: () => Promise<{ items: AuditAssistant[]; pages: number; minimumPages: number }>;
   close(): Promise<void>;
 }
 
@@ -67,7 +76,7 @@ export interface ProviderInfo {
 }
 
 /** `fn`, with an error from the API described as `what` failed. */
-async function described<T>(what: string, baseUrl: string, fn: () => Promise<T>): Promise<T> {
+export async function described<T>(what: string, baseUrl: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {

@@ -20,6 +20,10 @@ export interface ReadOptions {
   deployment: string;
   /** Vector store file lists read at once. */
   concurrency?: number;
+  /** The assistants from another source, in the live shape (a Foundry project's agents, src/targets/foundry/), with the pages they took. */
+  assistants?: () => Promise<{ items: LiveAssistant[]; pages: number; minimumPages: number }>;
+  /** false: the target has no model list, none is requested. */
+  models?: boolean;
 }
 
 interface Paged<T> {
@@ -165,7 +169,7 @@ export async function readLive(lists: ListSource, options: ReadOptions): Promise
   const ours = (metadata: unknown) => deploymentOf(metadata) === deployment;
   const tagged = (metadata: unknown) => deploymentOf(metadata) !== undefined;
 
-  const reads = startReads(lists, deployment);
+  const reads = startReads(lists, options);
   const stores = await reads.stores;
   const owned = stores.items.filter((v) => ours(v.metadata)).map(toLiveVectorStore);
   const storeFilePages = await readStoreFiles(lists, owned, options.concurrency ?? 32);
@@ -176,7 +180,8 @@ export async function readLive(lists: ListSource, options: ReadOptions): Promise
   const liveFiles = files.items.filter((f): f is LiveFile => f !== undefined);
   return {
     assistantsApi: assistants.served,
-    assistants: assistants.items.filter((a) => ours(a.metadata)).map(toLiveAssistant),
+    // another source's assistants are in the live shape already
+    assistants: assistants.items.filter((a) => ours(a.metadata)).map(options.assistants ? (a) => a as unknown as LiveAssistant : toLiveAssistant),
     vectorStores: owned,
     files: liveFiles,
     others: {
@@ -192,7 +197,7 @@ export async function readLive(lists: ListSource, options: ReadOptions): Promise
       }),
     ...(models ? { models } : {}),
     accountUsage: { vectorStores: stores.items.length, vectorStoreBytes: stores.items.reduce((n, v) => n + (v.usage_bytes ?? 0), 0) },
-    stats: readStats({ assistants, stores, files, owned, storeFilePages }),
+    stats: readStats({ assistants, stores, files, owned, storeFilePages, models: options.models !== false }),
   };
 }
 
@@ -207,22 +212,27 @@ async function unwrap<T>(p: Settled<T>): Promise<T> {
   return r.value;
 }
 
-type AssistantsRead = { items: OpenAI.Beta.Assistant[]; pages: number; served: boolean };
+/** `minimumPages`: what another source of assistants says it could have read them in. */
+type AssistantsRead = { items: OpenAI.Beta.Assistant[]; pages: number; served: boolean; minimumPages?: number };
 type FilesRead = { items: (LiveFile | undefined)[]; pages: number; count: number };
 
 /**
+/**
  * The four account lists, all sent at once: vector stores first (the chains of store file pages,
- * the longest wait of the read, start from it), assistants (a 404 says the API is not served),
- * uploads, models.
+ * the longest wait of the read, start from it), assistants (a 404 says the API is not served; or
+ * another source's, a Foundry project's agents), uploads, models (unless the target has none).
  */
-function startReads(lists: ListSource, deployment: string) {
+function startReads(lists: ListSource, options: ReadOptions) {
+  const { deployment } = options;
   const stores = readAll(lists.vectorStores());
-  const assistants = readAll(lists.assistants())
-    .then((r): AssistantsRead => ({ ...r, served: true }))
-    .catch((error: unknown): AssistantsRead => {
-      if (isNotFound(error)) return { items: [], pages: 1, served: false };
-      throw error;
-    });
+  const assistants = options.assistants
+    ? options.assistants().then((r): AssistantsRead => ({ ...r, items: r.items as unknown as OpenAI.Beta.Assistant[], served: true }))
+    : readAll(lists.assistants())
+        .then((r): AssistantsRead => ({ ...r, served: true }))
+        .catch((error: unknown): AssistantsRead => {
+          if (isNotFound(error)) return { items: [], pages: 1, served: false };
+          throw error;
+        });
   // only this deployment's uploads are kept: the rest of a 100,000-file account is counted and dropped
   let count = 0;
   const files = readAllAs(
@@ -234,7 +244,7 @@ function startReads(lists: ListSource, deployment: string) {
         : undefined;
     },
   ).then((r): FilesRead => ({ ...r, count }));
-  const models = readModels(lists);
+  const models = options.models === false ? Promise.resolve(undefined) : readModels(lists);
   return { assistants: settled(assistants), files: settled(files), stores, models: settled(models) };
 }
 
@@ -265,18 +275,20 @@ function foreignUsesOf(assistants: OpenAI.Beta.Assistant[], ours: (metadata: unk
 }
 
 /** Requests sent, pages per list, and the fewest pages the lists could have taken at the largest page size. */
-function readStats(r: { assistants: AssistantsRead; stores: { items: unknown[]; pages: number }; files: FilesRead; owned: LiveVectorStore[]; storeFilePages: number }): Live['stats'] {
+function readStats(r: { assistants: AssistantsRead; stores: { items: unknown[]; pages: number }; files: FilesRead; owned: LiveVectorStore[]; storeFilePages: number; models: boolean }): Live['stats'] {
   const { assistants, stores, files, owned, storeFilePages } = r;
+  // GET /v1/models: one request, answered or not (none on a target without a model list)
+  const modelRequests = r.models ? 1 : 0;
   const minimumPages =
-    (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1) +
+    (assistants.minimumPages ?? (assistants.served ? pagesFor(assistants.items.length, PAGE.list) : 1)) +
     pagesFor(stores.items.length, PAGE.list) +
     pagesFor(files.count, PAGE.files) +
     owned.reduce((n, s) => n + pagesFor(s.files?.length ?? 0, PAGE.list), 0) +
-    1; // GET /v1/models: one request, answered or not
-  const requests = assistants.pages + stores.pages + files.pages + storeFilePages + 1;
+    modelRequests;
+  const requests = assistants.pages + stores.pages + files.pages + storeFilePages + modelRequests;
   return {
     requests,
-    pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages, models: 1 },
+    pages: { assistants: assistants.pages, vector_stores: stores.pages, files: files.pages, vector_store_files: storeFilePages, ...(r.models ? { models: 1 } : {}) },
     minimumPages,
   };
 }

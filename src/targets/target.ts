@@ -1,7 +1,8 @@
 /**
  * Which account the tool talks to (DESIGN.md, "Target"), chosen from the openai SDK's own
  * variables, or the embedded emulator (`--target local`, and the default with no key, no base URL
- * and no CI), and the provider (provider.ts) that speaks to it. The API key never leaves this
+ * and no CI), or a Microsoft Foundry project (`--target foundry`, foundry/), and the provider
+ * (provider.ts) that speaks to it. The API key never leaves this
  * module except inside the SDK.
  */
 import path from 'node:path';
@@ -17,7 +18,12 @@ export type { Target } from './provider.js';
 
 export { LOCAL_DIR, localModels } from './local.js';
 
-export type TargetChoice = 'auto' | 'local' | 'env';
+export type TargetChoice = 'auto' | 'local' | 'env' | 'foundry' | 'local-foundry';
+
+/** A Foundry project, remote or the embedded one: what maps onto it is checked against Foundry's rules. */
+export function isFoundryChoice(choice: unknown): boolean {
+  return choice === 'foundry' || choice === 'local-foundry';
+}
 
 export interface TargetOptions {
   choice: TargetChoice;
@@ -30,6 +36,8 @@ export interface TargetOptions {
   timeoutMs?: number;
   /** Wraps fetch (apply's pacing budget plugs in here). */
   wrapFetch?: (fetch: typeof globalThis.fetch) => typeof globalThis.fetch;
+  /** `--project-endpoint` (with `foundry`; else AZURE_AI_PROJECT_ENDPOINT). */
+  projectEndpoint?: string;
   /**
    * This deployment's live state is read at once, before the SDK is loaded (a no-op plan's reads
    * go out tens of milliseconds sooner), where the lists are read over node:http; the target's
@@ -103,14 +111,23 @@ export async function openTarget(options: TargetOptions): Promise<Target> {
     else if (isCi(env)) {
       throw new UserError(
         'no target: OPENAI_API_KEY is not set and CI is set, so there is no account to use',
-        'set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server) in the pipeline, or pass --target local to use the embedded emulator on purpose',
+        env.AZURE_AI_PROJECT_ENDPOINT?.trim()
+          ? 'AZURE_AI_PROJECT_ENDPOINT is set: pass --target foundry to deploy to that Foundry project'
+          : 'set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server) in the pipeline, or pass --target local to use the embedded emulator on purpose',
       );
     } else {
       choice = 'local';
       implicitLocal = true;
     }
   }
+  if (choice === 'foundry') {
+    // a Foundry project (src/targets/foundry/): the Azure SDK is loaded only for it
+    const { openFoundry } = await import('./foundry/index.js');
+    const common = clientOptions(options);
+    return openFoundry({ ...(options.projectEndpoint !== undefined ? { endpoint: options.projectEndpoint } : {}), env, fetch: common.fetch, maxRetries: common.maxRetries, timeoutMs: common.timeout });
+  }
   if (choice === 'local') return openLocal(options, implicitLocal);
+  if (choice === 'local-foundry') return openLocalFoundry(options);
   if (!key && !baseEnv) {
     throw new UserError('--target env needs OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)');
   }
@@ -136,6 +153,29 @@ async function openLocal(options: TargetOptions, implicitLocal: boolean): Promis
     ...(options.env.ASSISTANTS_DEPLOY_PACE ? { pace: options.env.ASSISTANTS_DEPLOY_PACE } : {}),
     close: () => local.close(),
   });
+}
+
+/** The embedded emulator playing a Foundry project, opened as the Foundry target is (any token is accepted). */
+async function openLocalFoundry(options: TargetOptions): Promise<Target> {
+  const local = await startLocal(options.cwd, options.env, true);
+  try {
+    const { openFoundry } = await import('./foundry/index.js');
+    const common = clientOptions(options);
+    const env = { ...options.env, AZURE_AI_PROJECT_TOKEN: 'local' };
+    const target = await openFoundry({ endpoint: local.projectEndpoint ?? local.url, env, fetch: common.fetch, maxRetries: common.maxRetries, timeoutMs: common.timeout });
+    return {
+      ...target,
+      local: true,
+      description: `local Foundry project (embedded emulator, data in ${path.relative(options.cwd, local.dir) || local.dir})`,
+      close: async () => {
+        await target.close();
+        await local.close();
+      },
+    };
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
 }
 
 async function openEnv(options: TargetOptions, key: string | undefined, baseURL: string): Promise<Target> {

@@ -66,6 +66,11 @@ export interface Account {
   updateAssistant(id: string, body: Record<string, unknown>): Promise<void>;
   deleteAssistant(id: string): Promise<void>;
   findAssistant(deployment: string, key: string, createdAfter: number, exclude: ReadonlySet<string>): Promise<{ id: string } | undefined>;
+
+  /** An update sends the whole resource, not its changed fields (a Foundry agent: each update is a new version, src/targets/foundry/). */
+  readonly wholeUpdates?: boolean;
+  /** Retention (Foundry): deletes the deployment's versions of the agent beyond the newest `keep`; how many went. */
+  trimVersions?(id: string, keep: number): Promise<number>;
 }
 
 export function accountFor(client: OpenAI): Account {

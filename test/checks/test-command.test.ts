@@ -89,7 +89,7 @@ describe('test: a passing suite', () => {
 describe('test: the examples', () => {
   it('every example with a vector store declares checks (support-bot one per part of its docs tree), and they pass after its apply', async () => {
     const examples = readdirSync(path.join(REPO, 'examples')).filter((e) => existsSync(path.join(REPO, 'examples', e, 'assistants.yaml')));
-    expect(examples.sort()).toEqual(['data-analyst', 'order-desk', 'staged-rollout', 'support-bot']);
+    expect(examples.sort()).toEqual(['data-analyst', 'foundry-agent', 'order-desk', 'staged-rollout', 'support-bot']);
     const checked: Record<string, string[]> = {};
     for (const name of examples) {
       const dir = copyExample(name);
@@ -107,7 +107,7 @@ describe('test: the examples', () => {
         for (const part of ['docs/account', 'docs/billing', 'docs/troubleshooting']) expect(parts).toContain(part);
       }
     }
-    expect(Object.keys(checked).sort()).toEqual(['order-desk', 'staged-rollout', 'support-bot']);
+    expect(Object.keys(checked).sort()).toEqual(['foundry-agent', 'order-desk', 'staged-rollout', 'support-bot']);
     expect(checked['support-bot']!.length).toBeGreaterThanOrEqual(3);
   }, 60_000);
 });

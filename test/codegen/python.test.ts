@@ -34,6 +34,7 @@ const EXAMPLES: Example[] = [
   { name: 'support-bot', pkg: 'support_bot', deployment: 'support-bot', ask: { assistant: 'support', question: 'How do I turn on two-factor authentication with an authenticator app?' }, cites: 'docs/account/two-factor.md' },
   { name: 'data-analyst', pkg: 'data_analyst', deployment: 'data-analyst', ask: { assistant: 'analyst', question: 'What were total sales in October?' }, codeInterpreter: true },
   { name: 'order-desk', pkg: 'order_desk', deployment: 'order-desk', ask: { assistant: 'billing', question: 'What does the refund policy say about goodwill refunds?' }, cites: 'policies/refund-policy.md' },
+  { name: 'foundry-agent', pkg: 'it_helpdesk', deployment: 'it-helpdesk', ask: { assistant: 'helpdesk', question: 'How do I connect to the VPN from home?' }, cites: 'runbooks/vpn.md' },
   { name: 'staged-rollout', env: 'prod', pkg: 'hr_helper_prod', deployment: 'hr-helper-prod', ask: { assistant: 'hr-helper', question: 'How many days of annual leave do I get?' }, cites: 'kb/leave.md' },
 ];
 

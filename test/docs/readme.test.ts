@@ -18,7 +18,7 @@ describe('README.md', () => {
 
   it('documents every field of every resource in the schema', () => {
     const defs = schema.$defs as Record<string, { properties?: Record<string, unknown> }>;
-    for (const def of ['VectorStore', 'FileSet', 'Assistant', 'Environment']) {
+    for (const def of ['VectorStore', 'FileSet', 'Assistant', 'Foundry', 'Environment']) {
       for (const field of Object.keys(defs[def]!.properties ?? {})) {
         expect(readme, `${def}.${field}`).toContain(`| \`${field}\` |`);
       }

@@ -4,12 +4,12 @@
  * checks what the account holds (no duplicates, no orphaned uploads, nothing unowned touched).
  */
 import { spawn } from 'node:child_process';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { Emulator, EmulatorOptions, RequestLogEntry } from '../../src/emulator/index.js';
 import { ATTR_PATH, TAG_DEPLOYMENT, TAG_RESOURCE } from '../../src/ownership/metadata.js';
 import { BIN, cliEnv } from './cli.js';
-import { API_KEY } from './deploy.js';
+import { OPENAI, type MatrixTarget } from './reliability/targets.js';
 
 export interface KillPoint {
   /** Count only requests of this method (default: any). */
@@ -26,6 +26,8 @@ export interface KillPoint {
 
 export interface CrashAccount {
   emu: Emulator;
+  /** What kind of target the emulator plays (reliability/targets.ts). */
+  target: MatrixTarget;
   client: OpenAI;
   env: Record<string, string>;
   /** Runs the CLI; with a kill point, SIGKILLs it there. Resolves with the exit and whether it was killed. */
@@ -33,18 +35,20 @@ export interface CrashAccount {
   close(): Promise<void>;
 }
 
-export async function startCrashAccount(options: EmulatorOptions = {}): Promise<CrashAccount> {
+/** `target`: the kind of target the emulator plays and the CLI is pointed at (default OpenAI-compatible, with the Assistants API). */
+export async function startCrashAccount(options: EmulatorOptions = {}, target: MatrixTarget = OPENAI): Promise<CrashAccount> {
   let onLog: ((e: RequestLogEntry) => void) | undefined;
-  const emu = await startEmulator({ indexingDelayMs: 20, quiet: true, ...options, onLog: (e) => onLog?.(e) });
-  const env = { OPENAI_BASE_URL: emu.url, OPENAI_API_KEY: API_KEY, CI: '1' };
-  const client = new OpenAI({ apiKey: API_KEY, baseURL: emu.url, maxRetries: 3 });
+  const emu = await startEmulator({ indexingDelayMs: 20, quiet: true, ...target.emulator, ...options, onLog: (e) => onLog?.(e) });
+  const env = target.env(emu);
+  const client = target.client(emu);
   return {
     emu,
+    target,
     client,
     env,
     run(args, cwd, kill, extraEnv) {
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd, env: cliEnv({ ...env, ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [BIN, ...target.args, ...args], { cwd, env: cliEnv({ ...env, ...extraEnv }), stdio: ['ignore', 'pipe', 'pipe'] });
         let stdout = '';
         let stderr = '';
         let killed = false;
@@ -81,15 +85,25 @@ export interface Inventory {
   referenced: Set<string>;
 }
 
-/** What the deployment owns, read with the SDK (independently of the code under test). */
-export async function inventory(client: OpenAI, deployment: string): Promise<Inventory> {
+/**
+ * What the deployment owns, read with the SDK (independently of the code under test); its
+ * assistants from `assistants` when given (a Foundry project's agents, reliability/targets.ts).
+ */
+export async function inventory(client: OpenAI, deployment: string, assistantsOf?: () => Promise<{ id: string; key: string; fileIds: string[] }[]>): Promise<Inventory> {
   const keyOf = (m: Record<string, string> | null | undefined) => m?.[TAG_RESOURCE]?.split(';')[0] ?? '?';
   const assistants: Inventory['assistants'] = [];
   const referenced = new Set<string>();
-  for await (const a of client.beta.assistants.list({ limit: 100 })) {
-    if (a.metadata?.[TAG_DEPLOYMENT] !== deployment) continue;
-    assistants.push({ id: a.id, key: keyOf(a.metadata as Record<string, string>) });
-    for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) referenced.add(id);
+  if (assistantsOf) {
+    for (const a of await assistantsOf()) {
+      assistants.push({ id: a.id, key: a.key });
+      for (const id of a.fileIds) referenced.add(id);
+    }
+  } else {
+    for await (const a of client.beta.assistants.list({ limit: 100 })) {
+      if (a.metadata?.[TAG_DEPLOYMENT] !== deployment) continue;
+      assistants.push({ id: a.id, key: keyOf(a.metadata as Record<string, string>) });
+      for (const id of a.tool_resources?.code_interpreter?.file_ids ?? []) referenced.add(id);
+    }
   }
   const stores: Inventory['stores'] = [];
   for await (const v of client.vectorStores.list({ limit: 100 })) {

@@ -56,7 +56,7 @@ describe('a model the target does not serve', () => {
     expect(json.code).toBe(1);
     const plan = JSON.parse(json.stdout) as Plan;
     expect((await planValidator())(plan)).toEqual([]);
-    expect(plan.format_version).toBe('1.2');
+    expect(plan.format_version).toBe('1.3');
     expect(plan.errors).toEqual([
       {
         address: 'assistant.typo',

@@ -654,7 +654,7 @@ describe('JSON plan (diff of hand-made states)', () => {
   it('adds the one missing file, and nothing else', async () => {
     const plan = diff(desired, live, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
     const expected: Omit<Plan, 'live_fingerprint'> = {
-      format_version: '1.2',
+      format_version: '1.3',
       tool_version: '9.9.9',
       created_at: '2026-11-25T00:00:00.000Z',
       deployment: 'shop',
@@ -788,7 +788,7 @@ describe('JSON plan (diff of hand-made states)', () => {
     };
     const plan = diff(desired2, live2, { toolVersion: '9.9.9', createdAt: '2026-11-25T00:00:00.000Z', target: { base_url: 'local', local: true }, manifestRoot: '.' });
     const expected: Omit<Plan, 'live_fingerprint'> = {
-      format_version: '1.2',
+      format_version: '1.3',
       tool_version: '9.9.9',
       created_at: '2026-11-25T00:00:00.000Z',
       deployment: 'shop',

@@ -57,8 +57,8 @@ describe('two commands of one deployment started together', () => {
       const [first, second] = summary(x!.stdout) !== 'none' ? [x!, y!] : [y!, x!];
       expect(second.stdout).toMatch(/No changes/);
       rows.push([`apply + apply (${round})`, `${x!.code}, ${y!.code}`, waited, `${summary(first.stdout)}, ${summary(second.stdout)}`, ((performance.now() - started) / 1000).toFixed(1)]);
-      await expectExactlyB(account.client, base.b);
-      await expectStrangersUntouched(account.client, base.strangers);
+      await expectExactlyB(account, base.b);
+      await expectStrangersUntouched(account, base.strangers);
     } finally {
       await account.close();
     }
@@ -92,9 +92,9 @@ describe('two commands of one deployment started together', () => {
       expect([x.code, y.code], `${x.stderr}\n${y.stderr}`).toEqual([0, 0]);
       const applyWaited = x.stderr.includes('Waiting for the lease');
       // whichever came second decides: destroy last leaves nothing, apply last rebuilds B whole
-      if (applyWaited) await expectExactlyB(account.client, base.b);
-      else await expectNothingOwned(account.client);
-      await expectStrangersUntouched(account.client, base.strangers);
+      if (applyWaited) await expectExactlyB(account, base.b);
+      else await expectNothingOwned(account);
+      await expectStrangersUntouched(account, base.strangers);
       rows.push(['apply + destroy', `${x.code}, ${y.code}`, 1, applyWaited ? 'destroy first, then apply' : 'apply first, then destroy', ((performance.now() - started) / 1000).toFixed(1)]);
     } finally {
       await account.close();
@@ -115,7 +115,7 @@ describe('stale and live leases', () => {
       expect(rerun.code, rerun.stderr).toBe(0);
       expect(rerun.stderr).toMatch(/Broke the stale lease vs_\S+ of deployment "rel" \(apply, pid \d+ on .+\): its process \d+ on .+ is gone\./);
       expect(performance.now() - t).toBeLessThan(20_000);
-      await expectExactlyB(account.client, base.b);
+      await expectExactlyB(account, base.b);
     } finally {
       await account.close();
     }
@@ -135,7 +135,7 @@ describe('stale and live leases', () => {
       expect(r.stderr).toContain('Waiting for the lease on deployment "rel": another apply holds it (pid 4242 on ci-runner-9');
       expect(r.stderr).toMatch(/Broke the stale lease vs_\S+ of deployment "rel" \(apply, pid 4242 on ci-runner-9\): no heartbeat for \d s\./);
       expect(seconds).toBeGreaterThan(1.5);
-      await expectExactlyB(account.client, base.b);
+      await expectExactlyB(account, base.b);
     } finally {
       await account.close();
     }
@@ -185,7 +185,7 @@ describe('stale and live leases', () => {
       const y = await account.run(APPLY, copyOf(base.b), undefined, env);
       expect(y.code, y.stderr).toBe(0);
       expect(y.stderr).toMatch(/Broke the stale lease .*: no heartbeat for \d s\./);
-      await expectExactlyB(account.client, base.b);
+      await expectExactlyB(account, base.b);
       const resumed = account.emu.log.length;
       process.kill(pausedPid, 'SIGCONT');
       const woken = await x;
@@ -198,8 +198,8 @@ describe('stale and live leases', () => {
       // deletion of its own lease, which the other apply had already broken
       const after = account.emu.log.slice(resumed);
       expect(after.filter((e) => e.method !== 'GET' && !(e.method === 'DELETE' && e.status === 404)), JSON.stringify(after)).toEqual([]);
-      await expectExactlyB(account.client, base.b);
-      await expectStrangersUntouched(account.client, base.strangers);
+      await expectExactlyB(account, base.b);
+      await expectStrangersUntouched(account, base.strangers);
     } finally {
       await account.close();
     }

@@ -18,20 +18,30 @@
  * And at named points: after the first request of each kind (method and route) apply A -> B
  * sends, list reads included, and after later ones of the kinds it sends several of; a guard test
  * fails when the apply sends a kind that has no kill point.
+ *
+ * Every part runs on each kind of target of test/helpers/reliability/targets.ts: an
+ * OpenAI-compatible account with the Assistants API, and a Microsoft Foundry project (the
+ * assistants as prompt agents, where the exact check also finds a version written twice). The
+ * Foundry runs are fewer (RELIABILITY_CRASH_RUNS_FOUNDRY, default 10: 7 apply, 3 destroy; one run
+ * per fault); RELIABILITY_TARGETS=openai (or foundry) runs one kind only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KillPoint } from '../helpers/crash.js';
 import { table, recordFigures } from '../helpers/reliability/figures.js';
 import { expectExactlyB, expectNothingOwned, expectStrangersUntouched, makeBaseline, prng, restore } from '../helpers/reliability/scenario.js';
 import type { Baseline } from '../helpers/reliability/scenario.js';
+import { matrixTargets, type MatrixTarget } from '../helpers/reliability/targets.js';
 
-const RUNS = Number(process.env.RELIABILITY_CRASH_RUNS ?? 50);
-const APPLY_RUNS = Math.round((RUNS * 34) / 50);
-const DESTROY_RUNS = RUNS - APPLY_RUNS;
 const APPLY = ['apply', '--auto-approve', '--allow-mass-delete'];
 const DESTROY = ['destroy', '--auto-approve'];
 
-const FAULT_RUNS = Number(process.env.RELIABILITY_CRASH_FAULT_RUNS ?? 3);
+/** How many runs each kind of target gets: a Foundry project's are fewer (they are slower). */
+function counts(target: MatrixTarget): { apply: number; destroy: number; faultRuns: number } {
+  const runs = Number(target.name === 'foundry' ? (process.env.RELIABILITY_CRASH_RUNS_FOUNDRY ?? 10) : (process.env.RELIABILITY_CRASH_RUNS ?? 50));
+  const apply = Math.round((runs * 34) / 50);
+  return { apply, destroy: runs - apply, faultRuns: Number(target.name === 'foundry' ? (process.env.RELIABILITY_CRASH_FAULT_RUNS_FOUNDRY ?? 1) : (process.env.RELIABILITY_CRASH_FAULT_RUNS ?? 3)) };
+}
+
 /** The faults of the second part: the kind (as the table names it) and its spec. */
 const FAULTS = [
   { kind: 'drop-after', spec: (seed: number) => `seed=${seed},drop-after=0.1`, destroy: true },
@@ -41,44 +51,33 @@ const FAULTS = [
 type FaultKind = (typeof FAULTS)[number]['kind'];
 const MAX_RERUNS = 3;
 
-let base: Baseline;
-/** Requests an unkilled run sends, by command and fault ('' none). */
-const requests = new Map<string, number>();
-const rows: (string | number)[][] = [];
+/** What the runs on one kind of target share: the baseline, an unkilled run's request counts, the figures. */
+interface Matrix {
+  target: MatrixTarget;
+  base: Baseline;
+  /** Requests an unkilled run sends, by command and fault ('' none). */
+  requests: Map<string, number>;
+  rows: (string | number)[][];
+}
 
-async function measure(command: 'apply' | 'destroy', fault?: (typeof FAULTS)[number]): Promise<void> {
-  const account = await restore(base);
+async function measure(m: Matrix, command: 'apply' | 'destroy', fault?: (typeof FAULTS)[number]): Promise<void> {
+  const account = await restore(m.base);
   try {
     if (fault) account.emu.setFaults(fault.spec(1));
     const from = account.emu.log.length;
-    const r = await account.run(command === 'apply' ? APPLY : DESTROY, command === 'apply' ? base.b : base.a);
+    const r = await account.run(command === 'apply' ? APPLY : DESTROY, command === 'apply' ? m.base.b : m.base.a);
     // under index-fail an unkilled run may end with a file that failed every time: its count still stands
     if (!fault) expect(r.code, r.stderr).toBe(0);
-    requests.set(`${command} ${fault?.kind ?? ''}`, account.emu.log.length - from);
+    m.requests.set(`${command} ${fault?.kind ?? ''}`, account.emu.log.length - from);
   } finally {
     await account.close();
   }
 }
 
-beforeAll(async () => {
-  base = await makeBaseline();
-  // how many requests an unkilled run sends: the range the kill points are drawn from
-  for (const command of ['apply', 'destroy'] as const) {
-    await measure(command);
-    for (const f of FAULTS) if (command === 'apply' || f.destroy) await measure(command, f);
-  }
-}, 300_000);
-
-afterAll(() => {
-  if (rows.length === 0) return;
-  const header = ['command', 'seed', 'k', 'N', 'rerun exit', 'rerun requests', 'stale lease broken', 'seconds', 'faults', 'reruns'];
-  console.log(`crash matrix (SIGKILL after request k of N, then a rerun):\n${table(header, rows)}`);
-  recordFigures('crash', { runs: rows.length, apply_requests: requests.get('apply '), destroy_requests: requests.get('destroy '), requests: Object.fromEntries(requests), header, rows });
-});
-
-async function crashRun(command: 'apply' | 'destroy', seed: number, fault?: (typeof FAULTS)[number]): Promise<void> {
+async function crashRun(m: Matrix, command: 'apply' | 'destroy', seed: number, fault?: (typeof FAULTS)[number]): Promise<void> {
+  const { base } = m;
   const started = performance.now();
-  const n = requests.get(`${command} ${fault?.kind ?? ''}`)!;
+  const n = m.requests.get(`${command} ${fault?.kind ?? ''}`)!;
   let k = 1 + Math.floor(prng(seed)() * n);
   let account = await restore(base);
   try {
@@ -113,94 +112,86 @@ async function crashRun(command: 'apply' | 'destroy', seed: number, fault?: (typ
     expect(rerun.code, rerun.stderr).toBe(0);
     const rerunRequests = account.emu.log.length - from;
     account.emu.setFaults(undefined);
-    if (command === 'apply') await expectExactlyB(account.client, dir);
-    else await expectNothingOwned(account.client);
-    await expectStrangersUntouched(account.client, base.strangers);
+    if (command === 'apply') await expectExactlyB(account, dir);
+    else await expectNothingOwned(account);
+    await expectStrangersUntouched(account, base.strangers);
     // the rerun left nothing to do
     const again = await account.run(command === 'apply' ? ['plan', '--detailed-exitcode'] : DESTROY, dir);
     expect(again.code, again.stdout).toBe(0);
     if (command === 'destroy') expect(again.stderr).toContain('owns nothing on this target');
-    rows.push([command, seed, k, n, String(rerun.code), rerunRequests, /(Broke|Removed) the stale lease/.test(rerun.stderr) ? 'yes' : 'no', ((performance.now() - started) / 1000).toFixed(1), fault?.kind ?? 'none', reruns]);
+    m.rows.push([command, seed, k, n, String(rerun.code), rerunRequests, /(Broke|Removed) the stale lease/.test(rerun.stderr) ? 'yes' : 'no', ((performance.now() - started) / 1000).toFixed(1), fault?.kind ?? 'none', reruns]);
   } finally {
     await account.close();
   }
 }
 
-describe('crash matrix', () => {
-  it.each(Array.from({ length: APPLY_RUNS }, (_, i) => 1000 + i))('apply killed at a random point converges on rerun (seed %i)', (seed) => crashRun('apply', seed), 120_000);
-  it.each(Array.from({ length: DESTROY_RUNS }, (_, i) => 2000 + i))('destroy killed at a random point converges on rerun (seed %i)', (seed) => crashRun('destroy', seed), 120_000);
-});
-
-const faultCases = (command: 'apply' | 'destroy', first: number) =>
+const faultCases = (command: 'apply' | 'destroy', first: number, runs: number) =>
   FAULTS.filter((f) => command === 'apply' || f.destroy).flatMap((f, j) =>
-    Array.from({ length: command === 'apply' ? FAULT_RUNS : Math.ceil(FAULT_RUNS / 2) }, (_, i) => [f.kind, first + j * 100 + i] as [FaultKind, number]),
+    Array.from({ length: command === 'apply' ? runs : Math.ceil(runs / 2) }, (_, i) => [f.kind, first + j * 100 + i] as [FaultKind, number]),
   );
 
-describe('crash matrix under after-handler faults and failed indexing', () => {
-  it.each(faultCases('apply', 3000))('apply under %s killed at a random point converges on reruns (seed %i)', (kind, seed) => crashRun('apply', seed, FAULTS.find((f) => f.kind === kind)), 180_000);
-  it.each(faultCases('destroy', 4000))('destroy under %s killed at a random point converges on rerun (seed %i)', (kind, seed) => crashRun('destroy', seed, FAULTS.find((f) => f.kind === kind)), 180_000);
-});
+describe.each(matrixTargets())('on $name', (target) => {
+  const m = { target, requests: new Map(), rows: [] } as unknown as Matrix;
+  const n = counts(target);
 
-/** After the first request of each kind apply A -> B sends, and after later ones of the kinds it sends several of. */
-const KILL_POINTS: KillPoint[] = [
-  { method: 'GET', route: '/v1/assistants', nth: 1 },
-  { method: 'GET', route: '/v1/files', nth: 1 },
-  { method: 'GET', route: '/v1/models', nth: 1 },
-  { method: 'GET', route: '/v1/vector_stores', nth: 1 },
-  { method: 'GET', route: '/v1/vector_stores/{vector_store_id}/files', nth: 1 },
-  { method: 'POST', route: '/v1/files', nth: 1 },
-  { method: 'POST', route: '/v1/files', nth: 2 },
-  { method: 'POST', route: '/v1/files', nth: 4 },
-  { method: 'POST', route: '/v1/files', nth: 7 },
-  { method: 'POST', route: '/v1/vector_stores', nth: 1 },
-  { method: 'POST', route: '/v1/vector_stores', nth: 2 },
-  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}', nth: 1 },
-  { method: 'DELETE', route: '/v1/vector_stores/{vector_store_id}/files/{file_id}', nth: 1 },
-  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}/file_batches', nth: 1 },
-  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}/file_batches', nth: 2 },
-  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}/file_batches', nth: 3 },
-  { method: 'GET', route: '/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}', nth: 1 },
-  { method: 'GET', route: '/v1/vector_stores/{vector_store_id}/file_batches/{batch_id}', nth: 2 },
-  { method: 'POST', route: '/v1/vector_stores/{vector_store_id}/files/{file_id}', nth: 1 },
-  { method: 'POST', route: '/v1/assistants', nth: 1 },
-  { method: 'POST', route: '/v1/assistants/{assistant_id}', nth: 1 },
-  { method: 'POST', route: '/v1/assistants/{assistant_id}', nth: 2 },
-  { method: 'DELETE', route: '/v1/assistants/{assistant_id}', nth: 1 },
-  { method: 'DELETE', route: '/v1/vector_stores/{vector_store_id}', nth: 1 },
-  { method: 'DELETE', route: '/v1/vector_stores/{vector_store_id}', nth: 2 },
-  { method: 'DELETE', route: '/v1/files/{file_id}', nth: 1 },
-  { method: 'DELETE', route: '/v1/files/{file_id}', nth: 2 },
-  { method: 'DELETE', route: '/v1/files/{file_id}', nth: 3 },
-];
-
-describe('apply killed after each kind of request', () => {
-  it('has a kill point for every kind of request apply A -> B sends', async () => {
-    const account = await restore(base);
-    try {
-      const from = account.emu.log.length;
-      const applied = await account.run(APPLY, base.b);
-      expect(applied.code, applied.stderr).toBe(0);
-      const sent = new Set(account.emu.log.slice(from).map((e) => `${e.method} ${e.route}`));
-      const covered = new Set(KILL_POINTS.filter((k) => k.nth === 1).map((k) => `${k.method} ${k.route}`));
-      expect([...sent].sort()).toEqual([...covered].sort());
-    } finally {
-      await account.close();
+  beforeAll(async () => {
+    m.base = await makeBaseline(target);
+    // how many requests an unkilled run sends: the range the kill points are drawn from
+    for (const command of ['apply', 'destroy'] as const) {
+      await measure(m, command);
+      for (const f of FAULTS) if (command === 'apply' || f.destroy) await measure(m, command, f);
     }
-  }, 120_000);
+  }, 300_000);
 
-  it.each(KILL_POINTS.map((k) => [`${k.method} ${k.route} #${k.nth}`, k] as const))('killed after %s, a rerun converges', async (_name, kill) => {
-    const account = await restore(base);
-    try {
-      const crashed = await account.run(APPLY, base.b, kill);
-      expect(crashed.killed, `the kill point was never reached:\n${crashed.stdout}\n${crashed.stderr}`).toBe(true);
-      const rerun = await account.run(APPLY, base.b);
-      expect(rerun.code, rerun.stderr).toBe(0);
-      await expectExactlyB(account.client, base.b);
-      await expectStrangersUntouched(account.client, base.strangers);
-      const plan = await account.run(['plan', '--detailed-exitcode'], base.b);
-      expect(plan.code, plan.stdout).toBe(0);
-    } finally {
-      await account.close();
-    }
-  }, 120_000);
+  afterAll(() => {
+    if (m.rows.length === 0) return;
+    const header = ['command', 'seed', 'k', 'N', 'rerun exit', 'rerun requests', 'stale lease broken', 'seconds', 'faults', 'reruns'];
+    console.log(`crash matrix on ${target.name} (SIGKILL after request k of N, then a rerun):\n${table(header, m.rows)}`);
+    recordFigures(target.name === 'openai' ? 'crash' : `crash-${target.name}`, { runs: m.rows.length, apply_requests: m.requests.get('apply '), destroy_requests: m.requests.get('destroy '), requests: Object.fromEntries(m.requests), header, rows: m.rows });
+  });
+
+  describe('crash matrix', () => {
+    it.each(Array.from({ length: n.apply }, (_, i) => 1000 + i))('apply killed at a random point converges on rerun (seed %i)', (seed) => crashRun(m, 'apply', seed), 120_000);
+    it.each(Array.from({ length: n.destroy }, (_, i) => 2000 + i))('destroy killed at a random point converges on rerun (seed %i)', (seed) => crashRun(m, 'destroy', seed), 120_000);
+  });
+
+  describe('crash matrix under after-handler faults and failed indexing', () => {
+    it.each(faultCases('apply', 3000, n.faultRuns))('apply under %s killed at a random point converges on reruns (seed %i)', (kind, seed) => crashRun(m, 'apply', seed, FAULTS.find((f) => f.kind === kind)), 180_000);
+    it.each(faultCases('destroy', 4000, n.faultRuns))('destroy under %s killed at a random point converges on rerun (seed %i)', (kind, seed) => crashRun(m, 'destroy', seed, FAULTS.find((f) => f.kind === kind)), 180_000);
+  });
+
+  /** After the first request of each kind apply A -> B sends, and after later ones of the kinds it sends several of. */
+  const KILL_POINTS: KillPoint[] = target.killPoints;
+
+  describe('apply killed after each kind of request', () => {
+    it('has a kill point for every kind of request apply A -> B sends', async () => {
+      const account = await restore(m.base);
+      try {
+        const from = account.emu.log.length;
+        const applied = await account.run(APPLY, m.base.b);
+        expect(applied.code, applied.stderr).toBe(0);
+        const sent = new Set(account.emu.log.slice(from).map((e) => `${e.method} ${e.route}`));
+        const covered = new Set(KILL_POINTS.filter((k) => k.nth === 1).map((k) => `${k.method} ${k.route}`));
+        expect([...sent].sort()).toEqual([...covered].sort());
+      } finally {
+        await account.close();
+      }
+    }, 120_000);
+
+    it.each(KILL_POINTS.map((k) => [`${k.method} ${k.route} #${k.nth}`, k] as const))('killed after %s, a rerun converges', async (_name, kill) => {
+      const account = await restore(m.base);
+      try {
+        const crashed = await account.run(APPLY, m.base.b, kill);
+        expect(crashed.killed, `the kill point was never reached:\n${crashed.stdout}\n${crashed.stderr}`).toBe(true);
+        const rerun = await account.run(APPLY, m.base.b);
+        expect(rerun.code, rerun.stderr).toBe(0);
+        await expectExactlyB(account, m.base.b);
+        await expectStrangersUntouched(account, m.base.strangers);
+        const plan = await account.run(['plan', '--detailed-exitcode'], m.base.b);
+        expect(plan.code, plan.stdout).toBe(0);
+      } finally {
+        await account.close();
+      }
+    }, 120_000);
+  });
 });

@@ -59,7 +59,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
   try {
     let account;
     try {
-      account = await readAccountForAudit(target.client, { concurrency: 16 });
+      account = await readAccountForAudit(target.client, { concurrency: 16, ...(target.auditAssistants ? { assistants: target.auditAssistants } : {}) });
     } catch (error) {
       throw describeApiError(error, 'reading the account', target.baseUrl) ?? error;
     }

@@ -23,7 +23,7 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
 
 async function destroy(opts: CommandOptions, io: Io, stop: Stopper): Promise<number> {
   const { lease, extra } = deployLease(stop, 'destroy', io);
-  const { desired: manifest, target, live } = await loadAndRead(opts, io, extra, { timed: false });
+  const { desired: manifest, target, live } = await loadAndRead(opts, io, extra, { timed: false, mapping: false });
   const question = `Do you really want to destroy everything deployment "${manifest.deployment}" owns?\n  There is no undo.`;
   try {
     // protected: what the manifest protects, and what the account records as protected

@@ -10,8 +10,9 @@ import { KINDS } from '../../kinds/index.js';
 import type { AnyKind, Tagged } from '../../kinds/index.js';
 import { loadManifest } from '../../manifest/load.js';
 import { closest } from '../../manifest/suggest.js';
-import { deploymentOf, resourceKeyOf, userMetadata, USER_MAX_METADATA } from '../../ownership/index.js';
+import { deploymentOf, FOUNDRY_USER_MAX_METADATA, resourceKeyOf, userMetadata, USER_MAX_METADATA } from '../../ownership/index.js';
 import { isLeaseMetadata, LEASE_TAG } from '../../targets/lease.js';
+import { isFoundryChoice } from '../../targets/target.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { loadOptions } from '../options.js';
@@ -31,7 +32,7 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   const io = createIo(opts);
   const [address, id] = args as [string, string];
   const { kind, key } = parseAddress(address, id);
-  if (!id.startsWith(kind.idPrefix)) throw new UserError(`${id} is not ${kind.noun} id (${kind.idPrefix}…)`);
+  if (!isFoundryChoice(opts.target) && !id.startsWith(kind.idPrefix)) throw new UserError(`${id} is not ${kind.noun} id (${kind.idPrefix}…)`);
 
   const { desired } = await loadManifest(loadOptions(opts));
   const keys = desired[kind.collection].map((r) => r.key);
@@ -44,6 +45,8 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
   }
   const target = await connect(opts, io);
   try {
+    // a Foundry agent is named, not prefixed (src/targets/foundry/)
+    if (target.kindOfId && target.kindOfId(id) !== kind.type) throw new UserError(`${id} is not ${kind.type === 'assistant' ? 'an agent name' : `${kind.noun} id (${kind.idPrefix}…)`}`);
     const live = await target.readOne(kind.type, id);
     if (isLeaseMetadata(live.metadata)) {
       throw new UserError(
@@ -72,8 +75,10 @@ export async function run(args: string[], opts: CommandOptions): Promise<number>
       throw new UserError(`${kind.type}.${key} already exists (${existing.id})`, `destroy it or import under another key; two resources cannot share one key`);
     }
     const user = userMetadata(live.metadata);
-    if (Object.keys(user).length > USER_MAX_METADATA) {
-      throw new UserError(`${id} has ${Object.keys(user).length} metadata keys; importing needs 2 of the 16 free for the ownership tags`, 'remove some metadata keys first');
+    // a Foundry agent version keeps the display name there too
+    const room = target.kind === 'foundry' && kind.type === 'assistant' ? FOUNDRY_USER_MAX_METADATA : USER_MAX_METADATA;
+    if (Object.keys(user).length > room) {
+      throw new UserError(`${id} has ${Object.keys(user).length} metadata keys; importing needs ${16 - room} of the 16 free for the ownership tags`, 'remove some metadata keys first');
     }
     const metadata = (kind.importMetadata as (l: Tagged, d: string, k: string) => Record<string, string>)(live, desired.deployment, key);
     await target.tagOne(kind.type, id, metadata);

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resourceKeyOf } from '../../ownership/index.js';
-import { KINDS } from '../../kinds/index.js';
+import { KINDS, kindOf } from '../../kinds/index.js';
 import type { AnyKind, LiveAssistant, LiveVectorStore, Tagged } from '../../kinds/index.js';
 import { UserError } from '../../errors.js';
 import { keyFrom, toManifest } from '../../pull/to-manifest.js';
@@ -39,8 +39,9 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
       for (const kind of KINDS) pulled[kind.collection] = live[kind.collection].map((r) => ({ key: resourceKeyOf(r.metadata) ?? keyFrom(r.name, r.id), live: r }));
     } else {
       for (const id of ids) {
-        const kind = KINDS.find((k) => id.startsWith(k.idPrefix));
-        if (!kind) throw new UserError(`cannot pull ${id}: give assistant ids (asst_…) or vector store ids (vs_…)`);
+        const type = target.kindOfId ? target.kindOfId(id) : KINDS.find((k) => id.startsWith(k.idPrefix))?.type;
+        const kind = type ? kindOf(type) : undefined;
+        if (!kind) throw new UserError(`cannot pull ${id}: give ${target.kind === 'foundry' ? 'agent names' : 'assistant ids (asst_…)'} or vector store ids (vs_…)`);
         const r = (await target.readOne(kind.type, id)) as Tagged & { name: string | null };
         pulled[kind.collection].push({ key: keyFrom(r.name, r.id), live: r });
       }

@@ -8,10 +8,12 @@ import type { Problem } from '../../errors.js';
 import { countFiles } from '../../manifest/desired.js';
 import type { Desired, Warning } from '../../manifest/desired.js';
 import { hashDesired } from '../../manifest/hash.js';
+import { agentProblems } from '../../kinds/index.js';
 import { validateManifest } from '../../manifest/load.js';
 import { createIo } from '../io.js';
 import type { CommandOptions } from '../main.js';
 import { loadOptions } from '../options.js';
+import { isFoundryChoice } from '../../targets/target.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -43,6 +45,10 @@ export async function run(_args: string[], opts: CommandOptions): Promise<number
       if (!(error instanceof ManifestError)) throw error;
       r.problems.push(...error.problems);
     }
+  }
+  // --target foundry: what a Foundry project has no place for, too (offline, src/kinds/agent-checks.ts)
+  if (isFoundryChoice(opts.target)) {
+    for (const r of results) if (r.desired && r.problems.length === 0) r.problems.push(...agentProblems(r.desired, r.desired.locate ?? (() => undefined)));
   }
   const valid = results.every((r) => r.problems.length === 0);
 

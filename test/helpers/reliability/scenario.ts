@@ -2,7 +2,8 @@
  * The deployment the crash and fault matrices change: state A (deployed once, saved as an emulator
  * data folder and restored for each run) and state B (uploads, creates, updates, replaces,
  * re-attributes, detaches, deletes), with an independent check that the account holds exactly B
- * (field by field and file by file, read with the SDK, not with the code under test).
+ * (field by field and file by file, read with the SDK, not with the code under test), on any kind
+ * of target of reliability/targets.ts (an OpenAI-compatible account, a Foundry project).
  */
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { tempProject } from '../cli.js';
 import { inventory, problems, startCrashAccount } from '../crash.js';
 import type { CrashAccount } from '../crash.js';
 import { API_KEY } from '../deploy.js';
+import { OPENAI, type MatrixTarget, type Strangers } from './targets.js';
 
 export const DEPLOYMENT = 'rel';
 
@@ -113,27 +115,25 @@ export function projectB(a: string): string {
 }
 
 export interface Baseline {
+  /** The kind of target the baseline was deployed on (reliability/targets.ts). */
+  target: MatrixTarget;
   /** Emulator data folder holding state A plus the strangers. */
   dataDir: string;
   a: string;
   b: string;
-  strangers: { assistant: string; store: string; file: string; other: string };
+  strangers: Strangers;
 }
 
 /** Deploys A once (with the real CLI) next to resources the deployment does not own, and keeps the data folder. */
-export async function makeBaseline(): Promise<Baseline> {
+export async function makeBaseline(target: MatrixTarget = OPENAI): Promise<Baseline> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ad-rel-data-'));
-  const account = await startCrashAccount({ dataDir });
+  const account = await startCrashAccount({ dataDir }, target);
   try {
     const a = projectA();
     const first = await account.run(['apply', '--auto-approve'], a);
     expect(first.code, first.stderr).toBe(0);
-    const c = account.client;
-    const assistant = await c.beta.assistants.create({ model: 'gpt-4o', name: 'keep' });
-    const store = await c.vectorStores.create({ name: 'kb' });
-    const file = await c.files.create({ file: new File(['x'], 'a.md'), purpose: 'assistants' });
-    const other = await c.beta.assistants.create({ model: 'gpt-4o', name: 'keep', metadata: { [TAG_DEPLOYMENT]: 'rel-other', [TAG_RESOURCE]: 'keep;x;' } });
-    return { dataDir, a, b: projectB(a), strangers: { assistant: assistant.id, store: store.id, file: file.id, other: other.id } };
+    const strangers = await target.makeStrangers(account.emu, account.client);
+    return { target, dataDir, a, b: projectB(a), strangers };
   } finally {
     await account.close();
   }
@@ -143,16 +143,13 @@ export async function makeBaseline(): Promise<Baseline> {
 export async function restore(base: Baseline, options: EmulatorOptions = {}): Promise<CrashAccount> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'ad-rel-run-'));
   cpSync(base.dataDir, dataDir, { recursive: true });
-  const account = await startCrashAccount({ ...options, dataDir });
+  const account = await startCrashAccount({ ...options, dataDir }, base.target);
   const close = account.close;
   return { ...account, close: async () => { await close(); rmSync(dataDir, { recursive: true, force: true }); } };
 }
 
-export async function expectStrangersUntouched(client: OpenAI, s: Baseline['strangers']): Promise<void> {
-  await expect(client.beta.assistants.retrieve(s.assistant)).resolves.toMatchObject({ name: 'keep' });
-  await expect(client.vectorStores.retrieve(s.store)).resolves.toMatchObject({ name: 'kb' });
-  await expect(client.files.retrieve(s.file)).resolves.toMatchObject({ filename: 'a.md' });
-  await expect(client.beta.assistants.retrieve(s.other)).resolves.toMatchObject({ metadata: { [TAG_DEPLOYMENT]: 'rel-other' } });
+export async function expectStrangersUntouched(account: CrashAccount, s: Strangers): Promise<void> {
+  await account.target.expectStrangersUntouched(account.emu, account.client, s);
 }
 
 export async function leases(client: OpenAI): Promise<string[]> {
@@ -163,10 +160,17 @@ export async function leases(client: OpenAI): Promise<string[]> {
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
-/** The account holds exactly B: every field and file, no duplicate, no orphan, no lease left. */
-export async function expectExactlyB(client: OpenAI, dir: string): Promise<void> {
-  const inv = await inventory(client, DEPLOYMENT);
-  expect(problems(inv), JSON.stringify({ ...inv, referenced: [...inv.referenced] })).toEqual([]);
+/** What the deployment's assistants are, read as the target holds them (and what else is wrong with them). */
+function assistantsOf(account: CrashAccount, found: string[]) {
+  return () => account.target.assistants(account.emu, DEPLOYMENT, found);
+}
+
+/** The account holds exactly B: every field and file, no duplicate (of a resource, or of a Foundry agent's version), no orphan, no lease left. */
+export async function expectExactlyB(account: CrashAccount, dir: string): Promise<void> {
+  const client = account.client;
+  const found: string[] = [];
+  const inv = await inventory(client, DEPLOYMENT, account.target.name === 'openai' ? undefined : assistantsOf(account, found));
+  expect([...problems(inv), ...found], JSON.stringify({ ...inv, referenced: [...inv.referenced] })).toEqual([]);
   expect(await leases(client), 'a lease was left behind').toEqual([]);
 
   const storeIdByKey = new Map<string, string>();
@@ -192,27 +196,27 @@ export async function expectExactlyB(client: OpenAI, dir: string): Promise<void>
   const uploads = new Map<string, string>();
   for await (const f of client.files.list({ purpose: 'assistants' })) uploads.set(f.id, f.filename);
   const assistants: Record<string, unknown> = {};
-  for await (const a of client.beta.assistants.list({ limit: 100 })) {
-    if (a.metadata?.[TAG_DEPLOYMENT] !== DEPLOYMENT) continue;
-    const key = String((a.metadata as Record<string, string>)[TAG_RESOURCE]).split(';')[0]!;
-    const storeIds = a.tool_resources?.file_search?.vector_store_ids ?? [];
+  for (const a of await account.target.assistants(account.emu, DEPLOYMENT)) {
+    const key = a.key;
+    const storeIds = a.storeIds;
     const storeKey = [...storeIdByKey].find(([, id]) => id === storeIds[0])?.[0];
     expect(storeIds, `${key} searches one store`).toHaveLength(1);
-    const files = (a.tool_resources?.code_interpreter?.file_ids ?? []).map((id) => {
+    const files = a.fileIds.map((id) => {
       const parsed = parseUploadName(uploads.get(id) ?? '');
       expect(parsed, `${key}: code_interpreter file ${id} is one of the deployment's uploads`).toBeDefined();
       const local = `data/${parsed!.basename}`;
       expect(parsed!.sha16, `${key}: content of ${local}`).toBe(sha(path.join(dir, local)).slice(0, 16));
       return local;
     });
-    assistants[key] = { name: a.name, model: a.model, instructions: a.instructions ?? null, temperature: a.temperature === 1 ? null : (a.temperature ?? null), store: storeKey, files: files.sort() };
+    assistants[key] = { name: a.name, model: a.model, instructions: a.instructions, temperature: a.temperature, store: storeKey, files: files.sort() };
   }
   expect(assistants).toEqual(EXPECTED_B.assistants);
 }
 
 /** The deployment owns nothing at all: no assistant, store or upload, and no lease. */
-export async function expectNothingOwned(client: OpenAI): Promise<void> {
-  const inv = await inventory(client, DEPLOYMENT);
+export async function expectNothingOwned(account: CrashAccount): Promise<void> {
+  const client = account.client;
+  const inv = await inventory(client, DEPLOYMENT, account.target.name === 'openai' ? undefined : assistantsOf(account, []));
   expect({ assistants: inv.assistants, stores: inv.stores, uploads: inv.uploads }).toEqual({ assistants: [], stores: [], uploads: [] });
   expect(await leases(client), 'a lease was left behind').toEqual([]);
 }
