@@ -18,7 +18,6 @@ import { displayFile, makeRoot } from './paths.js';
 import { resolveDesired, sortProblems } from './resolve.js';
 import { validateSchema } from './schema.js';
 import type { ManifestDoc } from './types.js';
-import { ParseCache } from './parse-cache.js';
 import { parseSource } from './yaml-source.js';
 
 export interface LoadOptions {
@@ -32,8 +31,6 @@ export interface LoadOptions {
   /** Environment variables for ${env:NAME}; defaults to process.env. */
   processEnv?: Record<string, string | undefined>;
   allowOutsideRoot?: boolean;
-  /** Folder of `.assistants-deploy/`: the parsed manifest files are cached there (parse-cache.ts); none when undefined. */
-  cacheRoot?: string;
   /**
    * Called once the manifest's structure is valid (parsed, merged, overlaid, interpolated, and
    * through the schema: the deployment is known), before its files are resolved: a command may
@@ -56,7 +53,7 @@ interface Sources {
   rootDir: string;
 }
 
-async function readSources(file: string, cwd: string, cache?: ParseCache): Promise<{ sources: Sources; problems: Problem[] }> {
+async function readSources(file: string, cwd: string): Promise<{ sources: Sources; problems: Problem[] }> {
   const target = path.resolve(cwd, file);
   let files: string[];
   let rootDir: string;
@@ -97,11 +94,7 @@ async function readSources(file: string, cwd: string, cache?: ParseCache): Promi
       problems.push({ loc: { file: label, line: 1, col: 1 }, message: `this manifest ${read.why}` });
       continue;
     }
-    let parsed = cache?.get(label, read.text);
-    if (!parsed) {
-      parsed = parseSource(read.text, label);
-      cache?.put(label, read.text, parsed);
-    }
+    const parsed = parseSource(read.text, label);
     problems.push(...parsed.problems);
     const value = parsed.value ?? {};
     if (!isObject(value)) {
@@ -110,8 +103,6 @@ async function readSources(file: string, cwd: string, cache?: ParseCache): Promi
     }
     docs.push({ value, locs: parsed.locs });
   }
-  // written before the values are merged and interpolated (in place, some of them)
-  await cache?.save();
   return { sources: { docs, labels, dirs, rootDir }, problems };
 }
 
@@ -137,7 +128,7 @@ function finalDocument(
 /** Loads the manifest for one environment (or the base with none) into Desired. */
 export async function loadManifest(options: LoadOptions): Promise<Loaded> {
   const cwd = options.cwd ?? process.cwd();
-  const { sources, problems } = await readSources(options.file, cwd, options.cacheRoot ? await ParseCache.open(options.cacheRoot) : undefined);
+  const { sources, problems } = await readSources(options.file, cwd);
   if (problems.length > 0) throw new ManifestError(sortProblems(problems));
   const merged = mergeFiles(sources.docs);
   if (merged.problems.length > 0) throw new ManifestError(sortProblems(merged.problems));
