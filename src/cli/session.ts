@@ -126,7 +126,9 @@ export async function loadAndRead(
   try {
     desired = await loadDesired(opts, io, foundry ? undefined : ({ deployment }) => start(deployment));
   } catch (error) {
+    // the dropped reads end before the error is reported: nothing is sent once the command has failed
     if (opened) await opened.then((t) => t.close(), () => {});
+    if (reading) await reading.catch(() => {});
     throw error;
   }
   if (foundry && options.mapping !== false) checkFoundry(desired);

@@ -12,7 +12,8 @@
  *
  * Used only where the SDK would add nothing (target.ts): a plain http(s) base URL, without
  * credentials, query or fragment, a bearer key, no proxy from the environment, and no fetch
- * wrapper (apply's lease and stop fences go through the SDK's fetch).
+ * wrapper (apply's lease and stop fences go through the SDK's fetch). Closed (its read dropped
+ * because the manifest proved bad), it sends nothing more: no retry, and what is in flight ends.
  */
 import type { Agent, IncomingMessage } from 'node:http';
 import type { Transform } from 'node:stream';
@@ -83,7 +84,6 @@ interface Answer {
   text: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The SDK's shouldRetry. */
 function retryable(a: Answer): boolean {
@@ -137,6 +137,13 @@ function connectionError(cause: unknown, timedOut: boolean): APIError {
 
 class Timeout extends Error {}
 
+/** Thrown by a read of a closed reader: its plan was dropped (the manifest proved bad), so nothing more is sent. */
+export class ListsClosed extends Error {
+  constructor() {
+    super('the account read was dropped');
+  }
+}
+
 /** The SDK's parsing of a 2xx answer: JSON by media type, nothing for 204 or an empty body, else the text. */
 function bodyOf(a: Answer): unknown {
   if (a.status === 204) return null;
@@ -168,6 +175,9 @@ export class HttpLists implements ListSource {
   private readonly agent: Agent;
   private readonly client: typeof import('node:http');
   private readonly headers: Record<string, string>;
+  /** Once closed, no request is sent, no retry waited for, and what is in flight ends now. */
+  private closed = false;
+  private readonly pending = new Set<() => void>();
 
   constructor(private readonly o: HttpListOptions) {
     this.client = httpModule(new URL(o.baseURL).protocol === 'https:');
@@ -193,7 +203,25 @@ export class HttpLists implements ListSource {
   }
 
   close(): void {
+    this.closed = true;
+    for (const stop of [...this.pending]) stop();
     this.agent.destroy();
+  }
+
+  /** A wait before a retry that ends early (with ListsClosed) when the reader is closed. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const stop = () => {
+        clearTimeout(timer);
+        this.pending.delete(stop);
+        reject(new ListsClosed());
+      };
+      const timer = setTimeout(() => {
+        this.pending.delete(stop);
+        resolve();
+      }, ms);
+      this.pending.add(stop);
+    });
   }
 
   /** The SDK's buildURL: the path appended to the base URL (one `/` between), then the query. */
@@ -222,14 +250,16 @@ export class HttpLists implements ListSource {
     const max = this.o.maxRetries;
     const route = url.pathname + url.search;
     for (let remaining = max; ; remaining--) {
+      if (this.closed) throw new ListsClosed();
       const started = performance.now();
       let answer: Answer;
       try {
         answer = await this.once(url, beta);
       } catch (error) {
+        if (this.closed) throw new ListsClosed();
         this.o.onRequest?.({ method: 'GET', route, status: 'error', ms: performance.now() - started });
         if (remaining > 0) {
-          await sleep(retryDelay(undefined, remaining, max));
+          await this.pause(retryDelay(undefined, remaining, max));
           continue;
         }
         throw connectionError(error instanceof Timeout ? new DOMException('This operation was aborted', 'AbortError') : error, error instanceof Timeout);
@@ -237,7 +267,7 @@ export class HttpLists implements ListSource {
       this.o.onRequest?.({ method: 'GET', route, status: answer.status, ms: performance.now() - started });
       if (answer.status >= 200 && answer.status < 300) return bodyOf(answer);
       if (remaining > 0 && retryable(answer)) {
-        await sleep(retryDelay(answer.headers, remaining, max));
+        await this.pause(retryDelay(answer.headers, remaining, max));
         continue;
       }
       throw statusError(answer);
@@ -264,7 +294,10 @@ export class HttpLists implements ListSource {
   private request(url: URL, headers: Record<string, string>): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const req = this.client.request(url, { method: 'GET', headers, agent: this.agent });
+      const stop = () => req.destroy(new ListsClosed());
+      this.pending.add(stop);
       const timer = setTimeout(() => req.destroy(new Timeout('timed out')), this.o.timeoutMs);
+      req.on('close', () => this.pending.delete(stop));
       req.on('error', (error) => {
         clearTimeout(timer);
         reject(error);

@@ -232,6 +232,30 @@ describe('failures: the same error, or the same pages after the same attempts', 
     }
   });
 
+  it('a closed reader sends nothing more: a retry waited for and a request in flight both end at once', async () => {
+    // 503 with retry-after-ms of 30 s for /vector_stores; /assistants never answers
+    const s = await server((req, res) => {
+      if (req.url?.startsWith('/v1/vector_stores')) json(res, 503, { error: { message: 'busy', type: 'server_error' } }, { 'retry-after-ms': '30000' });
+    });
+    try {
+      const l = lists(s.url, { maxRetries: 8 });
+      const waiting = l.vectorStores().then(() => 'read', (e: Error) => e.name + ': ' + e.message);
+      const hanging = l.assistants().then(() => 'read', (e: Error) => e.name + ': ' + e.message);
+      while (s.seen.length < 2) await new Promise((r) => setTimeout(r, 10));
+      const closedAt = performance.now();
+      l.close();
+      expect(await waiting).toBe('Error: the account read was dropped');
+      expect(await hanging).toBe('Error: the account read was dropped');
+      expect(performance.now() - closedAt).toBeLessThan(1_000);
+      // and nothing is sent later, whatever is asked of it
+      expect(await l.files().then(() => 'read', (e: Error) => e.message)).toBe('the account read was dropped');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(s.seen.map((x) => x.url.split('?')[0])).toEqual(['/v1/vector_stores', '/v1/assistants']);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('a store id the http reader does not send itself goes through the SDK', async () => {
     const asked: string[] = [];
     const fallback = { vectorStoreFiles: async (id: string) => (asked.push(id), { data: [], hasNextPage: () => false, getNextPage: () => Promise.reject(new Error('none')) }) } as unknown as ListSource;
