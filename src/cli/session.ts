@@ -57,7 +57,7 @@ export async function loadDesired(opts: CommandOptions, io: Io, onStructure?: (s
     timed(io, 'structure', started);
     onStructure?.(structure);
   };
-  const { desired, warnings } = await loadManifest({ ...loadOptions(opts), onStructure: structured });
+  const { desired, warnings } = await loadManifest({ ...loadOptions(opts), cacheRoot: process.cwd(), onStructure: structured });
   timed(io, 'load', started);
   collectGarbage();
   printWarnings(io, warnings);

@@ -7,24 +7,14 @@ import { statSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import fg from 'fast-glob';
-import type { Problem, SourceLoc } from '../errors.js';
+import type { Problem } from '../errors.js';
 import type { LocalFile } from './desired.js';
+import type { Expansion, PatternAt } from './glob-types.js';
 import { escapesLexically, isInside, toPosixRelative } from './paths.js';
 import type { Root } from './paths.js';
-import { statFiles } from './stat-files.js';
+import { expandOnWorker, statFiles } from './stat-files.js';
 
-export interface PatternAt {
-  pattern: string;
-  path: string;
-  loc?: SourceLoc;
-}
-
-export interface Expansion {
-  files: LocalFile[];
-  /** For each file path, the pattern that first matched it (for messages about that file). */
-  matchedBy: Map<string, PatternAt>;
-  problems: Problem[];
-}
+export type { Expansion, PatternAt } from './glob-types.js';
 
 /** What the steps of one expansion share: the files found so far, by root-relative path. */
 interface Found {
@@ -36,7 +26,16 @@ interface Found {
   matchedBy: Map<string, PatternAt>;
 }
 
-export async function expandGlobs(root: Root, baseDir: string, patterns: PatternAt[]): Promise<Expansion> {
+/**
+ * `offThread`: on the stat worker (stat-files.ts) when there is one, for plan, apply and destroy,
+ * which read the account on this thread meanwhile; the same answer either way.
+ */
+export async function expandGlobs(root: Root, baseDir: string, patterns: PatternAt[], options: { offThread?: boolean } = {}): Promise<Expansion> {
+  return (options.offThread ? await expandOnWorker(root, baseDir, patterns) : undefined) ?? expandHere(root, baseDir, patterns);
+}
+
+/** expandGlobs on this thread. */
+export async function expandHere(root: Root, baseDir: string, patterns: PatternAt[]): Promise<Expansion> {
   const found: Found = { root, baseDir, problems: [], byPath: new Map(), matchedBy: new Map() };
   const inside = patternsInside(found, patterns);
   const positives = inside.filter((p) => !p.pattern.startsWith('!'));

@@ -17,7 +17,9 @@ import type { SourceDoc } from './merge.js';
 import { displayFile, makeRoot } from './paths.js';
 import { resolveDesired, sortProblems } from './resolve.js';
 import { validateSchema } from './schema.js';
+import { warmStatWorker } from './stat-files.js';
 import type { ManifestDoc } from './types.js';
+import { ParseCache } from './parse-cache.js';
 import { parseSource } from './yaml-source.js';
 
 export interface LoadOptions {
@@ -31,6 +33,8 @@ export interface LoadOptions {
   /** Environment variables for ${env:NAME}; defaults to process.env. */
   processEnv?: Record<string, string | undefined>;
   allowOutsideRoot?: boolean;
+  /** Folder of `.assistants-deploy/`: the parsed manifest files are cached there (parse-cache.ts), once the manifest is accepted; none when undefined. */
+  cacheRoot?: string;
   /**
    * Called once the manifest's structure is valid (parsed, merged, overlaid, interpolated, and
    * through the schema: the deployment is known), before its files are resolved: a command may
@@ -53,7 +57,7 @@ interface Sources {
   rootDir: string;
 }
 
-async function readSources(file: string, cwd: string): Promise<{ sources: Sources; problems: Problem[] }> {
+async function readSources(file: string, cwd: string, cache?: ParseCache): Promise<{ sources: Sources; problems: Problem[] }> {
   const target = path.resolve(cwd, file);
   let files: string[];
   let rootDir: string;
@@ -94,7 +98,11 @@ async function readSources(file: string, cwd: string): Promise<{ sources: Source
       problems.push({ loc: { file: label, line: 1, col: 1 }, message: `this manifest ${read.why}` });
       continue;
     }
-    const parsed = parseSource(read.text, label);
+    let parsed = cache?.get(label, read.text);
+    if (!parsed) {
+      parsed = parseSource(read.text, label);
+      cache?.put(label, read.text, parsed);
+    }
     problems.push(...parsed.problems);
     const value = parsed.value ?? {};
     if (!isObject(value)) {
@@ -128,12 +136,17 @@ function finalDocument(
 /** Loads the manifest for one environment (or the base with none) into Desired. */
 export async function loadManifest(options: LoadOptions): Promise<Loaded> {
   const cwd = options.cwd ?? process.cwd();
-  const { sources, problems } = await readSources(options.file, cwd);
+  // the thread its globs are expanded on starts while the manifest is parsed
+  if (options.onStructure) warmStatWorker();
+  const cache = options.cacheRoot ? await ParseCache.open(options.cacheRoot) : undefined;
+  const { sources, problems } = await readSources(options.file, cwd, cache);
   if (problems.length > 0) throw new ManifestError(sortProblems(problems));
   const merged = mergeFiles(sources.docs);
   if (merged.problems.length > 0) throw new ManifestError(sortProblems(merged.problems));
   const result = await loadEnvironment(merged.doc, sources, options, options.env, cwd);
   if (result.problems.length > 0) throw new ManifestError(result.problems);
+  // only an accepted manifest leaves a file behind
+  await cache?.save();
   return { desired: result.desired!, warnings: result.warnings };
 }
 
@@ -164,6 +177,7 @@ async function loadEnvironment(
     ...(env !== undefined ? { environment: env } : {}),
     sources: sources.labels,
     ...(options.checks ? { checks: options.checks } : {}),
+    ...(options.onStructure ? { offThread: true } : {}),
   });
   return { desired: resolved.desired, warnings: resolved.warnings, problems: resolved.problems };
 }

@@ -32,6 +32,8 @@ export interface ResolveContext {
    * with it (`report`: what `test` does, so every format names the check).
    */
   checks?: 'strict' | 'report';
+  /** Globs expanded on a worker thread (plan, apply and destroy read the account meanwhile). */
+  offThread?: boolean;
 }
 
 /** A text file read for a `{ file }` reference: its text, absolute path and the label messages show. */

@@ -16,7 +16,7 @@ import type { FileSetSpec, VectorStoreSpec } from './types.js';
 /** The files `patterns` (listed at `base`) match that `tool` accepts; the others are problems. */
 async function expandFiles(s: ResolveScope, base: Path, patterns: string[], accept: ReadonlySet<string>, tool: string): Promise<LocalFile[]> {
   const list: PatternAt[] = patterns.map((pattern, i) => ({ pattern, ...s.at([...base, i]) }));
-  const expansion = await expandGlobs(s.ctx.root, s.baseDirFor(base), list);
+  const expansion = await expandGlobs(s.ctx.root, s.baseDirFor(base), list, { offThread: s.ctx.offThread === true });
   s.problems.push(...expansion.problems);
   const ok: LocalFile[] = [];
   for (const f of expansion.files) {

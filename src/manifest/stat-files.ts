@@ -8,11 +8,14 @@
  */
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { isMainThread, Worker } from 'node:worker_threads';
 import { breathe } from './breathe.js';
+import type { LocalFile } from './desired.js';
+import type { Expansion, PatternAt } from './glob-types.js';
 import type { CacheKey } from './hash-cache.js';
 import type { FileDigest } from './hash-file.js';
-import type { StatAnswer, StatJob } from './stat-worker.js';
+import type { Root } from './paths.js';
+import type { StatAnswer, StatJob } from './stat-jobs.js';
 
 export interface Measured {
   size: number;
@@ -58,12 +61,12 @@ const IDLE_MS = 300;
 let idle: NodeJS.Timeout | undefined;
 
 function statWorker(): Worker | undefined {
-  if (broken || !existsSync(WORKER_FILE)) return undefined;
+  // the worker itself expands globs with these functions: on its own thread
+  if (broken || !isMainThread || !existsSync(WORKER_FILE)) return undefined;
   clearTimeout(idle);
   if (!worker) {
     // its young generation kept small, as the main thread's is (cli/memory.ts): it only reads and looks up
     worker = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 16 } });
-    worker.unref();
     const w = worker;
     w.on('message', (a: StatAnswer) => {
       const p = pending.get(a.id);
@@ -85,6 +88,8 @@ function statWorker(): Worker | undefined {
     w.on('exit', (code) => {
       if (worker === w) fail(new Error(`the stat thread stopped (exit code ${code})`));
     });
+    // after the listeners (a 'message' listener refs it again): an idle worker never keeps the process
+    w.unref();
   }
   return worker;
 }
@@ -148,4 +153,30 @@ export async function cachedDigests(cacheFile: string, files: readonly CacheKey[
     out[i] = Number.isNaN(nulAt) ? undefined : { sha256: shas.toString('latin1', i * 64, i * 64 + 64), nulAt };
   }
   return out;
+}
+
+/** Starts the worker ahead of the jobs a manifest is about to send it (plan, apply, destroy). */
+export function warmStatWorker(): void {
+  statWorker();
+}
+
+/**
+ * A file list's globs expanded on the worker (globs.ts's expandHere, there), so the thread that
+ * reads the account meanwhile only unpacks the answer. Undefined when there is no worker to ask.
+ */
+export async function expandOnWorker(root: Root, baseDir: string, patterns: PatternAt[]): Promise<Expansion | undefined> {
+  const w = statWorker();
+  if (!w) return undefined;
+  const answer = await ask(w, { id: nextId++, kind: 'expand', root, baseDir, patterns });
+  if (answer?.kind !== 'expand') return undefined;
+  const v = answer.values;
+  const parts = answer.paths === '' ? [] : answer.paths.split('\0');
+  const files: LocalFile[] = new Array(parts.length / 2);
+  const matchedBy = new Map<string, PatternAt>();
+  for (let i = 0; i < files.length; i++) {
+    const f: LocalFile = { path: parts[i * 2]!, abs: parts[i * 2 + 1]!, size: v[i * 4]!, mtimeMs: v[i * 4 + 1]!, ino: v[i * 4 + 2]! };
+    files[i] = f;
+    matchedBy.set(f.path, patterns[v[i * 4 + 3]!]!);
+  }
+  return { files, matchedBy, problems: answer.problems };
 }

@@ -5,15 +5,17 @@
  *   as [size, mtimeMs, ino, symlink 0/1] per path in one transferred Float64Array, with the error
  *   code of each path it could not read;
  * - `cache`: the hash cache's entry (hash-cache.ts) of each path for its size, mtime and inode:
- *   the sha256 of each (64 characters a path, `-` for none) and its first NUL byte (NaN: none).
+ *   the sha256 of each (64 characters a path, `-` for none) and its first NUL byte (NaN: none);
+ * - `expand`: a file list's globs expanded and its files measured (globs.ts), the whole of it:
+ *   tens of milliseconds of matching and system calls per thousand files.
  */
 import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
+import { expandHere } from './globs.js';
 import { HashCache } from './hash-cache.js';
-
-export type StatJob = { id: number; kind: 'stat'; paths: string } | { id: number; kind: 'cache'; cacheFile: string; paths: string; keys: Float64Array };
-
-export type StatAnswer = { id: number; kind: 'stat'; values: Float64Array; errors: [number, string][] } | { id: number; kind: 'cache'; shas: Uint8Array; nulAt: Float64Array };
+import type { PatternAt } from './glob-types.js';
+import type { Root } from './paths.js';
+import type { StatAnswer, StatJob } from './stat-jobs.js';
 
 function stat(id: number, paths: string): StatAnswer {
   const list = paths.split('\0');
@@ -66,7 +68,28 @@ function cached(id: number, cacheFile: string, paths: string, keys: Float64Array
   return { id, kind: 'cache', shas, nulAt };
 }
 
+/** The expansion, packed: `path NUL abs` per file, and [size, mtimeMs, ino, pattern index] per file. */
+async function expand(id: number, root: Root, baseDir: string, patterns: PatternAt[]): Promise<StatAnswer> {
+  const e = await expandHere(root, baseDir, patterns);
+  const index = new Map(patterns.map((p, i) => [p, i]));
+  const values = new Float64Array(e.files.length * 4);
+  const paths: string[] = [];
+  e.files.forEach((f, i) => {
+    paths.push(f.path, f.abs);
+    values.set([f.size, f.mtimeMs, f.ino, index.get(e.matchedBy.get(f.path)!) ?? -1], i * 4);
+  });
+  return { id, kind: 'expand', paths: paths.join('\0'), values, problems: e.problems };
+}
+
+function transfers(a: StatAnswer): ArrayBuffer[] {
+  return (a.kind === 'cache' ? [a.shas.buffer, a.nulAt.buffer] : [a.values.buffer]) as ArrayBuffer[];
+}
+
 parentPort!.on('message', (job: StatJob) => {
+  if (job.kind === 'expand') {
+    void expand(job.id, job.root, job.baseDir, job.patterns).then((a) => parentPort!.postMessage(a, transfers(a)));
+    return;
+  }
   const a = job.kind === 'stat' ? stat(job.id, job.paths) : cached(job.id, job.cacheFile, job.paths, job.keys);
-  parentPort!.postMessage(a, (a.kind === 'stat' ? [a.values.buffer] : [a.shas.buffer, a.nulAt.buffer]) as ArrayBuffer[]);
+  parentPort!.postMessage(a, transfers(a));
 });

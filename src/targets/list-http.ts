@@ -178,6 +178,9 @@ export class HttpLists implements ListSource {
   /** Once closed, no request is sent, no retry waited for, and what is in flight ends now. */
   private closed = false;
   private readonly pending = new Set<() => void>();
+  /** Requests not yet written out, and who waits for there to be none (sent()). */
+  private unsent = 0;
+  private waiting: (() => void)[] = [];
 
   constructor(private readonly o: HttpListOptions) {
     this.client = httpModule(new URL(o.baseURL).protocol === 'https:');
@@ -206,6 +209,21 @@ export class HttpLists implements ListSource {
     this.closed = true;
     for (const stop of [...this.pending]) stop();
     this.agent.destroy();
+  }
+
+  /**
+   * Once every request made so far is written out (connected, its headers sent): what loads next
+   * (the SDK, tens of milliseconds of one turn) waits for this, not the other way round.
+   */
+  sent(): Promise<void> {
+    return this.unsent === 0 ? Promise.resolve() : new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private written(): void {
+    if (--this.unsent > 0) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const w of waiting) w();
   }
 
   /** A wait before a retry that ends early (with ListsClosed) when the reader is closed. */
@@ -297,7 +315,18 @@ export class HttpLists implements ListSource {
       const stop = () => req.destroy(new ListsClosed());
       this.pending.add(stop);
       const timer = setTimeout(() => req.destroy(new Timeout('timed out')), this.o.timeoutMs);
-      req.on('close', () => this.pending.delete(stop));
+      this.unsent++;
+      let written = false;
+      const out = () => {
+        if (written) return;
+        written = true;
+        this.written();
+      };
+      req.on('finish', out);
+      req.on('close', () => {
+        this.pending.delete(stop);
+        out();
+      });
       req.on('error', (error) => {
         clearTimeout(timer);
         reject(error);

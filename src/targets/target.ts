@@ -197,6 +197,8 @@ async function openEnv(options: TargetOptions, key: string | undefined, baseURL:
     prefetched = { deployment: options.prefetch, live: readLive(lists, { deployment: options.prefetch }) };
     prefetched.live.catch(() => {}); // awaited by the target's read, or dropped with it
   }
+  // the SDK is loaded once the first requests are out
+  if (prefetched && lists instanceof HttpLists) await lists.sent();
   const client = await sdkClient({ ...auth, ...clientOptions(options) });
   loaded(client);
   return apiProvider(client, {

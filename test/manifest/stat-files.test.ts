@@ -76,6 +76,55 @@ describe('statFiles', () => {
   });
 });
 
+describe('globs expanded on the worker (plan, apply and destroy)', () => {
+  /** A tree with every case the expansion handles: links in and out, a folder loop, a dangling link, an excluded file, a pattern that matches nothing. */
+  function tricky(): { dir: string; patterns: string[] } {
+    const { dir } = tree(600);
+    symlinkSync(path.join(REPO, 'package.json'), path.join(dir, 'docs', 'out.md'));
+    symlinkSync('..', path.join(dir, 'docs', 'a', 'up'));
+    writeFileSync(path.join(dir, 'docs', 'skip.md'), 'skipped\n');
+    return { dir, patterns: ['docs/**/*.md', '!docs/skip.md', 'docs/nothing-*.md', 'docs/a/f1.md'] };
+  }
+
+  it('the same files, sizes, patterns and problems as on this thread', async () => {
+    const { dir, patterns } = tricky();
+    const globs = (await import(pathToFileURL(path.join(REPO, 'dist', 'manifest', 'globs.js')).href)) as typeof import('../../src/manifest/globs.js');
+    const files = (await import(pathToFileURL(path.join(REPO, 'dist', 'manifest', 'stat-files.js')).href)) as typeof import('../../src/manifest/stat-files.js');
+    const { makeRoot } = await import('../../src/manifest/paths.js');
+    const root = makeRoot(dir, false);
+    const list = patterns.map((pattern, i) => ({ pattern, path: `vector_stores.docs.files[${i}]`, loc: { file: 'assistants.yaml', line: 5 + i, col: 7 } }));
+    const before = files.workerBatches.count;
+    const far = await globs.expandGlobs(root, dir, list, { offThread: true });
+    expect(files.workerBatches.count, 'the expansion went to the worker').toBe(before + 1);
+    const here = await globs.expandHere(root, dir, list);
+    expect(far.files).toEqual(here.files);
+    expect(far.problems).toEqual(here.problems);
+    expect(Object.fromEntries(far.matchedBy)).toEqual(Object.fromEntries([...here.matchedBy].filter(([p]) => here.files.some((f) => f.path === p))));
+    // the patterns are the caller's own objects, as on this thread
+    expect(far.matchedBy.get('docs/a/f1.md')).toBe(list[0]);
+    expect(here.files.length).toBeGreaterThan(590);
+    expect(here.problems.map((p) => p.message.split(' ')[0]).sort()).toEqual(['"docs/a/up"', '"docs/nothing-*.md"', '"docs/out.md"']);
+  });
+
+  it('plan reports what validate reports for the same tree, before anything is read', async () => {
+    const { dir, patterns } = tricky();
+    writeFileSync(path.join(dir, 'assistants.yaml'), `version: 1\ndeployment: st\nvector_stores:\n  docs:\n    files: ${JSON.stringify(patterns)}\n`);
+    const account = await startAccount();
+    try {
+      const validated = runCli(['validate'], { cwd: dir });
+      const planned = await account.cli(['plan'], { cwd: dir });
+      expect(validated.code).toBe(1);
+      expect(planned.code).toBe(1);
+      const problems = (text: string) => text.split('\n').filter((l) => l.startsWith('assistants.yaml:'));
+      expect(problems(planned.stderr).length).toBe(3);
+      expect(problems(planned.stderr)).toEqual(problems(validated.stderr));
+      expect(account.emu.log.filter((e) => e.method !== 'GET')).toEqual([]);
+    } finally {
+      await account.close();
+    }
+  });
+});
+
 describe('the hash cache, looked up on the worker for thousands of files', () => {
   let account: Account;
   beforeAll(async () => {
