@@ -25,8 +25,6 @@ from openai.types.beta.threads.run_submit_tool_outputs_params import ToolOutput
 
 from ._common import (
     ATTR_PATH,
-    TAG_DEPLOYMENT,
-    TAG_RESOURCE,
     Citation,
     ConversationStore,
     Markers,
@@ -35,7 +33,9 @@ from ._common import (
     ToolHandler,
     call_tool,
     marker_source,
+    owned_key,
     readable,
+    store_key,
 )
 from ._config import DEPLOYMENT
 
@@ -142,12 +142,7 @@ class Assistant:
     def _find(self) -> str:
         try:
             for assistant in self.client.beta.assistants.list(limit=100):
-                tags = assistant.metadata or {}
-                resource = tags.get(TAG_RESOURCE, "")
-                if (
-                    tags.get(TAG_DEPLOYMENT) == DEPLOYMENT
-                    and resource.split(";")[0] == self.spec.key
-                ):
+                if owned_key(assistant.metadata) == self.spec.key:
                     self._keep_stores(assistant.tool_resources)
                     return assistant.id
         except openai.NotFoundError as exc:
@@ -171,7 +166,7 @@ class Assistant:
         return stored if stored is not None else self._new_thread(conversation_id)
 
     def _key(self, conversation_id: str) -> str:
-        return f"{DEPLOYMENT}/{self.spec.key}/{conversation_id}"
+        return store_key(self.spec.key, conversation_id)
 
     def _new_thread(self, conversation_id: str) -> str:
         try:

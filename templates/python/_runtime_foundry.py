@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,34 +26,18 @@ from azure.ai.projects.models import (
 from azure.core.credentials import AccessToken, TokenCredential
 from azure.core.exceptions import ResourceNotFoundError
 from azure.identity import DefaultAzureCredential
-from openai import NotFoundError, OpenAI, Stream, omit
-from openai.types.responses import (
-    Response,
-    ResponseIncludable,
-    ResponseInputMessageContentListParam,
-    ResponseInputParam,
-    ResponseStreamEvent,
-)
+from openai import NotFoundError
 
-from ._common import (
-    ATTR_PATH,
-    TAG_DEPLOYMENT,
-    TAG_RESOURCE,
-    ConversationStore,
-    Markers,
-    MemoryStore,
-    ToolHandler,
-)
+from ._common import ATTR_PATH, ConversationStore, ToolHandler, owned_key
 from ._config import DEPLOYMENT
 from ._turns import (
     Approver,
+    AssistantBase,
     McpApproval,
     Reply,
+    Request,
     ResponseFailedError,
-    answer_calls,
     deny,
-    reply_of,
-    stream_reply,
 )
 
 __all__ = [
@@ -140,11 +124,7 @@ class DeployedAgent:
 
 
 def _owned(version: AgentVersionDetails, key: str) -> bool:
-    tags = version.metadata or {}
-    return (
-        tags.get(TAG_DEPLOYMENT) == DEPLOYMENT
-        and tags.get(TAG_RESOURCE, "").split(";")[0] == key
-    )
+    return owned_key(version.metadata) == key
 
 
 def _stores(version: AgentVersionDetails) -> list[str]:
@@ -159,7 +139,7 @@ def _stores(version: AgentVersionDetails) -> list[str]:
     ]
 
 
-class Assistant:
+class Assistant(AssistantBase[AssistantSpec]):
     """One assistant of the manifest: ask its agent, one conversation per id."""
 
     def __init__(
@@ -169,12 +149,9 @@ class Assistant:
         store: ConversationStore | None = None,
         approve: Approver = deny,
     ) -> None:
-        self.spec = spec
         self.project = project if project is not None else project_client()
-        self.client: OpenAI = self.project.get_openai_client()
-        self.store: ConversationStore = store if store is not None else MemoryStore()
-        self.approve = approve
-        """Decides the MCP calls that wait for approval (default: refuse them)."""
+        client = self.project.get_openai_client()
+        super().__init__(spec, client, store, approve, spec.file_search)
         host = self.client.base_url.host
         # azure-core sends a bearer token over https only; the emulator is plain http
         self._transport: dict[str, Any] = (
@@ -182,9 +159,6 @@ class Assistant:
         )
         self._agent: DeployedAgent | None = None
         self._paths: dict[str, str] = {}
-        self._include: list[ResponseIncludable] = (
-            ["file_search_call.results"] if spec.file_search else []
-        )
 
     @property
     def agent(self) -> DeployedAgent:
@@ -217,80 +191,17 @@ class Assistant:
             )
         return DeployedAgent(name, found.version, _stores(found))
 
-    def conversation_for(self, conversation_id: str) -> str:
-        """The conversation of an id: the stored one, or a new one (then stored)."""
-        key = f"{DEPLOYMENT}/{self.spec.key}/{conversation_id}"
-        stored = self.store.get(key)
-        if stored is not None:
-            return stored
-        conversation = self.client.conversations.create(
-            metadata={"conversation": conversation_id[:512]}
-        )
-        self.store.set(key, conversation.id)
-        return conversation.id
+    def _before_conversation(self) -> None:
+        """The agent first, so a missing one leaves the conversation untouched."""
+        _ = self.agent
 
-    def ask(
-        self,
-        conversation_id: str,
-        text: str,
-        *,
-        attachments: Iterable[str | os.PathLike[str]] = (),
-        stream: bool = True,
-        on_text: Callable[[str], None] | None = None,
-        on_event: Callable[[str], None] | None = None,
-    ) -> Reply:
-        """Send a user message in the conversation; answer the model's function calls.
-
-        With stream=True (the default) on_text receives the reply as it is written and
-        on_event the type of every stream event; with stream=False each response is
-        awaited whole. Attachments are uploaded and given to the model as input files.
-        """
+    def _request(self, files: list[str]) -> Request:
         reference = {
             "type": "agent_reference",
             "name": self.agent.name,
             "version": self.agent.version,
         }
-        conversation = self.conversation_for(conversation_id)
-        content: ResponseInputMessageContentListParam = [
-            {"type": "input_text", "text": text}
-        ]
-        for path in attachments:
-            with open(path, "rb") as f:
-                uploaded = self.client.files.create(file=f, purpose="user_data")
-            content.append({"type": "input_file", "file_id": uploaded.id})
-        markers = Markers()
-        calls: list[str] = []
-        pending: ResponseInputParam = [{"role": "user", "content": content}]
-        while True:
-            if stream:
-                events = self._stream(conversation, pending, reference)
-                response = stream_reply(events, markers, on_text, on_event)
-            else:
-                response = self._create(conversation, pending, reference)
-            pending = answer_calls(response, self.spec.handlers, self.approve, calls)
-            if not pending:
-                return reply_of(response, conversation, calls, markers, self._path_of)
-
-    def _create(
-        self, conversation: str, items: ResponseInputParam, reference: dict[str, str]
-    ) -> Response:
-        return self.client.responses.create(
-            conversation=conversation,
-            input=items,
-            include=self._include or omit,
-            extra_body={"agent_reference": reference},
-        )
-
-    def _stream(
-        self, conversation: str, items: ResponseInputParam, reference: dict[str, str]
-    ) -> Stream[ResponseStreamEvent]:
-        return self.client.responses.create(
-            conversation=conversation,
-            input=items,
-            include=self._include or omit,
-            extra_body={"agent_reference": reference},
-            stream=True,
-        )
+        return {"extra_body": {"agent_reference": reference}}
 
     def _path_of(self, file_id: str, filename: str) -> str:
         """A cited file's manifest path, from the agent's vector stores (remembered)."""

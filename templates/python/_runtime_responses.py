@@ -13,43 +13,27 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from openai import OpenAI, Stream, omit
-from openai.types.responses import (
-    Response,
-    ResponseIncludable,
-    ResponseInputMessageContentListParam,
-    ResponseInputParam,
-    ResponseStreamEvent,
-    ResponseTextConfigParam,
-    ToolParam,
-)
+from openai import OpenAI
+from openai.types.responses import ResponseTextConfigParam, ToolParam
 from openai.types.responses.tool_param import (
     CodeInterpreterContainerCodeInterpreterToolAuto as AutoContainer,
 )
 from openai.types.shared_params import Reasoning
 
-from ._common import (
-    TAG_DEPLOYMENT,
-    TAG_RESOURCE,
-    ConversationStore,
-    Markers,
-    MemoryStore,
-    ToolHandler,
-)
+from ._common import ConversationStore, ToolHandler, owned_key
 from ._config import DEPLOYMENT
 from ._turns import (
     Approver,
+    AssistantBase,
     McpApproval,
     Reply,
+    Request,
     ResponseFailedError,
-    answer_calls,
     deny,
-    reply_of,
-    stream_reply,
 )
 
 __all__ = [
@@ -141,7 +125,7 @@ def env_text(template: str) -> str:
     return _TEMPLATE.sub(value, template)
 
 
-class Assistant:
+class Assistant(AssistantBase[AssistantSpec]):
     """One assistant of the manifest: ask it questions, one conversation per id."""
 
     def __init__(
@@ -151,17 +135,9 @@ class Assistant:
         store: ConversationStore | None = None,
         approve: Approver = deny,
     ) -> None:
-        self.spec = spec
-        self.client = client if client is not None else OpenAI()
-        self.store: ConversationStore = store if store is not None else MemoryStore()
-        self.approve = approve
-        """Decides the MCP calls that wait for approval (default: refuse them)."""
+        client = client if client is not None else OpenAI()
+        super().__init__(spec, client, store, approve, bool(spec.vector_stores))
         self._resources = spec.resolved
-        # the file_search results (with each file's attributes) come with the
-        # response, so a citation's manifest path costs no request
-        self._include: list[ResponseIncludable] = (
-            ["file_search_call.results"] if spec.vector_stores else []
-        )
 
     @property
     def resources(self) -> Resources:
@@ -175,12 +151,8 @@ class Assistant:
             return []
         found: dict[str, str] = {}
         for store in self.client.vector_stores.list(limit=100):
-            tags = store.metadata or {}
-            key = tags.get(TAG_RESOURCE, "").split(";")[0]
-            if (
-                tags.get(TAG_DEPLOYMENT) == DEPLOYMENT
-                and key in self.spec.vector_stores
-            ):
+            key = owned_key(store.metadata)
+            if key is not None and key in self.spec.vector_stores:
                 found.setdefault(key, store.id)
         missing = [key for key in self.spec.vector_stores if key not in found]
         if missing:
@@ -206,91 +178,22 @@ class Assistant:
             )
         return [found[name] for name in self.spec.code_interpreter_files]
 
-    def conversation_for(self, conversation_id: str) -> str:
-        """The conversation of an id: the stored one, or a new one (then stored)."""
-        key = f"{DEPLOYMENT}/{self.spec.key}/{conversation_id}"
-        stored = self.store.get(key)
-        if stored is not None:
-            return stored
-        conversation = self.client.conversations.create(
-            metadata={"conversation": conversation_id[:512]}
-        )
-        self.store.set(key, conversation.id)
-        return conversation.id
+    def _container_files(self) -> list[str]:
+        return list(self.resources.file_ids)
 
-    def ask(
-        self,
-        conversation_id: str,
-        text: str,
-        *,
-        attachments: Iterable[str | os.PathLike[str]] = (),
-        stream: bool = True,
-        on_text: Callable[[str], None] | None = None,
-        on_event: Callable[[str], None] | None = None,
-    ) -> Reply:
-        """Send a user message in the conversation; answer the model's function calls.
+    def _attachments_to_container(self) -> bool:
+        return self.spec.attachment_tool == "code_interpreter"
 
-        With stream=True (the default) on_text receives the reply as it is written and
-        on_event the type of every stream event; with stream=False each response is
-        awaited whole. Attachments are uploaded and given to the model as input files.
-        """
-        conversation = self.conversation_for(conversation_id)
-        content: ResponseInputMessageContentListParam = [
-            {"type": "input_text", "text": text}
-        ]
-        files = list(self.resources.file_ids)
-        for path in attachments:
-            with open(path, "rb") as f:
-                uploaded = self.client.files.create(file=f, purpose="user_data")
-            if self.spec.attachment_tool == "code_interpreter":
-                files.append(uploaded.id)
-            else:
-                content.append({"type": "input_file", "file_id": uploaded.id})
-        tools = self.spec.tools(Resources(self.resources.vector_store_ids, files))
-        markers = Markers()
-        calls: list[str] = []
-        pending: ResponseInputParam = [{"role": "user", "content": content}]
-        while True:
-            if stream:
-                events = self._stream(conversation, pending, tools)
-                response = stream_reply(events, markers, on_text, on_event)
-            else:
-                response = self._create(conversation, pending, tools)
-            pending = answer_calls(response, self.spec.handlers, self.approve, calls)
-            if not pending:
-                return reply_of(response, conversation, calls, markers)
-
-    def _create(
-        self, conversation: str, items: ResponseInputParam, tools: list[ToolParam]
-    ) -> Response:
+    def _request(self, files: list[str]) -> Request:
         spec = self.spec
-        return self.client.responses.create(
-            model=spec.model,
-            instructions=spec.instructions,
-            tools=tools,
-            temperature=spec.temperature,
-            top_p=spec.top_p,
-            reasoning=spec.reasoning,
-            text=spec.text if spec.text is not None else omit,
-            include=self._include or omit,
-            conversation=conversation,
-            input=items,
-        )
-
-    def _stream(
-        self, conversation: str, items: ResponseInputParam, tools: list[ToolParam]
-    ) -> Stream[ResponseStreamEvent]:
-        spec = self.spec
-        return self.client.responses.create(
-            model=spec.model,
-            instructions=spec.instructions,
-            tools=tools,
-            temperature=spec.temperature,
-            top_p=spec.top_p,
-            reasoning=spec.reasoning,
-            text=spec.text if spec.text is not None else omit,
-            include=self._include or omit,
-            conversation=conversation,
-            input=items,
-            stream=True,
-        )
+        request: Request = {
+            "model": spec.model,
+            "instructions": spec.instructions,
+            "tools": spec.tools(Resources(self.resources.vector_store_ids, files)),
+            "temperature": spec.temperature,
+            "top_p": spec.top_p,
+            "reasoning": spec.reasoning,
+        }
+        if spec.text is not None:
+            request["text"] = spec.text
+        return request
