@@ -37,17 +37,23 @@ export async function readAll<T>(first: Promise<Paged<T>>): Promise<{ items: T[]
   return readAllAs(first, (x) => x);
 }
 
-/** readAll, converting each page's items as it arrives (the API's objects are dropped page by page). */
+/**
+ * readAll, converting each page's items as it arrives (the API's objects are dropped page by page).
+ * The next page is asked for before this one's items are converted: a chain of pages waits for
+ * the answers only, not for the work on them.
+ */
 export async function readAllAs<T, R>(first: Promise<Paged<T>>, convert: (item: T) => R): Promise<{ items: R[]; pages: number }> {
   let page = await first;
-  const items: R[] = page.data.map(convert);
+  const items: R[] = [];
   let pages = 1;
-  while (page.hasNextPage()) {
-    page = await page.getNextPage();
+  for (;;) {
+    const next = page.hasNextPage() ? page.getNextPage() : undefined;
+    next?.catch(() => {}); // awaited below, or dropped with a conversion that threw
     for (const item of page.data) items.push(convert(item));
+    if (!next) return { items, pages };
+    page = await next;
     pages++;
   }
-  return { items, pages };
 }
 
 export function pagesFor(count: number, pageSize: number): number {
@@ -95,7 +101,12 @@ function toLiveVectorStore(v: OpenAI.VectorStores.VectorStore): LiveVectorStore 
 const chunkings = new Map<string, Json>();
 function shared(c: unknown): Json {
   if (c === null || c === undefined) return null;
-  const key = JSON.stringify(c);
+  const s = (c as { type?: unknown; static?: { max_chunk_size_tokens?: unknown; chunk_overlap_tokens?: unknown } }).static;
+  // the usual one keyed without JSON.stringify (100,000 files: one call each)
+  const key =
+    (c as { type?: unknown }).type === 'static' && s && typeof s.max_chunk_size_tokens === 'number' && typeof s.chunk_overlap_tokens === 'number' && Object.keys(c).length === 2 && Object.keys(s).length === 2
+      ? `static:${String(s.max_chunk_size_tokens)}:${String(s.chunk_overlap_tokens)}`
+      : JSON.stringify(c);
   let found = chunkings.get(key);
   if (found === undefined) chunkings.set(key, (found = c as Json));
   return found;
@@ -218,16 +229,19 @@ type FilesRead = { items: (LiveFile | undefined)[]; pages: number; count: number
 
 /**
 /**
- * The four account lists, all sent at once: vector stores first (the chains of store file pages,
- * the longest wait of the read, start from it), assistants (a 404 says the API is not served; or
- * another source's, a Foundry project's agents), uploads, models (unless the target has none).
+ * The four account lists: vector stores first, alone (the chains of store file pages, the longest
+ * wait of the read, start from its answer, which a server busy with a page of 10,000 uploads would
+ * hold back), then assistants (a 404 says the API is not served; or another source's, a Foundry
+ * project's agents), uploads and models (unless the target has none), together.
  */
 function startReads(lists: ListSource, options: ReadOptions) {
   const { deployment } = options;
   const stores = readAll(lists.vectorStores());
+  // a failed first read (a 401, say) sends no more
+  const after = stores.then(() => undefined);
   const assistants = options.assistants
     ? options.assistants().then((r): AssistantsRead => ({ ...r, items: r.items as unknown as OpenAI.Beta.Assistant[], served: true }))
-    : readAll(lists.assistants())
+    : after.then(() => readAll(lists.assistants()))
         .then((r): AssistantsRead => ({ ...r, served: true }))
         .catch((error: unknown): AssistantsRead => {
           if (isNotFound(error)) return { items: [], pages: 1, served: false };
@@ -235,7 +249,7 @@ function startReads(lists: ListSource, options: ReadOptions) {
         });
   // only this deployment's uploads are kept: the rest of a 100,000-file account is counted and dropped
   let count = 0;
-  const files = readAllAs(
+  const files = after.then(() => readAllAs(
     lists.files(),
     (f): LiveFile | undefined => {
       count++;
@@ -243,8 +257,8 @@ function startReads(lists: ListSource, options: ReadOptions) {
         ? { id: f.id, filename: f.filename, bytes: f.bytes, created_at: f.created_at, purpose: f.purpose }
         : undefined;
     },
-  ).then((r): FilesRead => ({ ...r, count }));
-  const models = options.models === false ? Promise.resolve(undefined) : readModels(lists);
+  )).then((r): FilesRead => ({ ...r, count }));
+  const models = options.models === false ? Promise.resolve(undefined) : after.then(() => readModels(lists));
   return { assistants: settled(assistants), files: settled(files), stores, models: settled(models) };
 }
 
@@ -262,12 +276,15 @@ async function readStoreFiles(lists: ListSource, owned: LiveVectorStore[], concu
 /** Assistants outside the deployment that use its stores or uploads. */
 function foreignUsesOf(assistants: OpenAI.Beta.Assistant[], ours: (metadata: unknown) => boolean, owned: LiveVectorStore[], liveFiles: LiveFile[]): ForeignUse[] {
   const ownStoreIds = new Set(owned.map((v) => v.id));
-  const ownFileIds = new Set(liveFiles.map((f) => f.id));
+  // the deployment's uploads by id only when an outside assistant names files (100,000 ids otherwise built for nothing)
+  let ownFileIds: Set<string> | undefined;
   const out: ForeignUse[] = [];
   for (const a of assistants) {
     if (ours(a.metadata)) continue;
     const vector_store_ids = (a.tool_resources?.file_search?.vector_store_ids ?? []).filter((id) => ownStoreIds.has(id));
-    const file_ids = (a.tool_resources?.code_interpreter?.file_ids ?? []).filter((id) => ownFileIds.has(id));
+    const named = a.tool_resources?.code_interpreter?.file_ids ?? [];
+    if (named.length > 0) ownFileIds ??= new Set(liveFiles.map((f) => f.id));
+    const file_ids = named.filter((id) => ownFileIds!.has(id));
     if (vector_store_ids.length + file_ids.length === 0) continue;
     out.push({ assistant_id: a.id, deployment: deploymentOf(a.metadata) ?? null, vector_store_ids, file_ids });
   }

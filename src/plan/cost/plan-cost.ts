@@ -35,8 +35,10 @@ function afterBytes(c: ResourceChange, store: LiveVectorStore | undefined): { li
   if (impactOf(c) === 'delete') return { live_bytes: 0, local_bytes: 0 };
   // a create or a replace starts an empty store: only what it attaches
   if (adds(c)) return { live_bytes: 0, local_bytes: local };
-  const usage = new Map((store?.files ?? []).map((f) => [f.id, f.usage_bytes]));
-  const detached = (c.files?.detach ?? []).reduce((n, d) => n + (usage.get(d.file_id) ?? 0), 0);
+  const detach = c.files?.detach ?? [];
+  // the store's files by id only when some leave it
+  const usage = detach.length > 0 ? new Map((store?.files ?? []).map((f) => [f.id, f.usage_bytes])) : undefined;
+  const detached = detach.reduce((n, d) => n + (usage?.get(d.file_id) ?? 0), 0);
   return { live_bytes: Math.max(0, storeBytes(store) - detached), local_bytes: local };
 }
 
@@ -86,10 +88,11 @@ export function estimatePlanCost(plan: Plan, live: Live, prices: LoadedPrices): 
     account = { ...p, total_before_bytes: totalBefore, total_after_bytes: totalAfter, other_bytes: other, free_bytes: vsRate.free_bytes };
   }
 
-  const liveFiles = new Map(live.files.map((f) => [f.id, f.bytes]));
   const filesBefore = live.files.reduce((n, f) => n + f.bytes, 0);
   const uploaded = plan.uploads.reduce((n, u) => n + u.size, 0);
-  const deleted = plan.file_deletions.reduce((n, d) => n + (liveFiles.get(d.file_id) ?? 0), 0);
+  // the uploads by id only when some are deleted (a no-op plan of 100,000 files would build it for nothing)
+  const liveFiles = plan.file_deletions.length > 0 ? new Map(live.files.map((f) => [f.id, f.bytes])) : undefined;
+  const deleted = plan.file_deletions.reduce((n, d) => n + (liveFiles?.get(d.file_id) ?? 0), 0);
   const files = pair(filesBefore, filesBefore + uploaded - deleted, fileRate, days);
 
   return {
