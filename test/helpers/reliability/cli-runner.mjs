@@ -11,10 +11,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-// import exactly the module the bin imports (dist/cli/main.js, or a bundle of it)
+// import exactly the module the bin imports (dist/cli/main.js, or a bundle of it), statically or with await import()
 const BIN_URL = new URL('../../../bin/assistants-deploy.js', import.meta.url);
 const BIN = fileURLToPath(BIN_URL);
-const entry = /import\s*\{\s*main\s*\}\s*from\s*['"]([^'"]+)['"]/.exec(readFileSync(BIN, 'utf8'));
+const entry = /(?:import\s*\{\s*main\s*\}\s*from|\{\s*main\s*\}\s*=\s*await\s+import\()\s*['"]([^'"]+)['"]/.exec(readFileSync(BIN, 'utf8'));
 if (!entry) throw new Error(`cannot find the entry module in ${BIN}`);
 const { main } = await import(new URL(entry[1], BIN_URL).href);
 const home = process.cwd();
