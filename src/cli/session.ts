@@ -12,6 +12,7 @@ import { agentProblems } from '../kinds/index.js';
 import type { Desired, Warning } from '../manifest/desired.js';
 import { hashDesired } from '../manifest/hash.js';
 import { loadManifest } from '../manifest/load.js';
+import { releaseStatWorker } from '../manifest/stat-files.js';
 import { loadPrices } from '../plan/cost/prices.js';
 import { loadDeprecations } from '../plan/deprecations.js';
 import { buildPlan, planDestroy, withLive } from '../plan/build.js';
@@ -64,6 +65,8 @@ export async function loadDesired(opts: CommandOptions, io: Io, onStructure?: (s
   started = performance.now();
   const stats = await hashDesired(desired, { cacheRoot: process.cwd() });
   timed(io, 'hash', started, ` (${stats.hashed} hashed, ${stats.cached} from the cache, ${stats.bytesHashed} bytes)`);
+  // the stat worker's heap (100,000 paths matched, the hash cache read) goes before the diff's grows
+  releaseStatWorker();
   collectGarbage();
   return desired;
 }

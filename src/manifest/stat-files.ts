@@ -155,6 +155,15 @@ export async function cachedDigests(cacheFile: string, files: readonly CacheKey[
   return out;
 }
 
+/** Ends the worker now when it has nothing to do (the manifest is loaded and hashed): its heap goes before the diff's grows. */
+export function releaseStatWorker(): void {
+  if (!worker || pending.size > 0) return;
+  clearTimeout(idle);
+  const w = worker;
+  worker = undefined;
+  void w.terminate();
+}
+
 /** Starts the worker ahead of the jobs a manifest is about to send it (plan, apply, destroy). */
 export function warmStatWorker(): void {
   statWorker();
