@@ -22,9 +22,11 @@ export const SIZES = {
 /** Read concurrency of src/targets/read.ts: vector store file lists read at once. */
 const READ_CONCURRENCY = 32;
 
+/** The list pages at the API's largest page sizes, and the one model list the plan checks models against (as src/targets/read.ts counts them). */
 function minimumPages({ assistants, stores, files }) {
   const perStore = Math.ceil(files / stores);
-  return Math.max(1, Math.ceil(assistants / 100)) + Math.max(1, Math.ceil(stores / 100)) + Math.max(1, Math.ceil(files / 10_000)) + stores * Math.max(1, Math.ceil(perStore / 100));
+  const models = 1;
+  return Math.max(1, Math.ceil(assistants / 100)) + Math.max(1, Math.ceil(stores / 100)) + Math.max(1, Math.ceil(files / 10_000)) + stores * Math.max(1, Math.ceil(perStore / 100)) + models;
 }
 
 /** Longest chain of requests that must follow one another in a no-op plan. */
