@@ -8,28 +8,14 @@
  */
 import { PerformanceObserver } from 'node:perf_hooks';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
-
-let gc: (() => void) | null | undefined;
+import { fullCollection } from '../collector.js';
 
 /** Below this much heap a collection is not worth its time (a small manifest never pays for one). */
 const SMALL_HEAP = 64 * 2 ** 20;
 
 export function collectGarbage(): void {
   if (process.memoryUsage().heapUsed < SMALL_HEAP) return;
-  if (gc === undefined) {
-    try {
-      const exposed = (globalThis as { gc?: () => void }).gc;
-      if (exposed) gc = exposed;
-      else {
-        setFlagsFromString('--expose-gc');
-        gc = runInNewContext('gc') as () => void;
-      }
-    } catch {
-      gc = null;
-    }
-  }
-  gc?.();
+  fullCollection();
 }
 
 /**

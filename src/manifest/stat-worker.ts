@@ -10,9 +10,8 @@
  *   tens of milliseconds of matching and system calls per thousand files.
  */
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
+import { fullCollection } from '../collector.js';
 import { expandHere } from './globs.js';
 import { HashCache } from './hash-cache.js';
 import type { PatternAt } from './glob-types.js';
@@ -92,18 +91,8 @@ function transfers(a: StatAnswer): ArrayBuffer[] {
  * of 15 MB read) is garbage then, and V8 would keep it in this thread's heap, beside the main
  * thread's, until the thread ends.
  */
-let gc: (() => void) | null | undefined;
 function collect(files: number): void {
-  if (files < 10_000) return;
-  if (gc === undefined) {
-    try {
-      setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as () => void;
-    } catch {
-      gc = null;
-    }
-  }
-  gc?.();
+  if (files >= 10_000) fullCollection();
 }
 
 parentPort!.on('message', (job: StatJob) => {
