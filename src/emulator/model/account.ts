@@ -11,6 +11,8 @@ import { COLLS, nowSec, type CollName, type ListResult, type Rec } from './recor
 
 interface VsRuntime {
   files: OrderedIndex;
+  /** The store's file records by file id, the same objects as in the vsf collection (a list page looks each up without building its `store/file` key). */
+  recs: Map<string, Rec>;
   counts: { in_progress: number; completed: number; failed: number; cancelled: number };
   usage: number;
   pending: MinHeap<string>;
@@ -94,6 +96,7 @@ export class Account {
     const existed = this.cols[c].has(k);
     this.cols[c].set(k, rec);
     if (!existed) this.indexAdd(c, rec);
+    else if (c === 'vsf') this.vsRuntime.get(String(rec.vector_store_id))?.recs.set(rec.id, rec);
     if (!this.loading) this.persistence.append({ op: 'put', c, id: k, v: rec });
     return rec;
   }
@@ -122,6 +125,7 @@ export class Account {
         const vsId = String(rec.vector_store_id);
         const rt = this.runtime(vsId);
         rt.files.add(rec.id, rec._seq);
+        rt.recs.set(rec.id, rec);
         this.countIn(rt, rec);
         let set = this.fileToVs.get(rec.id);
         if (!set) this.fileToVs.set(rec.id, (set = new Set()));
@@ -175,6 +179,7 @@ export class Account {
         if (rt) {
           this.settleVs(vsId);
           rt.files.remove(rec.id);
+          rt.recs.delete(rec.id);
           this.countOut(rt, rec);
         }
         this.fileToVs.get(rec.id)?.delete(vsId);
@@ -227,6 +232,7 @@ export class Account {
     if (!rt) {
       rt = {
         files: new OrderedIndex(),
+        recs: new Map(),
         counts: { in_progress: 0, completed: 0, failed: 0, cancelled: 0 },
         usage: 0,
         pending: new MinHeap(),
@@ -258,7 +264,7 @@ export class Account {
     if (!rt) return;
     while (rt.pending.size && rt.pending.peekKey()! <= now) {
       const fileId = rt.pending.pop()!;
-      const rec = this.cols.vsf.get(`${vsId}/${fileId}`);
+      const rec = rt.recs.get(fileId);
       if (!rec || rec.status !== 'in_progress' || Number(rec._ready_at) > now) continue;
       this.countOut(rt, rec);
       if (rec._fail) {
@@ -275,6 +281,7 @@ export class Account {
     this.countOut(rt, rec);
     const next = { ...rec, ...extra, status } as Rec;
     this.cols.vsf.set(this.key('vsf', rec), next);
+    rt.recs.set(next.id, next);
     this.countIn(rt, next);
     this.persistence.append({ op: 'put', c: 'vsf', id: this.key('vsf', next), v: next });
   }
@@ -282,7 +289,13 @@ export class Account {
   replaceVsf(next: Rec): void {
     // Same status and bytes: counters unchanged.
     this.cols.vsf.set(this.key('vsf', next), next);
+    this.vsRuntime.get(String(next.vector_store_id))?.recs.set(next.id, next);
     this.persistence.append({ op: 'put', c: 'vsf', id: this.key('vsf', next), v: next });
+  }
+
+  /** A store's file record: get('vsf', `${vsId}/${fileId}`), from the store's own map. */
+  vsf(vsId: string, fileId: string): Rec | undefined {
+    return this.vsRuntime.get(vsId)?.recs.get(fileId) ?? this.cols.vsf.get(`${vsId}/${fileId}`);
   }
 
   vsCounts(vsId: string): { counts: VsRuntime['counts']; usage: number; files: OrderedIndex } {

@@ -27,6 +27,7 @@ export function nowSec(): number {
 /** The API object without the emulator's own `_` fields. */
 export function publicView(rec: Rec): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(rec)) if (!k.startsWith('_')) out[k] = v;
+  // for…in over a plain record: its own keys, in order, without an array of entries per object (a page of 10,000 uploads)
+  for (const k in rec) if (k.charCodeAt(0) !== 95 /* _ */) out[k] = rec[k];
   return out;
 }

@@ -4,6 +4,7 @@ import type {} from '@fastify/multipart';
 import { ApiError, invalid, missingParam } from '../errors.js';
 import { bindRoutes, listQuery, param, queryString, type CtxHandler, type Router } from '../http.js';
 import type { Ctx } from '../model/context.js';
+import type { Rec } from '../model/records.js';
 import { MAX_FILE_BYTES, NO_DOWNLOAD_PURPOSES, UPLOAD_PURPOSES, createFile, deleteFile, fileContent, fileView, getFile } from '../model/files.js';
 import { prepareIndex } from '../model/indexing.js';
 
@@ -109,14 +110,24 @@ const list: CtxHandler = (ctx, req) => {
   const a = ctx.account;
   const q = listQuery(req, { defaultLimit: 10_000, maxLimit: 10_000, before: false });
   const purpose = queryString(req, 'purpose');
+  // the records the purpose filter accepted, in the order the page's ids come: each is looked up once, not twice
+  const accepted: Rec[] = [];
+  let next = 0;
   return a.list(
     a.fileIndex,
     q,
     (id) => {
-      const rec = a.get('file', id);
+      const rec = accepted[next]?.id === id ? accepted[next++] : a.get('file', id);
       return rec ? fileView(rec) : undefined;
     },
-    purpose ? (id) => a.get('file', id)?.purpose === purpose : undefined,
+    purpose
+      ? (id) => {
+          const rec = a.get('file', id);
+          if (rec?.purpose !== purpose) return false;
+          accepted.push(rec);
+          return true;
+        }
+      : undefined,
   );
 };
 

@@ -110,10 +110,10 @@ function filePage(ctx: Ctx, req: FastifyRequest, vsId: string, index: Parameters
     index,
     q,
     (id) => {
-      const rec = a.get('vsf', `${vsId}/${id}`);
+      const rec = a.vsf(vsId, id);
       return rec ? vsfView(rec) : undefined;
     },
-    filter ? (id) => a.get('vsf', `${vsId}/${id}`)?.status === filter : undefined,
+    filter ? (id) => a.vsf(vsId, id)?.status === filter : undefined,
   );
 }
 
