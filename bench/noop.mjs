@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Times the no-op plan of bench/scale.mjs alone, repeatedly, against an account built once:
-//   node bench/noop.mjs --size M [--data DIR] [--runs 7] [--latency 50] [--against OTHER_BIN] [--profile DIR] [--log]
+//   node bench/noop.mjs --size M [--data DIR] [--runs 7] [--latency 50] [--against OTHER_BIN] [--profile DIR] [--log] [--stderr 1]
 // The first run writes the project into DIR/project (default: the system's temporary folder,
 // ad-noop-SIZE) and applies it into an emulator persisted in DIR/emulator (at L this takes
 // minutes); later runs reuse both and only plan. Prints each run's wall time, when the first
 // request was sent and the last answered, the CLI's stage timings (ASSISTANTS_DEPLOY_TIMINGS) and
 // the medians, next to the critical path scale.mjs computes. --against runs another build's
 // bin/assistants-deploy.js in turn with this one (run for run, so both see the same load).
-// --log prints every request of each run. Not part of `npm run bench`: a tool to iterate on the no-op plan.
+// --log prints every request of each run; --stderr 1 the CLI's own timing lines (heap and CPU per stage). Not part of `npm run bench`: a tool to iterate on the no-op plan.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -61,6 +61,7 @@ try {
       const cpu = Object.fromEntries(Object.entries(plan.timings).flatMap(([k, v]) => (/cpu (\d+) ms/.test(v.note) ? [[`${k}Cpu`, Number(/cpu (\d+) ms/.exec(v.note)[1])]] : [])));
       const stages = { firstRequest: first, lastAnswer: last, ...Object.fromEntries(Object.entries(plan.timings).map(([k, v]) => [k, v.ms])), ...cpu };
       for (const [k, v] of Object.entries(stages)) (r.stages[k] ??= []).push(v);
+      if (args.stderr) console.log(plan.stderr.split('\n').filter((l) => l.startsWith('timing')).join('\n'));
       const t = Object.entries(stages).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
       console.log(`${label} run ${i + 1}: ${fmt.s(plan.ms)} (${fmt.x(plan.ms / crit)}), ${entries.length} requests, ${fmt.mb(plan.rssMb)}; ${t}`);
     }

@@ -119,6 +119,9 @@ export async function loadAndRead(
   const start = (deployment: string) => {
     opened = openQuietly(opts, io, { ...extra, prefetch: deployment });
     reading = opened.then((t) => readAccount(t, deployment, options.timed === false ? undefined : io));
+    // ICU's data for the plan's money figures (tens of milliseconds of this thread) loads while the
+    // first page is on its way, not later in the read, where it would hold back the answers of a step
+    opened.then(prepareFormats, () => {});
     // awaited below, or dropped with the manifest: never an unhandled rejection
     opened.catch(() => {});
     reading.catch(() => {});
