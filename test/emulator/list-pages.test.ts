@@ -14,6 +14,8 @@ import { startTestApi, type TestApi } from '../helpers/emulator.js';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'emu-list-pages-'));
 const opened: TestApi[] = [];
+/** Long enough that a list right after an attach sees the files in progress, on a loaded machine too. */
+const INDEXING_MS = 500;
 
 afterAll(async () => {
   for (const api of opened) await api.close();
@@ -38,6 +40,15 @@ async function all<T extends { id: string }>(first: Promise<{ data: T[]; hasNext
   }
 }
 
+/** Once the store's files are indexed (the test's indexing delay is long enough for a list to see them in progress first). */
+async function settled(client: OpenAI, storeId: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if ((await client.vectorStores.retrieve(storeId)).file_counts.in_progress === 0) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`the files of ${storeId} were still in progress after 5 s`);
+}
+
 async function storeFilesAsRetrieved(client: OpenAI, storeId: string, limit: number) {
   const listed = await all(client.vectorStores.files.list(storeId, { limit }));
   const retrieved = await Promise.all(listed.map((f) => client.vectorStores.files.retrieve(f.id, { vector_store_id: storeId })));
@@ -51,7 +62,7 @@ describe('list pages show what retrieving each object shows', () => {
   let storeId = '';
 
   it('uploads by purpose: only that purpose, in every page, each as retrieved', async () => {
-    client = await open(40);
+    client = await open(INDEXING_MS);
     for (let i = 0; i < 7; i++) {
       const purpose = i % 3 === 1 ? 'user_data' : 'assistants';
       const f = await client.files.create({ file: await toFile(Buffer.from(`text ${i}`), `f${i}.txt`), purpose });
@@ -71,9 +82,9 @@ describe('list pages show what retrieving each object shows', () => {
     const vs = await client.vectorStores.create({ name: 'pages', file_ids: ids.slice(0, 3) });
     storeId = vs.id;
     // in progress first, then settled (the same record in both places)
-    const early = await storeFilesAsRetrieved(client, storeId, 2);
+    const early = await all(client.vectorStores.files.list(storeId, { limit: 2 }));
     expect(early.map((f) => f.status)).toEqual(['in_progress', 'in_progress', 'in_progress']);
-    await new Promise((r) => setTimeout(r, 80));
+    await settled(client, storeId);
     expect((await storeFilesAsRetrieved(client, storeId, 2)).map((f) => f.status)).toEqual(['completed', 'completed', 'completed']);
 
     await client.vectorStores.files.update(ids[1]!, { vector_store_id: storeId, attributes: { team: 'docs' } });
@@ -84,11 +95,11 @@ describe('list pages show what retrieving each object shows', () => {
     expect((await storeFilesAsRetrieved(client, storeId, 2)).map((f) => f.id)).toEqual([ids[2], ids[1]]);
 
     await client.vectorStores.files.create(storeId, { file_id: ids[0]!, attributes: { again: true } });
-    const back = await storeFilesAsRetrieved(client, storeId, 2);
+    const back = await all(client.vectorStores.files.list(storeId, { limit: 2 }));
     // newest first: the one attached again, then the others in the order they were attached, reversed
     expect(back.map((f) => f.id)).toEqual([ids[0], ids[2], ids[1]]);
     expect(back[0]).toMatchObject({ id: ids[0], status: 'in_progress', attributes: { again: true } });
-    await new Promise((r) => setTimeout(r, 80));
+    await settled(client, storeId);
     expect((await storeFilesAsRetrieved(client, storeId, 3))[0]).toMatchObject({ id: ids[0], status: 'completed' });
 
     await client.files.delete(ids[2]!);
@@ -104,7 +115,7 @@ describe('list pages show what retrieving each object shows', () => {
     const first = opened.shift()!;
     await first.close();
     expect(first.spec.failures).toEqual([]);
-    client = await open(40);
+    client = await open(INDEXING_MS);
     expect(await storeFilesAsRetrieved(client, storeId, 1)).toEqual(before);
     expect(await all(client.files.list({ purpose: 'assistants', limit: 2 }))).toEqual(uploads);
   });

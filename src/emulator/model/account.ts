@@ -255,10 +255,7 @@ export class Account {
     if (status === 'completed') rt.usage -= Number(rec._bytes ?? 0);
   }
 
-  /**
-   * Vector store files whose indexing time has come become `completed`, or `failed` with the
-   * last_error recorded at attach time in `_fail` (derived, so not journaled).
-   */
+  /** Store files whose indexing time has come become `completed`, or `failed` with the last_error of `_fail` (derived, not journaled). */
   settleVs(vsId: string, now = Date.now()): void {
     const rt = this.vsRuntime.get(vsId);
     if (!rt) return;
@@ -348,8 +345,6 @@ export class Account {
       const v = view(id);
       if (v !== undefined) data.push(v);
     }
-    const first = page.ids[0];
-    const last = page.ids[page.ids.length - 1];
-    return { object: 'list', data, first_id: first ?? null, last_id: last ?? null, has_more: page.hasMore };
+    return { object: 'list', data, first_id: page.ids[0] ?? null, last_id: page.ids.at(-1) ?? null, has_more: page.hasMore };
   }
 }
